@@ -1,0 +1,41 @@
+package io.muster.adapter;
+
+import io.muster.credentials.Credentials;
+import io.muster.discovery.Peer;
+import java.util.List;
+
+/**
+ * Drives one clustered system on this node. Every method is called by the bootstrap loop, which
+ * owns retries; a method either succeeds or throws {@link AdapterException} with a message an
+ * operator can act on. Implementations run external commands through {@link
+ * io.muster.process.ProcessRunner} and never put secrets in argv or log lines.
+ */
+public interface ClusterAdapter extends Adapter {
+
+  /** What the clustered system on this node says about its membership now. */
+  LocalMembership inspect() throws AdapterException;
+
+  /**
+   * Makes this node the first member of a new cluster.
+   *
+   * @return the join secrets to publish for the others (e.g. the Erlang cookie, swarm tokens)
+   */
+  Credentials form(FormRequest request) throws AdapterException;
+
+  /** Joins this node to the cluster through one of {@code request.members()} (best first). */
+  void join(JoinRequest request) throws AdapterException;
+
+  /**
+   * Checks that this node is a working member that sees {@code expectedMembers} (those that are
+   * known to be members; may be empty right after forming).
+   *
+   * @return empty when fine, else what is wrong
+   */
+  java.util.Optional<String> verify(List<Peer> expectedMembers) throws AdapterException;
+
+  /** Leaves the cluster cleanly. */
+  void leave() throws AdapterException;
+
+  /** Human-readable steps a join through {@code target} would run, secrets redacted (dry run). */
+  List<String> plan(String decisionKind, List<Peer> targets);
+}

@@ -1,0 +1,8 @@
+package io.muster.adapter;
+
+import io.muster.discovery.Peer;
+
+/** Optional capability: remove another (dead or terminating) member from the cluster. */
+public interface MemberRemover extends Adapter {
+  void remove(Peer member) throws AdapterException;
+}

@@ -1,0 +1,14 @@
+package io.muster.process;
+
+/** A command could not be started or timed out; the message quotes the command. */
+public final class CommandException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public CommandException(String message) {
+    super(message);
+  }
+
+  public CommandException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
