@@ -33,8 +33,13 @@ public interface ClusterAdapter extends Adapter {
    */
   java.util.Optional<String> verify(List<Peer> expectedMembers) throws AdapterException;
 
-  /** Leaves the cluster cleanly. */
-  void leave() throws AdapterException;
+  /**
+   * Leaves the cluster cleanly.
+   *
+   * @param force leave even when the adapter would refuse (e.g. a swarm manager whose departure
+   *     loses quorum)
+   */
+  void leave(boolean force) throws AdapterException;
 
   /** Human-readable steps a join through {@code target} would run, secrets redacted (dry run). */
   List<String> plan(String decisionKind, List<Peer> targets);
