@@ -1,0 +1,7 @@
+package io.muster.agent;
+
+/** --output values. */
+enum OutputFormat {
+  text,
+  json
+}
