@@ -80,6 +80,14 @@ public final class Election {
                 + " and no other member is visible; a former member never forms a new cluster on"
                 + " its own");
       }
+      if (c.joinersInView() > 0) {
+        return new Decision.Wait(
+            "generation "
+                + c.generation()
+                + " has no registered live member, but "
+                + c.joinersInView()
+                + " node(s) in the view are joining it; waiting for them");
+      }
       if (c.ownerInView()) {
         return new Decision.Wait(
             "generation "

@@ -105,6 +105,14 @@ class ElectionTest {
   }
 
   @Test
+  void aLiveJoinerOfTheOldGenerationBlocksItsReplacement() {
+    ClusterState joining = new ClusterState(true, 4, "i-old", false, List.of(), false, 1);
+    Decision d = Election.decide(snap(a, view, Duration.ofMinutes(10), joining));
+    assertThat(d).isInstanceOf(Decision.Wait.class);
+    assertThat(d.reason()).contains("1 node(s) in the view are joining it");
+  }
+
+  @Test
   void deadFleetReplacementStillNeedsAStableView() {
     ClusterState orphan = new ClusterState(true, 4, "i-old", false, List.of(), false);
     assertThat(Election.decide(snap(a, view, Duration.ofSeconds(3), orphan)))

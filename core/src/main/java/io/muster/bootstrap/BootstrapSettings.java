@@ -1,0 +1,52 @@
+package io.muster.bootstrap;
+
+import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
+import io.muster.election.ElectionSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param cluster the cluster name
+ * @param election seed election settings
+ * @param interval discovery interval while waiting
+ * @param backoffCap longest wait after repeated failures
+ * @param timeout overall limit of one {@code muster join}
+ */
+public record BootstrapSettings(
+    String cluster,
+    ElectionSettings election,
+    Duration interval,
+    Duration backoffCap,
+    Duration timeout) {
+  public BootstrapSettings {
+    Objects.requireNonNull(cluster, "cluster");
+    if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+      throw new IllegalArgumentException(
+          "cluster.name '"
+              + cluster
+              + "' must be 1-63 letters, digits, '.', '_' or '-' (it names store paths)");
+    }
+  }
+
+  public static BootstrapSettings from(Settings s) {
+    String cluster =
+        s.string(CoreKeys.CLUSTER_NAME, "every node of one cluster needs the same name");
+    if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+      throw io.muster.config.ConfigException.invalid(
+          CoreKeys.CLUSTER_NAME,
+          cluster,
+          s.source(CoreKeys.CLUSTER_NAME),
+          "not a valid cluster name",
+          "Use 1-63 letters, digits, '.', '_' or '-'");
+    }
+    Duration interval =
+        s.duration(CoreKeys.DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    return new BootstrapSettings(
+        cluster,
+        ElectionSettings.from(s),
+        interval,
+        Duration.ofSeconds(60).compareTo(interval) > 0 ? Duration.ofSeconds(60) : interval,
+        s.duration(CoreKeys.JOIN_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)));
+  }
+}

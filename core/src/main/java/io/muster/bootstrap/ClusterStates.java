@@ -1,0 +1,76 @@
+package io.muster.bootstrap;
+
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.discovery.Peer;
+import io.muster.election.ClusterState;
+import io.muster.net.IpLiteral;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Pure: what the store's records mean for this view. */
+public final class ClusterStates {
+  private ClusterStates() {}
+
+  /**
+   * @param formation the current formation record, if any
+   * @param members every member record in the store
+   * @param view the current discovery view
+   * @param self this node
+   * @param membership this node's own record of membership, if any
+   */
+  public static ClusterState of(
+      Optional<FormationRecord> formation,
+      List<MemberRecord> members,
+      List<Peer> view,
+      Peer self,
+      Optional<Membership> membership) {
+    if (formation.isEmpty()) {
+      return new ClusterState(true, 0, null, false, List.of(), membership.isPresent(), 0);
+    }
+    FormationRecord f = formation.get();
+    List<Peer> live = new ArrayList<>();
+    int joiners = 0;
+    for (MemberRecord m : members) {
+      if (m.generation() != f.generation() || isSelf(m, self)) {
+        continue;
+      }
+      Optional<Peer> inView = find(view, m.instanceId(), m.address());
+      if (inView.isEmpty()) {
+        continue;
+      }
+      if (m.status() == MemberRecord.Status.MEMBER) {
+        live.add(inView.get());
+      } else {
+        joiners++;
+      }
+    }
+    boolean ownerInView = find(view, f.ownerInstanceId(), f.ownerAddress()).isPresent();
+    boolean wasMember = membership.isPresent() && membership.get().cluster().equals(f.cluster());
+    return new ClusterState(
+        true, f.generation(), f.ownerInstanceId(), ownerInView, live, wasMember, joiners);
+  }
+
+  /**
+   * The view's peer that is this registered node: same address, and same instance id whenever
+   * discovery knows instance ids (a reused address with another id is a different node).
+   */
+  static Optional<Peer> find(List<Peer> view, String instanceId, String address) {
+    InetAddress a = IpLiteral.parseOrNull(address);
+    if (a == null) {
+      return Optional.empty();
+    }
+    for (Peer p : view) {
+      if (p.address().equals(a) && (p.instanceId() == null || p.instanceId().equals(instanceId))) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isSelf(MemberRecord m, Peer self) {
+    return m.instanceId().equals(self.instanceId());
+  }
+}

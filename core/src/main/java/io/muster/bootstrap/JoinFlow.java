@@ -1,0 +1,355 @@
+package io.muster.bootstrap;
+
+import io.muster.adapter.AdapterException;
+import io.muster.adapter.ClusterAdapter;
+import io.muster.adapter.CredentialsRejectedException;
+import io.muster.adapter.FormRequest;
+import io.muster.adapter.JoinRequest;
+import io.muster.adapter.LocalMembership;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.StoreException;
+import io.muster.discovery.Discovery;
+import io.muster.discovery.DiscoveryException;
+import io.muster.discovery.Peer;
+import io.muster.election.ClusterState;
+import io.muster.election.Decision;
+import io.muster.election.Election;
+import io.muster.election.Snapshot;
+import io.muster.node.NodeIdentity;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The formation protocol as a step machine: each {@link #step()} discovers once, reads the store,
+ * decides (pure {@link Election}) and acts, and returns when to step again. It never sleeps, so the
+ * CLI loop and the simulation's virtual clock drive the same code.
+ *
+ * <p>Safety rests on: an atomic create-if-absent claim per generation, read back before acting (a
+ * write the store lost is never acted on); joining only through registered members that are in the
+ * view under the same instance id; joiners registering as JOINING before they join, which blocks
+ * the replacement of their generation; and a former member never forming (see docs/formation.md).
+ */
+public final class JoinFlow {
+  private final BootstrapSettings settings;
+  private final NodeIdentity self;
+  private final Discovery discovery;
+  private final CredentialStore store;
+  private final ClusterAdapter adapter;
+  private final NodeState state;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final Supplier<String> clusterIds;
+  private final StepListener listener;
+
+  private Set<InetAddress> lastView;
+  private Instant viewSince;
+  private int failures;
+
+  public JoinFlow(
+      BootstrapSettings settings,
+      NodeIdentity self,
+      Discovery discovery,
+      CredentialStore store,
+      ClusterAdapter adapter,
+      NodeState state,
+      Clock clock,
+      Backoff backoff,
+      Supplier<String> clusterIds,
+      StepListener listener) {
+    this.settings = settings;
+    this.self = self;
+    this.discovery = discovery;
+    this.store = store;
+    this.adapter = adapter;
+    this.state = state;
+    this.clock = clock;
+    this.backoff = backoff;
+    this.clusterIds = clusterIds;
+    this.listener = listener;
+  }
+
+  /** One pass. Never throws for operational failures: they become Retry or Failed. */
+  public StepResult step() {
+    try {
+      StepResult r = doStep();
+      if (!(r instanceof StepResult.Retry) || r.message().startsWith("waiting:")) {
+        failures = 0;
+      }
+      return r;
+    } catch (DiscoveryException e) {
+      return retryAfterFailure("discovery failed: " + e.getMessage());
+    } catch (StoreException e) {
+      return retryAfterFailure("credential store " + store.describe() + ": " + e.getMessage());
+    } catch (CredentialsRejectedException e) {
+      return new StepResult.Failed(e.getMessage());
+    } catch (AdapterException e) {
+      return e.retryable()
+          ? retryAfterFailure(adapter.name() + ": " + e.getMessage())
+          : new StepResult.Failed(adapter.name() + ": " + e.getMessage());
+    } catch (IOException e) {
+      return new StepResult.Failed("node state: " + e.getMessage());
+    }
+  }
+
+  private StepResult retryAfterFailure(String message) {
+    failures++;
+    listener.event("retry", message);
+    return new StepResult.Retry(backoff.afterFailures(failures), message);
+  }
+
+  private StepResult doStep()
+      throws DiscoveryException, StoreException, AdapterException, IOException {
+    Optional<Membership> mine =
+        state.membership().filter(m -> m.cluster().equals(settings.cluster()));
+    if (mine.isPresent()) {
+      Optional<StepResult> done = verifyExisting(mine.get());
+      if (done.isPresent()) {
+        return done.get();
+      }
+    }
+    List<Peer> view = discovery.discover();
+    Duration unchanged = trackStability(view);
+    Optional<FormationRecord> formation = store.currentFormation();
+    List<MemberRecord> members = store.members();
+    Peer selfPeer = self.asPeer();
+    ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine);
+    Instant now = clock.instant();
+    Decision d =
+        Election.decide(new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));
+    List<Peer> ranked = Election.rank(view);
+    NodeState.StepRecord record =
+        new NodeState.StepRecord(
+            now,
+            d.kind(),
+            d.reason(),
+            ranked.size(),
+            ranked.isEmpty() ? null : ranked.get(0).addressText());
+    state.saveLastStep(record);
+    listener.decided(record);
+    if (d instanceof Decision.Form f) {
+      return form(f, formation, ranked);
+    }
+    if (d instanceof Decision.Join j) {
+      return join(j, formation.orElseThrow(), ranked);
+    }
+    return new StepResult.Retry(backoff.poll(), "waiting: " + d.reason());
+  }
+
+  /** S3: a recorded member that the adapter confirms is done, with no change. */
+  private Optional<StepResult> verifyExisting(Membership m)
+      throws DiscoveryException, StoreException, AdapterException, IOException {
+    Optional<FormationRecord> current;
+    try {
+      current = store.currentFormation();
+    } catch (StoreException e) {
+      current = Optional.empty(); // verify locally; the store is not needed to stay a member
+    }
+    if (current.isPresent() && current.get().generation() != m.generation()) {
+      listener.event(
+          "stale-membership",
+          "this node recorded generation "
+              + m.generation()
+              + " but the store's current generation is "
+              + current.get().generation()
+              + "; joining the current one");
+      return Optional.empty();
+    }
+    LocalMembership local = adapter.inspect();
+    Optional<String> problem =
+        local.running()
+            ? adapter.verify(List.of())
+            : Optional.of(adapter.name() + " is not running");
+    if (problem.isPresent()) {
+      listener.event(
+          "rejoin",
+          "this node recorded membership of generation "
+              + m.generation()
+              + " but "
+              + problem.get()
+              + "; rejoining through a live member");
+      return Optional.empty();
+    }
+    try {
+      registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
+    } catch (StoreException e) {
+      listener.event("store", "could not refresh member registration: " + e.getMessage());
+    }
+    return Optional.of(
+        new StepResult.Done(
+            "already a member of "
+                + settings.cluster()
+                + " generation "
+                + m.generation()
+                + " ("
+                + m.clusterId()
+                + "); verified, nothing changed",
+            false));
+  }
+
+  private StepResult form(Decision.Form f, Optional<FormationRecord> current, List<Peer> ranked)
+      throws DiscoveryException, StoreException, AdapterException, IOException {
+    FormationRecord rec;
+    if (current.isPresent()
+        && current.get().generation() == f.generation()
+        && current.get().ownerInstanceId().equals(self.instanceId())) {
+      rec = current.get();
+      listener.event("resume", "resuming formation of generation " + rec.generation());
+    } else {
+      rec =
+          new FormationRecord(
+              settings.cluster(),
+              f.generation(),
+              clusterIds.get(),
+              self.instanceId(),
+              self.addressText(),
+              clock.instant());
+      if (!store.claimFormation(rec)) {
+        listener.event(
+            "claim-lost", "another node claimed generation " + f.generation() + " first");
+        return new StepResult.Retry(
+            backoff.poll(), "waiting: lost the claim for generation " + f.generation());
+      }
+      Optional<FormationRecord> back = store.currentFormation();
+      if (back.isEmpty() || !back.get().clusterId().equals(rec.clusterId())) {
+        return retryAfterFailure(
+            "the claim of generation "
+                + f.generation()
+                + " is not visible on read-back; not forming");
+      }
+      listener.event(
+          "claimed", "claimed generation " + rec.generation() + " (" + rec.clusterId() + ")");
+    }
+    Credentials credentials =
+        adapter.form(new FormRequest(settings.cluster(), rec.clusterId(), self, ranked));
+    store.putCredentials(rec.generation(), credentials);
+    if (store.credentials(rec.generation()).isEmpty()) {
+      return retryAfterFailure("published credentials are not visible on read-back");
+    }
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    state.saveMembership(
+        new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
+    listener.event("formed", "formed generation " + rec.generation() + " of " + settings.cluster());
+    return new StepResult.Done(
+        "formed "
+            + settings.cluster()
+            + " generation "
+            + rec.generation()
+            + " ("
+            + rec.clusterId()
+            + ")",
+        true);
+  }
+
+  private StepResult join(Decision.Join j, FormationRecord rec, List<Peer> ranked)
+      throws DiscoveryException, StoreException, AdapterException, IOException {
+    Optional<Credentials> credentials = store.credentials(rec.generation());
+    if (credentials.isEmpty()) {
+      return new StepResult.Retry(
+          backoff.poll(),
+          "waiting: credentials of generation " + rec.generation() + " are not published yet");
+    }
+    registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
+    try {
+      joinOnce(j, rec, ranked, credentials.get());
+    } catch (CredentialsRejectedException first) {
+      Optional<Credentials> reread = store.credentials(rec.generation());
+      if (reread.isEmpty() || reread.get().equals(credentials.get())) {
+        throw new CredentialsRejectedException(
+            "the cluster rejected generation "
+                + rec.generation()
+                + "'s credentials from "
+                + store.describe()
+                + " and the store holds no newer ones: "
+                + first.getMessage(),
+            first);
+      }
+      listener.event(
+          "credentials-reread",
+          "credentials were rejected; retrying once with the store's newer ones");
+      try {
+        joinOnce(j, rec, ranked, reread.get());
+      } catch (CredentialsRejectedException second) {
+        throw new CredentialsRejectedException(
+            "the cluster rejected generation "
+                + rec.generation()
+                + "'s credentials twice (re-read from "
+                + store.describe()
+                + "): "
+                + second.getMessage(),
+            second);
+      }
+    } catch (AdapterException e) {
+      // Not joined: stop blocking the replacement of this generation.
+      try {
+        store.deregisterMember(self.instanceId());
+      } catch (StoreException ignored) {
+        // The next step re-registers or the record ages out with this node.
+      }
+      throw e;
+    }
+    Optional<String> problem = adapter.verify(j.candidates());
+    if (problem.isPresent()) {
+      return retryAfterFailure("joined, but verification failed: " + problem.get());
+    }
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    state.saveMembership(
+        new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
+    String via =
+        j.candidates().stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
+    listener.event("joined", "joined generation " + rec.generation() + " through " + via);
+    return new StepResult.Done(
+        "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,
+        true);
+  }
+
+  private void joinOnce(Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)
+      throws AdapterException {
+    adapter.join(
+        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked));
+  }
+
+  private void registerAndConfirm(long generation, MemberRecord.Status status)
+      throws StoreException {
+    MemberRecord mine =
+        new MemberRecord(
+            self.instanceId(),
+            self.addressText(),
+            self.hostname(),
+            generation,
+            clock.instant(),
+            status);
+    store.registerMember(mine);
+    boolean visible =
+        store.members().stream()
+            .anyMatch(
+                m ->
+                    m.instanceId().equals(self.instanceId())
+                        && m.generation() == generation
+                        && m.status() == status);
+    if (!visible) {
+      throw new StoreException(
+          "this node's " + status + " registration is not visible on read-back; will retry");
+    }
+  }
+
+  private Duration trackStability(List<Peer> view) {
+    Set<InetAddress> now = view.stream().map(Peer::address).collect(Collectors.toSet());
+    Instant t = clock.instant();
+    if (!now.equals(lastView)) {
+      lastView = now;
+      viewSince = t;
+    }
+    return Duration.between(viewSince, t);
+  }
+}
