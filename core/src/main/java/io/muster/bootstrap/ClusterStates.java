@@ -20,15 +20,17 @@ public final class ClusterStates {
    * @param view the current discovery view
    * @param self this node
    * @param membership this node's own record of membership, if any
+   * @param orphanedFor how long this node has seen nothing alive of the current generation
    */
   public static ClusterState of(
       Optional<FormationRecord> formation,
       List<MemberRecord> members,
       List<Peer> view,
       Peer self,
-      Optional<Membership> membership) {
+      Optional<Membership> membership,
+      java.time.Duration orphanedFor) {
     if (formation.isEmpty()) {
-      return new ClusterState(true, 0, null, false, List.of(), membership.isPresent(), 0);
+      return new ClusterState(true, 0, null, false, List.of(), membership.isPresent(), 0, null);
     }
     FormationRecord f = formation.get();
     List<Peer> live = new ArrayList<>();
@@ -50,7 +52,33 @@ public final class ClusterStates {
     boolean ownerInView = find(view, f.ownerInstanceId(), f.ownerAddress()).isPresent();
     boolean wasMember = membership.isPresent() && membership.get().cluster().equals(f.cluster());
     return new ClusterState(
-        true, f.generation(), f.ownerInstanceId(), ownerInView, live, wasMember, joiners);
+        true,
+        f.generation(),
+        f.ownerInstanceId(),
+        ownerInView,
+        live,
+        wasMember,
+        joiners,
+        orphanedFor);
+  }
+
+  /**
+   * Whether anything of the current generation (owner, member, joiner other than self) is in view.
+   */
+  public static boolean anythingAlive(
+      FormationRecord formation, List<MemberRecord> members, List<Peer> view, Peer self) {
+    if (find(view, formation.ownerInstanceId(), formation.ownerAddress()).isPresent()
+        && !formation.ownerInstanceId().equals(self.instanceId())) {
+      return true;
+    }
+    for (MemberRecord m : members) {
+      if (m.generation() == formation.generation()
+          && !isSelf(m, self)
+          && find(view, m.instanceId(), m.address()).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -54,6 +54,8 @@ public final class JoinFlow {
 
   private Set<InetAddress> lastView;
   private Instant viewSince;
+  private long orphanGeneration = -1;
+  private Instant orphanSince;
   private int failures;
 
   public JoinFlow(
@@ -123,8 +125,9 @@ public final class JoinFlow {
     Optional<FormationRecord> formation = store.currentFormation();
     List<MemberRecord> members = store.members();
     Peer selfPeer = self.asPeer();
-    ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine);
     Instant now = clock.instant();
+    Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
+    ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
     Decision d =
         Election.decide(new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));
     List<Peer> ranked = Election.rank(view);
@@ -341,6 +344,28 @@ public final class JoinFlow {
       throw new StoreException(
           "this node's " + status + " registration is not visible on read-back; will retry");
     }
+  }
+
+  /**
+   * How long this flow has continuously seen the current generation with nothing of it alive in the
+   * view. Counted from this flow's own first observation, so a restart only makes it safer.
+   */
+  private Duration trackOrphaned(
+      Optional<FormationRecord> formation,
+      List<MemberRecord> members,
+      List<Peer> view,
+      Peer selfPeer,
+      Instant now) {
+    if (formation.isEmpty()
+        || ClusterStates.anythingAlive(formation.get(), members, view, selfPeer)) {
+      orphanGeneration = -1;
+      return Duration.ZERO;
+    }
+    if (orphanGeneration != formation.get().generation()) {
+      orphanGeneration = formation.get().generation();
+      orphanSince = now;
+    }
+    return Duration.between(orphanSince, now);
   }
 
   private Duration trackStability(List<Peer> view) {

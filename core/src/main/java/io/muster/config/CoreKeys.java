@@ -87,6 +87,14 @@ public final class CoreKeys implements KeyCatalog {
           "Smallest view (self included) in which a seed may form; set to the expected size to wait"
               + " for the whole first fleet.");
 
+  public static final Key ELECTION_REPLACE_AFTER =
+      Key.of(
+          "election.replace-after",
+          DURATION,
+          "2m",
+          "After whole-fleet loss: how long a formed cluster must show no live node in this node's"
+              + " view before a new one replaces it; must exceed the discovery lag.");
+
   public static final Key ADAPTER_NAME =
       Key.of("adapter.name", STRING, "exec", "Cluster adapter: ejabberd, swarm, haproxy or exec.")
           .withFlag("--adapter");
@@ -134,6 +142,7 @@ public final class CoreKeys implements KeyCatalog {
         DISCOVERY_INTERVAL,
         ELECTION_STABLE_FOR,
         ELECTION_MIN_PEERS,
+        ELECTION_REPLACE_AFTER,
         ADAPTER_NAME,
         STORE_PROVIDER,
         STATE_DIR,

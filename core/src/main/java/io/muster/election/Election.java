@@ -96,6 +96,18 @@ public final class Election {
                 + c.ownerInstanceId()
                 + ", which is still in the view; waiting for it to finish forming");
       }
+      if (c.orphanedFor().compareTo(s.settings().replaceAfter()) < 0) {
+        return new Decision.Wait(
+            "generation "
+                + c.generation()
+                + " (founder "
+                + c.ownerInstanceId()
+                + ") has shown no live node in this view for "
+                + Durations.format(c.orphanedFor())
+                + "; it is replaced only after "
+                + Durations.format(s.settings().replaceAfter())
+                + " (election.replace-after), in case the view is lagging");
+      }
     }
     long generation = c.formed() ? c.generation() + 1 : 1;
     String prefix =

@@ -8,21 +8,31 @@ import java.util.Objects;
 /**
  * @param stableFor how long a view must be unchanged before its seed may form
  * @param minPeers smallest view (self included) in which a seed may form
+ * @param replaceAfter how long a formed generation must have had nothing alive in this node's view
+ *     before a new generation may replace it (whole-fleet loss)
  */
-public record ElectionSettings(Duration stableFor, int minPeers) {
+public record ElectionSettings(Duration stableFor, int minPeers, Duration replaceAfter) {
   public ElectionSettings {
     Objects.requireNonNull(stableFor, "stableFor");
     if (stableFor.isNegative()) {
       throw new IllegalArgumentException("election.stable-for must not be negative: " + stableFor);
     }
+    Objects.requireNonNull(replaceAfter, "replaceAfter");
     if (minPeers < 1) {
       throw new IllegalArgumentException("election.min-peers must be at least 1: " + minPeers);
     }
   }
 
+  public ElectionSettings(Duration stableFor, int minPeers) {
+    this(stableFor, minPeers, DEFAULT_REPLACE_AFTER);
+  }
+
+  public static final Duration DEFAULT_REPLACE_AFTER = Duration.ofMinutes(2);
+
   public static ElectionSettings from(Settings s) {
     return new ElectionSettings(
         s.duration(CoreKeys.ELECTION_STABLE_FOR, Duration.ZERO, Duration.ofHours(1)),
-        s.integer(CoreKeys.ELECTION_MIN_PEERS, 1, 100_000));
+        s.integer(CoreKeys.ELECTION_MIN_PEERS, 1, 100_000),
+        s.duration(CoreKeys.ELECTION_REPLACE_AFTER, Duration.ofSeconds(1), Duration.ofDays(1)));
   }
 }

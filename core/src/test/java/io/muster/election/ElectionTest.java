@@ -97,8 +97,18 @@ class ElectionTest {
   }
 
   @Test
+  void aLaggingViewThatDoesNotShowTheMembersYetNeverReplacesThem() {
+    ClusterState notSeenYet =
+        new ClusterState(true, 4, "i-old", false, List.of(), false, 0, Duration.ofSeconds(30));
+    Decision d = Election.decide(snap(a, view, Duration.ofMinutes(1), notSeenYet));
+    assertThat(d).isInstanceOf(Decision.Wait.class);
+    assertThat(d.reason()).contains("replaced only after 2m (election.replace-after)");
+  }
+
+  @Test
   void deadFleetIsReplacedByTheNextGenerationFromTheNewSeed() {
-    ClusterState orphan = new ClusterState(true, 4, "i-old", false, List.of(), false);
+    ClusterState orphan =
+        new ClusterState(true, 4, "i-old", false, List.of(), false, 0, Duration.ofMinutes(2));
     Decision d = Election.decide(snap(a, view, Duration.ofSeconds(10), orphan));
     assertThat(d).isEqualTo(new Decision.Form(5, d.reason()));
     assertThat(d.reason()).contains("generation 4 has no live member and its founder is gone");
@@ -114,7 +124,8 @@ class ElectionTest {
 
   @Test
   void deadFleetReplacementStillNeedsAStableView() {
-    ClusterState orphan = new ClusterState(true, 4, "i-old", false, List.of(), false);
+    ClusterState orphan =
+        new ClusterState(true, 4, "i-old", false, List.of(), false, 0, Duration.ofMinutes(2));
     assertThat(Election.decide(snap(a, view, Duration.ofSeconds(3), orphan)))
         .isInstanceOf(Decision.Wait.class);
   }

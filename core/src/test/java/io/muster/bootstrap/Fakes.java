@@ -1,0 +1,242 @@
+package io.muster.bootstrap;
+
+import io.muster.adapter.AdapterException;
+import io.muster.adapter.ClusterAdapter;
+import io.muster.adapter.CredentialsRejectedException;
+import io.muster.adapter.FormRequest;
+import io.muster.adapter.JoinRequest;
+import io.muster.adapter.LocalMembership;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.Secret;
+import io.muster.credentials.StoreException;
+import io.muster.discovery.Discovery;
+import io.muster.discovery.Peer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Test doubles for the bootstrap flow: one shared "world" of clusters, a store, a view. */
+final class Fakes {
+  private Fakes() {}
+
+  static final class MutableClock extends Clock {
+    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  static final class FakeDiscovery implements Discovery {
+    List<Peer> view = new ArrayList<>();
+    int calls;
+
+    @Override
+    public List<Peer> discover() {
+      calls++;
+      return List.copyOf(view);
+    }
+
+    @Override
+    public String describe() {
+      return "fake view";
+    }
+  }
+
+  /** Atomic per-generation claims; writes can be set to vanish after reporting success. */
+  static final class FakeStore implements CredentialStore {
+    final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
+    final Map<Long, Credentials> credentials = new HashMap<>();
+    final Map<String, MemberRecord> members = new LinkedHashMap<>();
+    int loseNextClaims;
+    int loseNextRegistrations;
+    int staleReads;
+    boolean unreachable;
+
+    private void check() throws StoreException {
+      if (unreachable) {
+        throw new StoreException("store unreachable");
+      }
+    }
+
+    @Override
+    public Optional<FormationRecord> currentFormation() throws StoreException {
+      check();
+      if (staleReads > 0) {
+        staleReads--;
+        return Optional.empty();
+      }
+      return formations.isEmpty()
+          ? Optional.empty()
+          : Optional.of(formations.lastEntry().getValue());
+    }
+
+    @Override
+    public synchronized boolean claimFormation(FormationRecord r) throws StoreException {
+      check();
+      if (formations.containsKey(r.generation())) {
+        return false;
+      }
+      if (loseNextClaims > 0) {
+        loseNextClaims--;
+        return true;
+      }
+      formations.put(r.generation(), r);
+      return true;
+    }
+
+    @Override
+    public void putCredentials(long generation, Credentials c) throws StoreException {
+      check();
+      credentials.put(generation, c);
+    }
+
+    @Override
+    public Optional<Credentials> credentials(long generation) throws StoreException {
+      check();
+      return Optional.ofNullable(credentials.get(generation));
+    }
+
+    @Override
+    public void registerMember(MemberRecord m) throws StoreException {
+      check();
+      if (loseNextRegistrations > 0) {
+        loseNextRegistrations--;
+        return;
+      }
+      members.put(m.instanceId(), m);
+    }
+
+    @Override
+    public void deregisterMember(String instanceId) throws StoreException {
+      check();
+      members.remove(instanceId);
+    }
+
+    @Override
+    public List<MemberRecord> members() throws StoreException {
+      check();
+      return List.copyOf(members.values());
+    }
+
+    @Override
+    public String describe() {
+      return "fake-store";
+    }
+  }
+
+  /** Clusters as sets of node ids, shared by every adapter of a test. Behaves like ejabberd. */
+  static final class World {
+    final Map<String, Integer> clusterOf = new HashMap<>();
+    int nextCluster = 1;
+    String cookie;
+
+    int clusters() {
+      return (int) clusterOf.values().stream().distinct().count();
+    }
+  }
+
+  static final class FakeAdapter implements ClusterAdapter {
+    final World world;
+    final String node;
+    final List<String> calls = new ArrayList<>();
+    boolean running = true;
+    int rejectCredentials;
+    int failJoins;
+
+    FakeAdapter(World world, String node) {
+      this.world = world;
+      this.node = node;
+    }
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+
+    @Override
+    public LocalMembership inspect() {
+      calls.add("inspect");
+      Integer c = world.clusterOf.get(node);
+      return new LocalMembership(running, c != null, c == null ? null : "c" + c, List.of());
+    }
+
+    @Override
+    public Credentials form(FormRequest request) {
+      calls.add("form");
+      world.clusterOf.put(node, world.nextCluster++);
+      world.cookie = "cookie-" + request.clusterId();
+      return new Credentials(Map.of("cookie", Secret.of(world.cookie)));
+    }
+
+    @Override
+    public void join(JoinRequest request) throws AdapterException {
+      calls.add("join:" + request.members().get(0).identity());
+      if (rejectCredentials > 0) {
+        rejectCredentials--;
+        throw new CredentialsRejectedException("no_ping: wrong cookie");
+      }
+      if (failJoins > 0) {
+        failJoins--;
+        throw new AdapterException("target down", true);
+      }
+      Integer target = world.clusterOf.get(request.members().get(0).identity());
+      if (target == null) {
+        throw new AdapterException("target is not running a cluster", true);
+      }
+      world.clusterOf.put(node, target);
+    }
+
+    @Override
+    public Optional<String> verify(List<Peer> expected) {
+      calls.add("verify");
+      Integer mine = world.clusterOf.get(node);
+      if (mine == null) {
+        return Optional.of("not in a cluster");
+      }
+      for (Peer p : expected) {
+        if (!mine.equals(world.clusterOf.get(p.identity()))) {
+          return Optional.of("does not see " + p.identity());
+        }
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public void leave(boolean force) {
+      calls.add("leave");
+      world.clusterOf.remove(node);
+    }
+
+    @Override
+    public List<String> plan(String decisionKind, List<Peer> targets) {
+      return List.of(decisionKind);
+    }
+  }
+}
