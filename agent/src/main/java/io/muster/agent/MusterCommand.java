@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
         "Forms exactly one cluster out of freshly launched instances, with no human in the loop.",
     subcommands = {
       PeersCommand.class,
+      JoinCommand.class,
+      LeaveCommand.class,
+      StatusCommand.class,
+      AgentCommand.class,
       ConfigCommand.class,
       IamPolicyCommand.class,
     })

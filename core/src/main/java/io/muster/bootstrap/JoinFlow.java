@@ -149,6 +149,33 @@ public final class JoinFlow {
     return new StepResult.Retry(backoff.poll(), "waiting: " + d.reason());
   }
 
+  /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
+  public record Preview(List<Peer> ranked, ClusterState cluster, Decision decision) {}
+
+  /**
+   * Discovers and reads the store once and decides, without claiming, forming, joining or writing
+   * anything. One pass cannot see how long the view has been stable, so it is taken as stable.
+   */
+  public Preview preview() throws DiscoveryException, StoreException, IOException {
+    Optional<Membership> mine =
+        state.membership().filter(m -> m.cluster().equals(settings.cluster()));
+    List<Peer> view = discovery.discover();
+    Optional<FormationRecord> formation = store.currentFormation();
+    Peer selfPeer = self.asPeer();
+    ClusterState cluster =
+        ClusterStates.of(formation, store.members(), view, selfPeer, mine, Duration.ZERO);
+    Decision d =
+        Election.decide(
+            new Snapshot(
+                selfPeer,
+                view,
+                settings.election().stableFor(),
+                clock.instant(),
+                settings.election(),
+                cluster));
+    return new Preview(Election.rank(view), cluster, d);
+  }
+
   /** S3: a recorded member that the adapter confirms is done, with no change. */
   private Optional<StepResult> verifyExisting(Membership m)
       throws DiscoveryException, StoreException, AdapterException, IOException {
@@ -184,7 +211,16 @@ public final class JoinFlow {
       return Optional.empty();
     }
     try {
-      registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
+      boolean registered =
+          store.members().stream()
+              .anyMatch(
+                  r ->
+                      r.instanceId().equals(self.instanceId())
+                          && r.generation() == m.generation()
+                          && r.status() == MemberRecord.Status.MEMBER);
+      if (!registered) {
+        registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
+      }
     } catch (StoreException e) {
       listener.event("store", "could not refresh member registration: " + e.getMessage());
     }

@@ -1,0 +1,120 @@
+package io.muster.agent;
+
+import io.muster.adapter.Adapter;
+import io.muster.adapter.AdapterContext;
+import io.muster.adapter.AdapterProviders;
+import io.muster.adapter.ClusterAdapter;
+import io.muster.agent.cli.CliContext;
+import io.muster.bootstrap.Backoff;
+import io.muster.bootstrap.BootstrapSettings;
+import io.muster.bootstrap.FileNodeState;
+import io.muster.bootstrap.JoinFlow;
+import io.muster.bootstrap.NodeState;
+import io.muster.bootstrap.StepListener;
+import io.muster.config.ConfigException;
+import io.muster.config.CoreKeys;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.CredentialStoreProviders;
+import io.muster.discovery.Discovery;
+import io.muster.discovery.DiscoveryContext;
+import io.muster.discovery.DiscoveryProviders;
+import io.muster.process.SystemProcessRunner;
+import io.muster.time.Sleeper;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the production object graph of one command from its context. */
+final class Wiring {
+  private static final Logger LOG = LoggerFactory.getLogger("bootstrap");
+  final CliContext ctx;
+  final BootstrapSettings bootstrap;
+
+  Wiring(CliContext ctx) {
+    this.ctx = ctx;
+    this.bootstrap = BootstrapSettings.from(ctx.settings());
+  }
+
+  Discovery discovery() {
+    return DiscoveryProviders.discover()
+        .selected(ctx.settings())
+        .create(new DiscoveryContext(ctx.settings(), ctx::identity, ctx::aws));
+  }
+
+  CredentialStore store() {
+    return CredentialStoreProviders.discover()
+        .selected(ctx.settings())
+        .create(bootstrap.cluster(), ctx.settings(), ctx::aws);
+  }
+
+  Adapter adapter() {
+    return AdapterProviders.discover()
+        .selected(ctx.settings())
+        .create(
+            new AdapterContext(
+                ctx.settings(),
+                ctx::identity,
+                new SystemProcessRunner(),
+                ctx.clock(),
+                Sleeper.SYSTEM));
+  }
+
+  ClusterAdapter clusterAdapter(Adapter a) {
+    if (a instanceof ClusterAdapter c) {
+      return c;
+    }
+    throw ConfigException.invalid(
+        CoreKeys.ADAPTER_NAME,
+        a.name(),
+        ctx.settings().source(CoreKeys.ADAPTER_NAME),
+        "this adapter follows membership and joins nothing",
+        "Run it with `muster agent`, or choose a joining adapter (ejabberd, swarm, exec)");
+  }
+
+  NodeState state() {
+    return new FileNodeState(
+        Path.of(ctx.settings().string(CoreKeys.STATE_DIR, "a writable directory")),
+        bootstrap.cluster());
+  }
+
+  JoinFlow flow(
+      Discovery discovery, CredentialStore store, ClusterAdapter adapter, NodeState state) {
+    return new JoinFlow(
+        bootstrap,
+        ctx.identity(),
+        discovery,
+        store,
+        adapter,
+        state,
+        ctx.clock(),
+        new Backoff(bootstrap.interval(), bootstrap.backoffCap(), new SecureRandom()),
+        () -> UUID.randomUUID().toString(),
+        logListener());
+  }
+
+  /** One log line per step: view size, seed, decision, reason (structured in JSON mode). */
+  static StepListener logListener() {
+    return new StepListener() {
+      @Override
+      public void decided(NodeState.StepRecord s) {
+        LOG.atInfo()
+            .addKeyValue("view", s.viewSize())
+            .addKeyValue("seed", s.seed())
+            .addKeyValue("decision", s.decision())
+            .log(s.decision() + ": " + s.reason());
+      }
+
+      @Override
+      public void event(String kind, String message) {
+        LOG.atInfo().addKeyValue("event", kind).log(message);
+      }
+    };
+  }
+
+  Duration timeout() {
+    return bootstrap.timeout();
+  }
+}
