@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     name = "config",
     mixinStandardHelpOptions = true,
     description = "Configuration commands.",
-    subcommands = {ConfigCommand.Check.class})
+    subcommands = {ConfigCommand.Check.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
   @Override
   public void run() {
@@ -56,6 +56,24 @@ final class ConfigCommand implements Runnable {
       }
       out.println("# configuration is valid");
       out.flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "reference",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the configuration reference (Markdown) generated from the key declarations.")
+  static final class Reference implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine()
+          .getOut()
+          .print(ConfigReference.markdown(io.muster.config.KeyRegistry.discover()));
+      spec.commandLine().getOut().flush();
       return Main.OK;
     }
   }
