@@ -1,5 +1,7 @@
 package io.muster.node;
 
+import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +32,21 @@ public final class ImdsClient implements InstanceMetadata {
     this.base = URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/");
     this.timeout = timeout;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // HTTP/1.1 only: the JDK default (HTTP/2) adds "Upgrade: h2c" to plain-http requests, which
+    // the metadata service has no use for; the AWS SDK's own IMDS client speaks plain HTTP/1.1 too.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
+  }
+
+  /** The client {@code node.imds-endpoint} and {@code node.imds-timeout} describe. */
+  public static ImdsClient fromSettings(Settings settings, Clock clock) {
+    return new ImdsClient(
+        settings.string(CoreKeys.IMDS_ENDPOINT, "give the instance metadata endpoint URL"),
+        settings.duration(CoreKeys.IMDS_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30)),
+        clock);
   }
 
   @Override

@@ -6,6 +6,9 @@ import io.muster.config.Settings;
 import io.muster.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -24,6 +27,29 @@ public final class NodeIdentityResolver {
     this.settings = settings;
     this.metadata = metadata;
     this.osHostname = osHostname;
+  }
+
+  /**
+   * The production resolver: IMDSv2 at {@code node.imds-endpoint} with {@code node.imds-timeout}
+   * (contacted only when needed), and the kernel's host name as the last resort.
+   */
+  public static NodeIdentityResolver fromSettings(Settings settings, Clock clock) {
+    return new NodeIdentityResolver(
+        settings, () -> ImdsClient.fromSettings(settings, clock), NodeIdentityResolver::osHostname);
+  }
+
+  /** The kernel's host name, or null. Never a DNS lookup, which can hang on a host off-network. */
+  static String osHostname() {
+    try {
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or /proc not mounted: fall through.
+    }
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isBlank() ? null : env.trim();
   }
 
   public NodeIdentity resolve() throws IdentityException {
