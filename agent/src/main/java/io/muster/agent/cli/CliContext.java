@@ -7,10 +7,8 @@ import io.muster.config.CoreKeys;
 import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
 import io.muster.config.SettingsLoader;
-import io.muster.node.ImdsClient;
 import io.muster.node.NodeIdentity;
 import io.muster.node.NodeIdentityResolver;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,16 +89,8 @@ public final class CliContext implements AutoCloseable {
   /** This node's identity; throws {@link IdentityFailure} (exit 1) when it cannot be resolved. */
   public synchronized NodeIdentity identity() {
     if (identity == null) {
-      Duration timeout =
-          settings.duration(CoreKeys.IMDS_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30));
-      String endpoint = settings.string(CoreKeys.IMDS_ENDPOINT, "the IMDS endpoint");
       try {
-        identity =
-            new NodeIdentityResolver(
-                    settings,
-                    () -> new ImdsClient(endpoint, timeout, clock),
-                    CliContext::osHostname)
-                .resolve();
+        identity = NodeIdentityResolver.fromSettings(settings, clock).resolve();
       } catch (NodeIdentityResolver.IdentityException e) {
         throw new IdentityFailure(e.getMessage(), e);
       }
@@ -147,14 +137,6 @@ public final class CliContext implements AutoCloseable {
           "configuration",
           "not a URL",
           "Write it like http://127.0.0.1:4566");
-    }
-  }
-
-  static String osHostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return null;
     }
   }
 
