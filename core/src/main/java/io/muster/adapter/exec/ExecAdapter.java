@@ -24,11 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -378,8 +380,7 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     }
   }
 
-  private static void write(
-      Path file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> mode)
+  private static void write(Path file, byte[] content, Set<PosixFilePermission> mode)
       throws AdapterException {
     try {
       SecretFiles.writeNew(file, content, mode);
