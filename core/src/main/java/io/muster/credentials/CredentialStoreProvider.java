@@ -16,5 +16,13 @@ public interface CredentialStoreProvider extends KeyCatalog {
   /** IAM actions the store calls (empty for file). */
   List<String> iamActions();
 
+  /**
+   * IAM actions the store calls with these settings, e.g. KMS actions when a customer-managed key
+   * is set. Defaults to {@link #iamActions()}.
+   */
+  default List<String> iamActions(Settings settings) {
+    return iamActions();
+  }
+
   CredentialStore create(String cluster, Settings settings, Supplier<AwsClients> aws);
 }

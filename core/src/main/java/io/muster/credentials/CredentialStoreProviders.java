@@ -23,6 +23,7 @@ public final class CredentialStoreProviders {
     return byName;
   }
 
+  /** The store named by {@code store.provider}; unknown names list the known ones. */
   public CredentialStoreProvider selected(Settings settings) {
     String name = settings.string(CoreKeys.STORE_PROVIDER, "name a credential store");
     CredentialStoreProvider p = byName.get(name);

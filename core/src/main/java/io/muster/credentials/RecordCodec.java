@@ -1,0 +1,161 @@
+package io.muster.credentials;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON form of store records, shared by every store so a record written by one muster version
+ * reads the same everywhere. Decoding errors name the entry and the field; errors about credentials
+ * never quote the text (it holds secrets), only the position.
+ */
+public final class RecordCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RecordCodec() {}
+
+  public static String formation(FormationRecord r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("cluster", r.cluster());
+    n.put("generation", r.generation());
+    n.put("clusterId", r.clusterId());
+    n.put("ownerInstanceId", r.ownerInstanceId());
+    n.put("ownerAddress", r.ownerAddress());
+    n.put("claimedAt", r.claimedAt().toString());
+    return n.toString();
+  }
+
+  /**
+   * @param where the entry, for messages: "ssm:/muster/prod/formation/3"
+   */
+  public static FormationRecord formation(String json, String where) throws StoreException {
+    JsonNode n = parse(json, where, "formation record");
+    try {
+      return new FormationRecord(
+          text(n, "cluster", where),
+          number(n, "generation", where),
+          text(n, "clusterId", where),
+          text(n, "ownerInstanceId", where),
+          text(n, "ownerAddress", where),
+          instant(n, "claimedAt", where));
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(where + " is not a valid formation record: " + e.getMessage());
+    }
+  }
+
+  public static String member(MemberRecord r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("instanceId", r.instanceId());
+    n.put("address", r.address());
+    if (r.hostname() != null) {
+      n.put("hostname", r.hostname());
+    }
+    n.put("generation", r.generation());
+    n.put("joinedAt", r.joinedAt().toString());
+    return n.toString();
+  }
+
+  public static MemberRecord member(String json, String where) throws StoreException {
+    JsonNode n = parse(json, where, "member record");
+    JsonNode host = n.get("hostname");
+    return new MemberRecord(
+        text(n, "instanceId", where),
+        text(n, "address", where),
+        host == null || host.isNull() ? null : host.asText(),
+        number(n, "generation", where),
+        instant(n, "joinedAt", where));
+  }
+
+  /** {"name": "secret", ...}, names sorted so equal credentials give equal text. */
+  public static String credentials(Credentials c) {
+    ObjectNode n = JSON.createObjectNode();
+    new TreeMap<>(c.secrets()).forEach((k, v) -> n.put(k, v.reveal()));
+    return n.toString();
+  }
+
+  public static byte[] credentialsBytes(Credentials c) {
+    return credentials(c).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Parses a JSON object of string values. Never quotes the input in errors: it holds secrets.
+   *
+   * @param where the entry or file, for messages
+   */
+  public static Credentials credentials(String json, String where) throws StoreException {
+    JsonNode n;
+    try {
+      n = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      // The parser's own message may quote the offending token, i.e. part of a secret.
+      var loc = e.getLocation();
+      throw new StoreException(
+          where
+              + " is not valid JSON"
+              + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+              + (loc == null ? "" : ")")
+              + ": it must be a JSON object of strings, e.g. {\"erlang-cookie\": \"...\"}");
+    }
+    if (n == null || !n.isObject()) {
+      throw new StoreException(
+          where + " must hold a JSON object of strings, e.g. {\"erlang-cookie\": \"...\"}");
+    }
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw new StoreException(
+            where + ": the value of '" + e.getKey() + "' must be a JSON string");
+      }
+      secrets.put(e.getKey(), Secret.of(e.getValue().asText()));
+    }
+    return new Credentials(secrets);
+  }
+
+  private static JsonNode parse(String json, String where, String what) throws StoreException {
+    try {
+      JsonNode n = JSON.readTree(json);
+      if (n == null || !n.isObject()) {
+        throw new StoreException(where + " is not a " + what + " (expected a JSON object)");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new StoreException(
+          where + " is not a valid " + what + " (" + e.getOriginalMessage() + ")", e);
+    }
+  }
+
+  private static String text(JsonNode n, String field, String where) throws StoreException {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+      throw new StoreException(where + ": field '" + field + "' is missing or not a string");
+    }
+    return v.asText();
+  }
+
+  private static long number(JsonNode n, String field, String where) throws StoreException {
+    JsonNode v = n.get(field);
+    if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw new StoreException(where + ": field '" + field + "' is missing or not a whole number");
+    }
+    return v.asLong();
+  }
+
+  private static Instant instant(JsonNode n, String field, String where) throws StoreException {
+    String t = text(n, field, where);
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      throw new StoreException(where + ": field '" + field + "' is not an ISO-8601 instant: " + t);
+    }
+  }
+}

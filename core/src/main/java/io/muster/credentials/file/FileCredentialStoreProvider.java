@@ -1,0 +1,51 @@
+package io.muster.credentials.file;
+
+import io.muster.aws.AwsClients;
+import io.muster.config.Key;
+import io.muster.config.Settings;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.CredentialStoreProvider;
+import io.muster.credentials.StoreLayout;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code file}: records and secrets in a directory, for local runs, tests and several muster
+ * processes on one machine. Needs no IAM permission; the directory needs a file system with hard
+ * links (for the exclusive claim) and POSIX modes (for 0400 secret files).
+ */
+public final class FileCredentialStoreProvider implements CredentialStoreProvider {
+  public static final Key DIR =
+      Key.of(
+          "store.file.dir",
+          Key.Kind.STRING,
+          null,
+          "Directory of the file store (absolute path); each cluster uses <dir>/<cluster>. Required"
+              + " when store.provider is file.");
+
+  @Override
+  public String name() {
+    return "file";
+  }
+
+  @Override
+  public String section() {
+    return "Store: file";
+  }
+
+  @Override
+  public List<Key> keys() {
+    return List.of(DIR);
+  }
+
+  @Override
+  public List<String> iamActions() {
+    return List.of();
+  }
+
+  @Override
+  public CredentialStore create(String cluster, Settings settings, Supplier<AwsClients> aws) {
+    StoreLayout.checkCluster(cluster, settings);
+    return new FileCredentialStore(FileStoreSettings.from(settings).dir().resolve(cluster));
+  }
+}
