@@ -3,10 +3,12 @@ package io.muster.agent;
 import io.muster.agent.cli.CliContext;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStoreProvider;
+import io.muster.credentials.CredentialStoreProviders;
+import io.muster.credentials.secretsmanager.SecretsManagerCredentialStoreProvider;
+import io.muster.credentials.ssm.SsmCredentialStoreProvider;
 import io.muster.discovery.DiscoveryProviders;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 
 /** {@code muster iam-policy}: the paste-ready least-privilege policy for this configuration. */
@@ -23,23 +25,30 @@ final class IamPolicyCommand extends ConfiguredCommand {
     List<IamPolicy.Statement> statements = new ArrayList<>();
     var discovery = DiscoveryProviders.discover().selected(s);
     statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
-    String store = s.string(CoreKeys.STORE_PROVIDER, "name a store");
-    for (CredentialStoreProvider p : ServiceLoader.load(CredentialStoreProvider.class)) {
-      if (p.name().equals(store)) {
-        statements.add(
-            new IamPolicy.Statement(
-                "MusterCredentialStore", p.iamActions(), storeResource(store, cluster)));
-      }
-    }
+    CredentialStoreProvider store = CredentialStoreProviders.discover().selected(s);
+    statements.add(
+        new IamPolicy.Statement(
+            "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     return Main.OK;
   }
 
-  static String storeResource(String store, String cluster) {
+  /** The cluster's own path in the store: a policy for one cluster cannot touch another's. */
+  static String storeResource(String store, io.muster.config.Settings s, String cluster) {
     return switch (store) {
-      case "ssm" -> "arn:aws:ssm:*:*:parameter/muster/" + cluster + "/*";
-      case "secretsmanager" -> "arn:aws:secretsmanager:*:*:secret:muster/" + cluster + "/*";
+      case "ssm" ->
+          "arn:aws:ssm:*:*:parameter"
+              + s.string(SsmCredentialStoreProvider.PREFIX, "/muster")
+              + "/"
+              + cluster
+              + "/*";
+      case "secretsmanager" ->
+          "arn:aws:secretsmanager:*:*:secret:"
+              + s.string(SecretsManagerCredentialStoreProvider.PREFIX, "muster")
+              + "/"
+              + cluster
+              + "/*";
       default -> "*";
     };
   }

@@ -128,4 +128,28 @@ class MainTest {
     assertThat(j.at("/Statement"))
         .isEmpty(); // static discovery + file store need no AWS permission
   }
+
+  @Test
+  void iamPolicyForAsgAndSsmIsScopedToTheClustersParameters() throws Exception {
+    Run r =
+        run(
+            "iam-policy",
+            "--discovery",
+            "asg",
+            "--asg",
+            "web",
+            "--cluster",
+            "prod",
+            "--node-address",
+            "10.0.0.1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
+    assertThat(st.get(0).at("/Action").toString())
+        .contains("autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances");
+    assertThat(st.get(1).at("/Action").toString())
+        .contains("ssm:PutParameter")
+        .doesNotContain("kms:");
+    assertThat(st.get(1).at("/Resource").asText())
+        .isEqualTo("arn:aws:ssm:*:*:parameter/muster/prod/*");
+  }
 }
