@@ -218,39 +218,40 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
         LOG.info("joined through {}", remote);
         break;
       } catch (EngineException e) {
-        switch (JoinFailure.of(e)) {
-          case TOKEN_REJECTED ->
-              throw new CredentialsRejectedException(
-                  "the swarm manager at "
-                      + remote
-                      + " rejected this node's "
-                      + role.tokenName()
-                      + " ("
-                      + e.engineMessage()
-                      + "): the token was rotated or belongs to an earlier swarm. If re-reading the"
-                      + " credential store does not help, publish the current token (`docker swarm"
-                      + " join-token -q "
-                      + role.word()
-                      + "` on a manager) to the store",
-                  e);
-          case TARGET_UNREACHABLE -> {
-            failures.add(remote + ": " + e.engineMessage());
-            LOG.info("{} is not a reachable manager ({}); trying the next", remote, e.getMessage());
-          }
-          case TIMED_OUT, ALREADY_IN_SWARM -> {
-            EngineInfo now = info("check the join");
-            if (now.active()) {
-              joined = true;
-            } else {
-              failures.add(remote + ": " + e.engineMessage());
-              cancelPendingJoin();
-            }
-          }
-          default -> throw failure("join the swarm through " + remote, e, true);
+        JoinFailure kind = JoinFailure.of(e);
+        if (kind == JoinFailure.TOKEN_REJECTED) {
+          throw new CredentialsRejectedException(
+              "the swarm manager at "
+                  + remote
+                  + " rejected this node's "
+                  + role.tokenName()
+                  + " ("
+                  + e.engineMessage()
+                  + "): the token was rotated or belongs to an earlier swarm. If re-reading the"
+                  + " credential store does not help, publish the current token (`docker swarm"
+                  + " join-token -q "
+                  + role.word()
+                  + "` on a manager) to the store",
+              e);
         }
-        if (joined) {
+        if (e.unreachable()) {
+          throw failure("join the swarm", e, true); // our own engine went away
+        }
+        // Any other failure is about this target: settle this engine's state, try the next.
+        EngineInfo now = info("check the join through " + remote);
+        if (now.active()) {
+          joined = true; // it got through after all (a slow join, or a concurrent one)
           break;
         }
+        if (!"inactive".equals(now.localNodeState())) {
+          cancelPendingJoin();
+        }
+        failures.add(remote + ": " + e.engineMessage());
+        LOG.info(
+            "join through {} failed ({}: {}); trying the next member",
+            remote,
+            kind,
+            e.getMessage());
       }
     }
     if (!joined) {

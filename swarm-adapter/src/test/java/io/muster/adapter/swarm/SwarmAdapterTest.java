@@ -200,6 +200,22 @@ class SwarmAdapterTest {
     }
 
     @Test
+    void anyOtherFailureThroughOneMemberStillTriesTheNext() throws Exception {
+      engine.joinFailures.add(
+          engineError(
+              500,
+              "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible"
+                  + " that too few managers are online."));
+      adapter("10.0.0.4")
+          .join(
+              joinRequest(
+                  "10.0.0.4", List.of(Peer.of("10.0.0.1"), Peer.of("10.0.0.2")), goodCreds()));
+      assertThat(engine.joins).hasSize(2);
+      assertThat(callsStartingWith("leave")).isEmpty();
+      assertThat(engine.state).isEqualTo("active");
+    }
+
+    @Test
     void failsRetryablyWhenNoMemberIsAReachableManager() {
       for (int i = 0; i < 2; i++) {
         engine.joinFailures.add(engineError(503, "rpc error: code = Unavailable desc = refused"));
