@@ -40,7 +40,7 @@ class MainTest {
     assertThat(j.at("/peers/0/address").asText()).isEqualTo("10.0.0.9");
     assertThat(j.at("/peers/2/address").asText()).isEqualTo("10.0.0.12");
     assertThat(j.at("/seed/address").asText()).isEqualTo("10.0.0.9");
-    assertThat(j.at("/seed/instanceId").asText()).isEqualTo("n3");
+    assertThat(j.at("/peers/0/hostname").asText()).isEqualTo("n3");
     assertThat(j.at("/decision").asText()).isEqualTo("wait");
     assertThat(j.at("/reason").asText()).contains("seed is 10.0.0.9");
   }

@@ -60,6 +60,7 @@ public final class RecordCodec {
     }
     n.put("generation", r.generation());
     n.put("joinedAt", r.joinedAt().toString());
+    n.put("status", r.status().name());
     return n.toString();
   }
 
@@ -71,7 +72,21 @@ public final class RecordCodec {
         text(n, "address", where),
         host == null || host.isNull() ? null : host.asText(),
         number(n, "generation", where),
-        instant(n, "joinedAt", where));
+        instant(n, "joinedAt", where),
+        status(n, where));
+  }
+
+  /** Records written before the status existed are members. */
+  private static MemberRecord.Status status(JsonNode n, String where) throws StoreException {
+    JsonNode s = n.get("status");
+    if (s == null || s.isNull()) {
+      return MemberRecord.Status.MEMBER;
+    }
+    try {
+      return MemberRecord.Status.valueOf(s.asText());
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(where + " has an unknown member status '" + s.asText() + "'");
+    }
   }
 
   /** {"name": "secret", ...}, names sorted so equal credentials give equal text. */

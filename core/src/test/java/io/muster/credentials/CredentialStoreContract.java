@@ -95,6 +95,21 @@ public abstract class CredentialStoreContract {
   }
 
   @Test
+  void aJoiningRegistrationReadsBackAsJoiningUntilItBecomesAMember() throws Exception {
+    CredentialStore s = store("status");
+    s.registerMember(new MemberRecord("i-j", "10.0.0.9", null, 1, T0, MemberRecord.Status.JOINING));
+    assertThat(s.members())
+        .singleElement()
+        .extracting(MemberRecord::status)
+        .isEqualTo(MemberRecord.Status.JOINING);
+    s.registerMember(new MemberRecord("i-j", "10.0.0.9", null, 1, T0, MemberRecord.Status.MEMBER));
+    assertThat(s.members())
+        .singleElement()
+        .extracting(MemberRecord::status)
+        .isEqualTo(MemberRecord.Status.MEMBER);
+  }
+
+  @Test
   void instanceIdsThatCannotNameAnEntryAreRejectedWithTheFix() {
     CredentialStore s = store("badid");
     assertThatThrownBy(() -> s.registerMember(member("../escape", "10.0.0.1", 1)))

@@ -81,8 +81,9 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
       }
       Peer p = Peer.of(address);
       if (host != null) {
-        // The host name doubles as the instance id, so member records survive address reuse checks.
-        p = p.withHostname(host).withInstanceId(host);
+        // A host name only, not an instance id: a static list cannot know the ids nodes give
+        // themselves (node.instance-id), so its peers are matched to member records by address.
+        p = p.withHostname(host);
       }
       peers.add(p);
     }
