@@ -1,0 +1,52 @@
+package io.muster.adapter.haproxy;
+
+/** One step of a reconciliation plan, applied through the Runtime API. */
+public sealed interface Action {
+  /** The server the step acts on. */
+  String name();
+
+  /** For log lines: what the step does. */
+  String describe();
+
+  /** {@code add server}, then {@code enable health}/{@code agent} when configured, then enable. */
+  record Add(DesiredServer server) implements Action {
+    @Override
+    public String name() {
+      return server.name();
+    }
+
+    @Override
+    public String describe() {
+      return "add " + server.endpoint() + " as";
+    }
+  }
+
+  /** {@code set server be/name addr A port P}: same identity, new endpoint. */
+  record SetAddress(DesiredServer server) implements Action {
+    @Override
+    public String name() {
+      return server.name();
+    }
+
+    @Override
+    public String describe() {
+      return "move to " + server.endpoint() + ":";
+    }
+  }
+
+  /** {@code set server be/name state ready}: a member whose server was left drained or in maint. */
+  record Ready(String name) implements Action {
+    @Override
+    public String describe() {
+      return "re-enable";
+    }
+  }
+
+  /** Drain until idle (or the drain timeout), then maint and {@code del server}. */
+  record Remove(String name) implements Action {
+    @Override
+    public String describe() {
+      return "drain and remove";
+    }
+  }
+}
