@@ -21,8 +21,15 @@ public sealed interface Action {
     }
   }
 
-  /** {@code set server be/name addr A port P}: same identity, new endpoint. */
-  record SetAddress(DesiredServer server) implements Action {
+  /**
+   * {@code set server be/name addr A port P}: same identity, new endpoint.
+   *
+   * @param drainFirst take the server out first (drain until idle, then maint, which also closes
+   *     its pooled idle connections), move it, and put it back. HAProxy 2.6 keeps reusing pooled
+   *     connections to the old endpoint after an in-place move under load; this is only safe when
+   *     another server carries the traffic meanwhile, so a lone server is moved in place.
+   */
+  record SetAddress(DesiredServer server, boolean drainFirst) implements Action {
     @Override
     public String name() {
       return server.name();
@@ -30,7 +37,7 @@ public sealed interface Action {
 
     @Override
     public String describe() {
-      return "move to " + server.endpoint() + ":";
+      return (drainFirst ? "drain and move to " : "move in place to ") + server.endpoint() + ":";
     }
   }
 

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>reload through the master CLI only when a staying server's options changed, which the
  *       Runtime API cannot apply;
  *   <li>compare the running backend ({@code show servers state}) with the membership and apply the
- *       plan through the Runtime API: add and enable new servers, move changed endpoints, re-enable
- *       members left in maint, drain leaving servers until their sessions end (or the drain
- *       timeout), then put them in maint and delete them.
+ *       plan through the Runtime API: add and enable new servers, move changed endpoints (drained
+ *       first when another server serves meanwhile), re-enable members left in maint, drain leaving
+ *       servers until their sessions end (or the drain timeout), then put them in maint and delete
+ *       them.
  * </ol>
  */
 public final class HaproxyFollower implements MembershipFollower {
@@ -128,7 +129,7 @@ public final class HaproxyFollower implements MembershipFollower {
         enableChecks(a.name());
         runtime.enableServer(a.name());
       } else if (a instanceof Action.SetAddress move) {
-        runtime.setAddress(move.server());
+        move(move);
       } else if (a instanceof Action.Ready) {
         enableChecks(a.name());
         runtime.setState(a.name(), "ready");
@@ -150,25 +151,28 @@ public final class HaproxyFollower implements MembershipFollower {
     }
   }
 
+  private void move(Action.SetAddress move) throws AdapterException {
+    String name = move.name();
+    if (!move.drainFirst()) {
+      runtime.setAddress(move.server());
+      return;
+    }
+    runtime.setState(name, "drain");
+    drain(List.of(name));
+    // Maintenance also closes the server's pooled idle connections, which would otherwise keep
+    // carrying requests to the old endpoint.
+    runtime.setState(name, "maint");
+    runtime.setAddress(move.server());
+    enableChecks(name);
+    runtime.setState(name, "ready");
+  }
+
   /** Drains all leaving servers together, so N removals take one drain, not N. */
   private void remove(List<String> leaving) throws AdapterException {
     for (String name : leaving) {
       runtime.setState(name, "drain");
     }
-    Instant deadline = clock.instant().plus(settings.drainTimeout());
-    List<String> busy = busy(leaving);
-    while (!busy.isEmpty() && clock.instant().isBefore(deadline)) {
-      sleep(DRAIN_POLL);
-      busy = busy(busy);
-    }
-    for (String name : busy) {
-      LOG.warn(
-          "haproxy: {}/{} still has sessions after adapter.haproxy.drain-timeout ({}); cutting them",
-          settings.backend(),
-          name,
-          settings.drainTimeout());
-      runtime.shutdownSessions(name);
-    }
+    drain(leaving);
     Instant last = clock.instant().plus(DELETE_GRACE);
     for (String name : leaving) {
       runtime.setState(name, "maint");
@@ -188,6 +192,27 @@ public final class HaproxyFollower implements MembershipFollower {
         }
         sleep(DRAIN_POLL);
       }
+    }
+  }
+
+  /**
+   * Waits until the (already draining) servers have no session left, at most the drain timeout,
+   * then cuts what remains.
+   */
+  private void drain(List<String> draining) throws AdapterException {
+    Instant deadline = clock.instant().plus(settings.drainTimeout());
+    List<String> busy = busy(draining);
+    while (!busy.isEmpty() && clock.instant().isBefore(deadline)) {
+      sleep(DRAIN_POLL);
+      busy = busy(busy);
+    }
+    for (String name : busy) {
+      LOG.warn(
+          "haproxy: {}/{} still has sessions after adapter.haproxy.drain-timeout ({}); cutting them",
+          settings.backend(),
+          name,
+          settings.drainTimeout());
+      runtime.shutdownSessions(name);
     }
   }
 

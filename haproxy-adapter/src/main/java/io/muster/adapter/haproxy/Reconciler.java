@@ -35,7 +35,7 @@ public final class Reconciler {
         continue;
       }
       if (!r.sameEndpoint(d)) {
-        moves.add(new Action.SetAddress(d));
+        moves.add(new Action.SetAddress(d, othersServe(d.name(), wanted, now)));
       }
       // After the move, so that a re-enabled server never takes traffic at its old endpoint.
       if (r.forcedOut()) {
@@ -51,9 +51,29 @@ public final class Reconciler {
             .toList();
 
     List<Action> plan = new ArrayList<>(adds);
+    // Moves run one after another after the adds, so while one is out, every other wanted server
+    // that is new or in rotation serves.
     plan.addAll(moves);
     plan.addAll(readies);
     plan.addAll(removes);
     return List.copyOf(plan);
+  }
+
+  /**
+   * Whether some other wanted server serves while {@code name} is out: one added by this plan (adds
+   * run first), or one running in rotation and not down.
+   */
+  private static boolean othersServe(
+      String name, List<DesiredServer> wanted, Map<String, RunningServer> now) {
+    for (DesiredServer d : wanted) {
+      if (d.name().equals(name)) {
+        continue;
+      }
+      RunningServer r = now.get(d.name());
+      if (r == null || (!r.forcedOut() && r.opState() != RunningServer.STOPPED)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -20,6 +20,9 @@ public record RunningServer(String name, String address, int port, int adminStat
   /** Set by {@code set server ... state drain}. */
   static final int FORCED_DRAIN = 0x08;
 
+  /** srv_op_state of a server that is down (failed checks, or in maintenance). */
+  static final int STOPPED = 0;
+
   public RunningServer {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");

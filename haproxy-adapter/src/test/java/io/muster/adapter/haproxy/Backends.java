@@ -23,6 +23,11 @@ import java.util.concurrent.Executors;
  * port, to exercise an address change ({@code set server ... addr ... port ...}).
  */
 final class Backends implements AutoCloseable {
+  static {
+    // The JDK server writes headers and body separately; with Nagle on, a reused connection then
+    // waits for HAProxy's delayed ACK (~40 ms) on every response. Real servers set TCP_NODELAY.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   /** One listening endpoint and its arrival log. */
   static final class Endpoint {

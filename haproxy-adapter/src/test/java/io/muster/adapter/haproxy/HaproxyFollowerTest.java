@@ -190,7 +190,31 @@ class HaproxyFollowerTest {
   }
 
   @Test
-  void anEndpointChangeMovesTheServerInPlace() throws Exception {
+  void anEndpointChangeDrainsTheServerWhileAnotherServes() throws Exception {
+    haproxy.configured("i-1", "10.0.0.5", 8080).sessions = 1;
+    haproxy.configured("i-2", "10.0.0.6", 8080);
+    time.onSleep(() -> haproxy.servers.get("i-1").sessions = 0);
+    Peer moved = new Peer(Peer.of("10.0.0.7").address(), null, "i-1", null, null, Map.of(), 9090);
+
+    follower("check", true).membersChanged(List.of(moved, peer("10.0.0.6", "i-2")));
+
+    assertThat(haproxy.commands)
+        .containsExactly(
+            "show servers state app",
+            "set server app/i-1 state drain",
+            "show stat app 4 -1",
+            "show stat app 4 -1",
+            "set server app/i-1 state maint",
+            "set server app/i-1 addr 10.0.0.7 port 9090",
+            "enable health app/i-1",
+            "set server app/i-1 state ready");
+    assertThat(haproxy.endpoints())
+        .containsExactly(Map.entry("i-1", "10.0.0.7:9090"), Map.entry("i-2", "10.0.0.6:8080"));
+    assertThat(haproxy.servers.get("i-1").admin).isZero();
+  }
+
+  @Test
+  void aLoneServerMovesInPlace() throws Exception {
     haproxy.configured("i-1", "10.0.0.5", 8080);
     Peer moved = new Peer(Peer.of("10.0.0.7").address(), null, "i-1", null, null, Map.of(), 9090);
 
@@ -241,7 +265,9 @@ class HaproxyFollowerTest {
     assertThat(Files.readString(cfg)).isEqualTo(CONFIG);
     assertThat(haproxy.commands).isEmpty();
     assertThat(haproxy.masterCommands).isEmpty();
-    assertThat(Files.list(dir)).containsExactly(cfg);
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(cfg);
+    }
   }
 
   @Test

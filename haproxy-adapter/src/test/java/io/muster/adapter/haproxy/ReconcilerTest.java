@@ -60,8 +60,41 @@ class ReconcilerTest {
                 List.of(want("a", "10.0.0.1", 81), want("b", "10.0.0.9", 80)),
                 List.of(run("a", "10.0.0.1", 80), run("b", "10.0.0.2", 80))))
         .containsExactly(
-            new Action.SetAddress(want("a", "10.0.0.1", 81)),
-            new Action.SetAddress(want("b", "10.0.0.9", 80)));
+            new Action.SetAddress(want("a", "10.0.0.1", 81), true),
+            new Action.SetAddress(want("b", "10.0.0.9", 80), true));
+  }
+
+  @Test
+  void aLoneServerMovesInPlace() {
+    assertThat(
+            Reconciler.plan(List.of(want("a", "10.0.0.1", 81)), List.of(run("a", "10.0.0.1", 80))))
+        .containsExactly(new Action.SetAddress(want("a", "10.0.0.1", 81), false));
+  }
+
+  @Test
+  void aServerMovesInPlaceWhenTheOthersAreDownOrOut() {
+    assertThat(
+            Reconciler.plan(
+                List.of(
+                    want("a", "10.0.0.1", 81),
+                    want("b", "10.0.0.2", 80),
+                    want("c", "10.0.0.3", 80)),
+                List.of(
+                    run("a", "10.0.0.1", 80),
+                    new RunningServer("b", "10.0.0.2", 80, 0, RunningServer.STOPPED),
+                    new RunningServer("c", "10.0.0.3", 80, RunningServer.FORCED_DRAIN, 2))))
+        .startsWith(new Action.SetAddress(want("a", "10.0.0.1", 81), false));
+  }
+
+  @Test
+  void aServerAddedInTheSamePlanServesDuringAMove() {
+    assertThat(
+            Reconciler.plan(
+                List.of(want("a", "10.0.0.1", 81), want("b", "10.0.0.2", 80)),
+                List.of(run("a", "10.0.0.1", 80))))
+        .containsExactly(
+            new Action.Add(want("b", "10.0.0.2", 80)),
+            new Action.SetAddress(want("a", "10.0.0.1", 81), true));
   }
 
   @Test
@@ -77,7 +110,7 @@ class ReconcilerTest {
     assertThat(
             Reconciler.plan(
                 List.of(want("a", "10.0.0.1", 80)), List.of(run("a", "web.internal", 80))))
-        .containsExactly(new Action.SetAddress(want("a", "10.0.0.1", 80)));
+        .containsExactly(new Action.SetAddress(want("a", "10.0.0.1", 80), false));
   }
 
   @Test
@@ -94,7 +127,7 @@ class ReconcilerTest {
                     // Maintenance inherited from a tracked server (0x02) is not ours to clear.
                     new RunningServer("c", "10.0.0.3", 80, 0x02, 0))))
         .containsExactly(
-            new Action.SetAddress(want("b", "10.0.0.2", 80)),
+            new Action.SetAddress(want("b", "10.0.0.2", 80), false),
             new Action.Ready("a"),
             new Action.Ready("b"));
   }
