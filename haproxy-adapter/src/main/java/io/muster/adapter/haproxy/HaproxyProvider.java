@@ -72,7 +72,8 @@ public final class HaproxyProvider implements AdapterProvider {
           Key.Kind.LIST,
           "haproxy,-c,-f,{main-config}",
           "Command that validates the configuration; {main-config} is replaced by"
-              + " adapter.haproxy.main-config.");
+              + " adapter.haproxy.main-config. By default '-f <config-file>' is appended when the"
+              + " config file lies outside the main configuration.");
 
   /** How long one Runtime API or master CLI command may take. */
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);

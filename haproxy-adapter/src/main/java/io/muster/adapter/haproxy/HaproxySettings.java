@@ -15,6 +15,7 @@ import io.muster.config.Key;
 import io.muster.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -98,9 +99,15 @@ public record HaproxySettings(
     Path main = path(s, MAIN_CONFIG);
     Path configFile = s.optionalString(CONFIG_FILE).isPresent() ? path(s, CONFIG_FILE) : main;
     List<String> check =
-        s.list(CHECK_COMMAND).stream()
-            .map(a -> a.replace("{main-config}", main.toString()))
-            .toList();
+        new ArrayList<>(
+            s.list(CHECK_COMMAND).stream()
+                .map(a -> a.replace("{main-config}", main.toString()))
+                .toList());
+    if (!s.isSet(CHECK_COMMAND) && !configFile.startsWith(main)) {
+      // The managed file lives outside the main configuration (HAProxy started with a second
+      // -f): the default check must load it too, or it would validate nothing of ours.
+      check.addAll(List.of("-f", configFile.toString()));
+    }
     return new HaproxySettings(
         backend,
         port,

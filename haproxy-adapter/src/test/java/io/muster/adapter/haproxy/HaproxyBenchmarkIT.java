@@ -49,6 +49,7 @@ class HaproxyBenchmarkIT {
   record Run(
       String path,
       long requests,
+      double perSecond,
       long failed,
       List<String> failures,
       double p50,
@@ -106,6 +107,7 @@ class HaproxyBenchmarkIT {
         new Run(
             muster.path(),
             muster.requests(),
+            muster.perSecond(),
             muster.failed(),
             muster.failures(),
             muster.p50(),
@@ -177,6 +179,7 @@ class HaproxyBenchmarkIT {
     return new Run(
         path,
         load.succeeded() + load.failed(),
+        (load.succeeded() + load.failed()) / load.seconds(),
         load.failed(),
         load.failures(),
         load.percentileMillis(50),
@@ -244,17 +247,18 @@ class HaproxyBenchmarkIT {
                 DWELL.toMillis(),
                 OPTIONS))
         .append(
-            "| path | requests | failed | p50 ms | p99 ms | change -> first request on new"
+            "| path | requests | requests/s | failed | p50 ms | p99 ms | change -> first request on new"
                 + " server, median ms | max ms | new servers never reached | requests to removed"
                 + " servers > 1 s after change | apply median ms | HAProxy reloads |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Run r : runs) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %d | %.1f | %.1f | %.0f | %.0f | %d | %d | %.0f | %d |%n",
+              "| %s | %d | %.0f | %d | %.1f | %.1f | %.0f | %.0f | %d | %d | %.0f | %d |%n",
               r.path(),
               r.requests(),
+              r.perSecond(),
               r.failed(),
               r.p50(),
               r.p99(),
@@ -277,7 +281,8 @@ class HaproxyBenchmarkIT {
     }
     b.append(
         "\nCommand: `mvn -B -o -q -pl haproxy-adapter -am verify -Dtest=NONE"
-            + " -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=HaproxyBenchmarkIT`"
+            + " -Dsurefire.failIfNoSpecifiedTests=false"
+            + " -Dit.test=HaproxyBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false`"
             + " (needs the Debian haproxy package; root is not needed).\n");
     return b.toString();
   }

@@ -63,6 +63,31 @@ class HaproxySettingsTest {
   }
 
   @Test
+  void theDefaultCheckLoadsAManagedFileOutsideTheMainConfig() {
+    HaproxySettings s =
+        HaproxySettings.from(
+            MINIMAL.with(HaproxyProvider.CONFIG_FILE, "/etc/haproxy/conf.d/50-app.cfg"));
+    assertThat(s.checkCommand())
+        .containsExactly(
+            "haproxy",
+            "-c",
+            "-f",
+            "/etc/haproxy/haproxy.cfg",
+            "-f",
+            "/etc/haproxy/conf.d/50-app.cfg");
+  }
+
+  @Test
+  void theDefaultCheckOfAConfigDirectoryAlreadyHoldsTheFile() {
+    HaproxySettings s =
+        HaproxySettings.from(
+            MINIMAL
+                .with(HaproxyProvider.MAIN_CONFIG, "/etc/haproxy/conf.d")
+                .with(HaproxyProvider.CONFIG_FILE, "/etc/haproxy/conf.d/50-app.cfg"));
+    assertThat(s.checkCommand()).containsExactly("haproxy", "-c", "-f", "/etc/haproxy/conf.d");
+  }
+
+  @Test
   void checkMeansTheCheckKeywordOnly() {
     HaproxySettings s =
         HaproxySettings.from(MINIMAL.with(HaproxyProvider.SERVER_OPTIONS, "check-ssl weight 5"));

@@ -26,6 +26,8 @@ final class LoadGenerator implements AutoCloseable {
   private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
   private final List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
   private final List<Thread> threads = new ArrayList<>();
+  private final long started = System.nanoTime();
+  private volatile long stopped;
 
   private LoadGenerator(int port) {
     this.client =
@@ -88,6 +90,14 @@ final class LoadGenerator implements AutoCloseable {
     for (Thread t : threads) {
       t.join(15_000);
     }
+    if (stopped == 0) {
+      stopped = System.nanoTime();
+    }
+  }
+
+  /** Seconds from start to {@link #stop()}. */
+  double seconds() {
+    return ((stopped == 0 ? System.nanoTime() : stopped) - started) / 1e9;
   }
 
   long succeeded() {
