@@ -25,9 +25,23 @@ final class HaproxyProcess implements AutoCloseable {
   private Process process;
   private final List<ProcessHandle> seen = new ArrayList<>();
 
+  private final Thread hook;
+
   private HaproxyProcess(Path dir, int frontendPort) {
     this.dir = dir;
     this.frontendPort = frontendPort;
+    // Should the JVM die before close(), no HAProxy may outlive it.
+    this.hook =
+        new Thread(
+            () -> {
+              try {
+                stop();
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "haproxy-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   /** Fails (never skips) when HAProxy is not installed. */
@@ -172,7 +186,7 @@ final class HaproxyProcess implements AutoCloseable {
     return Files.readString(dir.resolve("haproxy.log"));
   }
 
-  private void stop() throws InterruptedException {
+  private synchronized void stop() throws InterruptedException {
     if (process == null) {
       return;
     }
@@ -203,6 +217,11 @@ final class HaproxyProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyExiting) {
+      // The hook runs anyway.
+    }
   }
 
   static int freePort() throws IOException {
