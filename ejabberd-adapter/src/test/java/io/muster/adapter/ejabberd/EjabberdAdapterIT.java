@@ -51,12 +51,24 @@ class EjabberdAdapterIT {
   /** Records every command the adapter runs, then runs it for real. */
   static final class RecordingRunner implements ProcessRunner {
     final List<Command> commands = Collections.synchronizedList(new ArrayList<>());
+    final List<String> timed = Collections.synchronizedList(new ArrayList<>());
     private final ProcessRunner real = new SystemProcessRunner();
 
     @Override
     public ProcessResult run(Command command) throws CommandException {
       commands.add(command);
-      return real.run(command);
+      long t0 = System.nanoTime();
+      try {
+        return real.run(command);
+      } finally {
+        List<String> argv = command.argv();
+        // "status" or "join_cluster ejabberd@..." rather than the whole nsenter ... prefix.
+        String shortName =
+            argv.get(argv.size() - 1).endsWith("restart.sh")
+                ? "restart.sh"
+                : String.join(" ", argv.subList(argv.indexOf("--config-dir") + 2, argv.size()));
+        timed.add(String.format("%s %d ms", shortName, (System.nanoTime() - t0) / 1_000_000));
+      }
     }
 
     List<String> lines() {
@@ -119,6 +131,8 @@ class EjabberdAdapterIT {
       EjabberdNode.deleteTree(base);
       System.out.println("ejabberd adapter IT timings (3 nodes, ejabberd 23.01, 2-core VM):");
       timings.forEach((what, d) -> System.out.printf("  %-75s %6d ms%n", what, d.toMillis()));
+      System.out.println("commands run by the adapter, each with its duration:");
+      breakdown.forEach(b -> System.out.println("  " + b));
     }
     assertThat(leaks).as("processes left in the test namespaces").isEmpty();
   }
@@ -144,11 +158,16 @@ class EjabberdAdapterIT {
         "chat", "gen-1", self.identity(), peers, creds, List.of(n1.peer(), n2.peer(), n3.peer()));
   }
 
+  private final List<String> breakdown = new ArrayList<>();
+
   private Duration timed(String what, ThrowingRunnable r) throws Exception {
+    int first = runner.timed.size();
     long t0 = System.nanoTime();
     r.run();
     Duration d = Duration.ofNanos(System.nanoTime() - t0);
     timings.put(what, d);
+    breakdown.add(
+        what + ": " + String.join(", ", runner.timed.subList(first, runner.timed.size())));
     return d;
   }
 
