@@ -91,19 +91,15 @@ class EjabberdAdapterIT {
   @BeforeAll
   void startThreeStandaloneNodes() throws Exception {
     EjabberdNode.requirePrerequisites();
-    try {
-      net = TestNetwork.create("mej", "10.99.1", 3);
-      base = Files.createTempDirectory("mej-it-");
-      for (TestNetwork.Node n : net.nodes()) {
-        EjabberdNode node = EjabberdNode.create(n, base.resolve(n.name()));
-        nodes.add(node);
-        node.start();
-        timings.put(
-            "start " + node.nodeName() + " (ejabberdctl start until status 0)", node.lastStart());
-      }
-    } catch (RuntimeException | Error e) {
-      cleanUp();
-      throw e;
+    // On failure here JUnit still runs cleanUp() (@AfterAll), which handles partial set-ups.
+    net = TestNetwork.create("mej", "10.99.1", 3);
+    base = Files.createTempDirectory("mej-it-");
+    for (TestNetwork.Node n : net.nodes()) {
+      EjabberdNode node = EjabberdNode.create(n, base.resolve(n.name()));
+      nodes.add(node);
+      node.start();
+      timings.put(
+          "start " + node.nodeName() + " (ejabberdctl start until status 0)", node.lastStart());
     }
     n1 = nodes.get(0);
     n2 = nodes.get(1);
