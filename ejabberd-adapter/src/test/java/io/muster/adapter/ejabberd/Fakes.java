@@ -1,0 +1,123 @@
+package io.muster.adapter.ejabberd;
+
+import io.muster.credentials.Secret;
+import io.muster.time.Sleeper;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.helpers.MessageFormatter;
+
+/** Small fakes for unit tests: clock, sleeper, cookie file, epmd, logger. */
+final class Fakes {
+  private Fakes() {}
+
+  /** A clock that only moves when the paired sleeper sleeps. */
+  static final class VirtualTime extends Clock implements Sleeper {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    Duration slept = Duration.ZERO;
+
+    @Override
+    public void sleep(Duration d) {
+      slept = slept.plus(d);
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  static final class MemoryCookieFile implements CookieFile {
+    Optional<Secret> content;
+    final List<Secret> writes = new ArrayList<>();
+
+    MemoryCookieFile(Secret initial) {
+      content = Optional.ofNullable(initial);
+    }
+
+    @Override
+    public Optional<Secret> read() {
+      return content;
+    }
+
+    @Override
+    public void write(Secret cookie) {
+      writes.add(cookie);
+      content = Optional.of(cookie);
+    }
+
+    @Override
+    public String describe() {
+      return "/var/lib/ejabberd/.erlang.cookie (owner ejabberd, mode r--------)";
+    }
+  }
+
+  static final class MapEpmd implements EpmdProbe {
+    final Map<String, List<String>> byHost = new HashMap<>();
+    final List<String> asked = new ArrayList<>();
+
+    @Override
+    public Optional<List<String>> names(String host) {
+      asked.add(host);
+      return Optional.ofNullable(byHost.get(host));
+    }
+  }
+
+  /** A Logger that records every formatted message with its level. */
+  static final class RecordingLog {
+    final List<String> lines = new ArrayList<>();
+    final Logger logger =
+        (Logger)
+            Proxy.newProxyInstance(
+                Logger.class.getClassLoader(),
+                new Class<?>[] {Logger.class},
+                (proxy, method, args) -> {
+                  String m = method.getName();
+                  if (m.startsWith("is") && m.endsWith("Enabled")) {
+                    return true;
+                  }
+                  if (m.equals("getName")) {
+                    return "test";
+                  }
+                  if (List.of("trace", "debug", "info", "warn", "error").contains(m)
+                      && args != null
+                      && args.length > 0
+                      && args[0] instanceof String fmt) {
+                    Object[] rest = Arrays.copyOfRange(args, 1, args.length);
+                    if (rest.length == 1 && rest[0] instanceof Object[] arr) {
+                      rest = arr;
+                    }
+                    lines.add(
+                        m.toUpperCase()
+                            + " "
+                            + MessageFormatter.arrayFormat(fmt, rest).getMessage());
+                  }
+                  return null;
+                });
+
+    String all() {
+      return String.join("\n", lines);
+    }
+  }
+}
