@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads every process's argv ({@code /proc/PID/cmdline}) over and over in the background and
  * records any that holds a watched secret, or anything that looks like a swarm join token ({@code
- * SWMTKN-}). Violations name the process, never the secret.
+ * SWMTKN-}). Violations name the process, never the secret. Public for the end-to-end tests in the
+ * packaging module (through this module's test-jar).
  */
-final class CmdlineSampler implements AutoCloseable {
+public final class CmdlineSampler implements AutoCloseable {
   private static final String TOKEN_PREFIX = "SWMTKN-";
 
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
@@ -32,32 +33,32 @@ final class CmdlineSampler implements AutoCloseable {
    * @param mustSee a string some sampled argv must contain (proof that sampling works, e.g. the
    *     test's dockerd socket path)
    */
-  CmdlineSampler(String mustSee) {
+  public CmdlineSampler(String mustSee) {
     this.mustSee = mustSee;
     this.thread = new Thread(this::loop, "cmdline-sampler");
     thread.setDaemon(true);
     thread.start();
   }
 
-  void watch(String secret) {
+  public void watch(String secret) {
     if (secret != null && !secret.isEmpty()) {
       secrets.add(secret);
     }
   }
 
-  long rounds() {
+  public long rounds() {
     return rounds.get();
   }
 
-  long processesSeen() {
+  public long processesSeen() {
     return processesSeen.get();
   }
 
-  boolean sawExpected() {
+  public boolean sawExpected() {
     return sawExpected;
   }
 
-  synchronized List<String> violations() {
+  public synchronized List<String> violations() {
     return List.copyOf(violations);
   }
 
