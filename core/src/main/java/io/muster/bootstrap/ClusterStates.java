@@ -42,7 +42,9 @@ public final class ClusterStates {
         continue;
       }
       if (m.status() == MemberRecord.Status.MEMBER) {
-        live.add(inView.get());
+        if (!addressReused(view, inView.get())) {
+          live.add(inView.get());
+        }
       } else {
         joiners++;
       }
@@ -68,6 +70,23 @@ public final class ClusterStates {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether another instance also holds {@code p}'s address in the view (a stale entry of a
+   * terminated member next to the new instance that got its address): a join addresses the node by
+   * address and would reach whichever holds it now, so it is no member to join through.
+   */
+  static boolean addressReused(List<Peer> view, Peer p) {
+    for (Peer q : view) {
+      if (q != p
+          && q.address().equals(p.address())
+          && q.instanceId() != null
+          && !q.instanceId().equals(p.instanceId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isSelf(MemberRecord m, Peer self) {
