@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The {@code asg} provider as node {@code n} experiences it: one DescribeAutoScalingGroups call
  * listing the group's instance ids, then one DescribeInstances call per {@code pageSize} ids for
- * their addresses. Which instances the listing holds lags per observer ({@link View}).
+ * their addresses; or, modelling the {@code ec2-tags} provider, DescribeInstances calls filtered by
+ * the group's tag, 1000 instances per page. Which instances the listing holds lags per observer
+ * ({@link View}).
  */
 final class SimDiscovery implements Discovery {
   /** Who is in node {@code observer}'s view now. */
@@ -20,22 +22,26 @@ final class SimDiscovery implements Discovery {
   private final SimApi api;
   private final Faults faults;
   private final View view;
+  private final boolean asg;
   private final int pageSize;
 
-  SimDiscovery(Node n, SimApi api, Faults faults, View view, int pageSize) {
+  SimDiscovery(Node n, SimApi api, Faults faults, View view, boolean asg, int pageSize) {
     this.n = n;
     this.api = api;
     this.faults = faults;
     this.view = view;
-    this.pageSize = pageSize;
+    this.asg = asg;
+    this.pageSize = asg ? pageSize : 1000;
   }
 
   @Override
   public List<Peer> discover() throws DiscoveryException {
     faults.before(n, Op.DISCOVER);
-    api.describe(n, SimApi.ASG);
+    if (asg) {
+      api.describe(n, SimApi.ASG);
+    }
     List<Peer> peers = view.visibleTo(n);
-    int pages = (peers.size() + pageSize - 1) / pageSize;
+    int pages = Math.max(asg ? 0 : 1, (peers.size() + pageSize - 1) / pageSize);
     for (int i = 0; i < pages; i++) {
       api.describe(n, SimApi.EC2);
     }

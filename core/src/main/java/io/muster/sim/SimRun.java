@@ -79,6 +79,10 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
   private final BootstrapSettings bootstrap;
 
   private final List<Node> nodes = new ArrayList<>();
+  private final List<Node> byAddress = new ArrayList<>();
+  private static final java.util.Comparator<Node> BY_ADDRESS =
+      java.util.Comparator.<Node>comparingLong(n -> n.addressBits & 0xffffffffL)
+          .thenComparingInt(n -> n.index);
   private final Map<Integer, Node> liveByAddress = new HashMap<>();
   private final Set<Integer> usedAddresses = new HashSet<>();
   private final List<Integer> fleet1Addresses = new ArrayList<>();
@@ -261,6 +265,9 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
       pendingFleet1Launches--;
     }
     nodes.add(n);
+    // Discovery lists instances in address order, so the election's sort is a linear pass.
+    int at = java.util.Collections.binarySearch(byAddress, n, BY_ADDRESS);
+    byAddress.add(at < 0 ? -at - 1 : at, n);
     liveByAddress.put(n.addressBits, n);
     liveCount++;
     if (n.fleet == 1) {
@@ -305,7 +312,8 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
   }
 
   private SimDiscovery discovery(Node n) {
-    return new SimDiscovery(n, api, faults, this::visibleTo, s.aws().pageSize());
+    return new SimDiscovery(
+        n, api, faults, this::visibleTo, s.aws().discovery().equals("asg"), s.aws().pageSize());
   }
 
   private void step(Node n, int epoch) {
@@ -510,7 +518,7 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
     long lagMax = s.fleet().viewLag().toMillis();
     long staleMax = s.fleet().stale().toMillis();
     List<Peer> out = new ArrayList<>();
-    for (Node i : nodes) {
+    for (Node i : byAddress) {
       if (now < i.launchAt + pairDelay(o, i, 1, lagMax)) {
         continue;
       }

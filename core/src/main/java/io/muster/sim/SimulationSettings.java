@@ -103,6 +103,9 @@ public record SimulationSettings(
    * @param ec2Refill EC2 bucket refill, tokens per second
    * @param asgBucket Auto Scaling token bucket size for describe actions
    * @param asgRefill Auto Scaling bucket refill, tokens per second
+   * @param discovery how a discovery pass calls AWS: {@code asg} (one DescribeAutoScalingGroups,
+   *     then DescribeInstances per {@code pageSize} ids) or {@code ec2-tags} (DescribeInstances
+   *     filtered by the group's tag, up to 1000 instances per call)
    * @param pageSize instance ids per DescribeInstances call
    * @param storeLatencyMin shortest credential store call
    * @param storeLatencyMax longest credential store call
@@ -116,6 +119,7 @@ public record SimulationSettings(
       double ec2Refill,
       int asgBucket,
       double asgRefill,
+      String discovery,
       int pageSize,
       Duration storeLatencyMin,
       Duration storeLatencyMax,
@@ -130,6 +134,9 @@ public record SimulationSettings(
         throw new IllegalArgumentException(
             "token buckets need a size >= 1 and a refill > 0 (--ec2-bucket, --ec2-refill,"
                 + " --asg-bucket, --asg-refill)");
+      }
+      if (!discovery.equals("asg") && !discovery.equals("ec2-tags")) {
+        throw new IllegalArgumentException("--discovery must be asg or ec2-tags: " + discovery);
       }
       if (pageSize < 1) {
         throw new IllegalArgumentException("--page-size must be at least 1: " + pageSize);
@@ -366,6 +373,12 @@ public record SimulationSettings(
         "Auto Scaling describe bucket refill per second (an assumption).",
         s -> p(s.aws.asgRefill));
     opt(
+        "discovery",
+        "asg",
+        "Discovery calls: asg (DescribeAutoScalingGroups + DescribeInstances by id) or ec2-tags"
+            + " (DescribeInstances filtered by tag, 1000 per page).",
+        s -> s.aws.discovery);
+    opt(
         "page-size",
         "100",
         "Instance ids per DescribeInstances call.",
@@ -549,6 +562,7 @@ public record SimulationSettings(
             r.decimal("ec2-refill"),
             r.integer("asg-bucket"),
             r.decimal("asg-refill"),
+            v.get("discovery"),
             r.integer("page-size"),
             r.duration("store-latency-min"),
             r.duration("store-latency-max"),

@@ -280,6 +280,53 @@ class SimulationTest {
     assertMusterHolds(r);
   }
 
+  @Test
+  void foundBugAStaleEntryWhoseAddressWasReusedIsNoMemberToJoinThrough() {
+    // Discovery still listed a terminated member next to the new instance that got its address; the
+    // stale entry matched the member's record, so a joiner "joined" through it, reached the new
+    // standalone node and made a cluster of the two; registered as JOINING and clustered, it then
+    // blocked the replacement of the dead generation forever (L1).
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "10",
+                "--runs",
+                "1",
+                "--seed",
+                "2287",
+                "--stale",
+                "30s",
+                "--terminate-rate",
+                "0.1",
+                "--strategies",
+                "muster"));
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void foundBugAThrottledFleetNoLongerStarvesItsSeed() {
+    // 100 nodes each polling discovery every 5 s exhausted the Auto Scaling request budget; the
+    // nodes that succeeded kept polling while the seed, backing off after throttled calls, never
+    // saw two stable views: nobody formed in 10 minutes (L1). Waiting nodes now rediscover only
+    // when the store changes or their view ages.
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "100",
+                "--runs",
+                "1",
+                "--seed",
+                "174",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster"));
+    assertMusterHolds(r);
+    assertThat(r.summary(Strategy.MUSTER).convergence(1.0)).isLessThan(120_000);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Determinism and reproduction
 
@@ -324,10 +371,15 @@ class SimulationTest {
     SimulationSettings back = SimulationSettings.parse(s.reproduction(9));
     assertThat(back.withThreads(s.threads())).isEqualTo(s.withRuns(1, 9));
     assertThat(s.reproduction(9))
-        .containsSubsequence("--faults", "none")
+        .containsSubsequence("--nodes", "7", "--runs", "1", "--seed", "9")
         .containsSubsequence("--view-lag", "20s")
         .containsSubsequence("--crash-rate", "0.5")
+        .containsSubsequence("--lost-write-rate", "0")
         .containsSubsequence("--force", "crash:adapter.form:after");
+    SimulationSettings quiet = settings("--faults", "none", "--view-lag", "20s");
+    assertThat(quiet.reproduction(3)).containsSubsequence("--faults", "none", "--view-lag", "20s");
+    assertThat(SimulationSettings.parse(quiet.reproduction(3)).withThreads(quiet.threads()))
+        .isEqualTo(quiet.withRuns(1, 3));
   }
 
   @Test
