@@ -439,8 +439,18 @@ public final class SimulationReport {
   // -------------------------------------------------------------------------------------------
   // JSON
 
-  /** The report as JSON (deterministic: no wall-clock figures). */
+  /**
+   * The report as JSON (deterministic: no wall-clock figures), with every run's own figures when
+   * there are at most 100 runs.
+   */
   public String toJson() {
+    return toJson(settings.runs() <= 100);
+  }
+
+  /**
+   * The report as JSON; {@code perRun} adds each run's figures under {@code strategies[].perRun}.
+   */
+  public String toJson(boolean perRun) {
     ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = m.createObjectNode();
     ObjectNode set = root.putObject("settings");
@@ -501,12 +511,50 @@ public final class SimulationReport {
         x.put("detail", f.violation().detail());
         x.put("replay", f.command());
       }
+      if (perRun) {
+        ArrayNode runs = o.putArray("perRun");
+        for (RunResult r : runs(s.strategy())) {
+          runs.add(runJson(m, r));
+        }
+      }
     }
     try {
       return m.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static ObjectNode runJson(ObjectMapper m, RunResult r) {
+    ObjectNode x = m.createObjectNode();
+    x.put("run", r.index());
+    x.put("seed", r.seed());
+    x.put("launched", r.launched());
+    x.put("liveAtEnd", r.liveAtEnd());
+    x.put("membersAtEnd", r.membersAtEnd());
+    x.put("clustersFormed", r.clustersFormed());
+    x.put("liveClustersAtEnd", r.liveClustersAtEnd());
+    x.put("fleetLoss", r.fleetLoss());
+    x.put("visibleAtMs", r.visibleAt());
+    x.put("completeAtMs", r.completeAt());
+    x.put("convergenceMs", r.convergence());
+    x.put("endMs", r.end());
+    ArrayNode v = x.putArray("violations");
+    for (RunResult.Violation violation : r.violations()) {
+      v.addObject()
+          .put("property", violation.property())
+          .put("atMs", violation.at())
+          .put("detail", violation.detail());
+    }
+    ObjectNode calls = x.putObject("calls");
+    new TreeMap<>(r.calls()).forEach(calls::put);
+    ObjectNode throttled = x.putObject("throttled");
+    new TreeMap<>(r.throttled()).forEach(throttled::put);
+    ObjectNode faults = x.putObject("faults");
+    new TreeMap<>(r.faults()).forEach(faults::put);
+    x.put("s3Checks", r.s3Checks());
+    x.put("steps", r.steps());
+    return x;
   }
 
   private static double round(double d) {

@@ -337,7 +337,10 @@ class SimulationTest {
     String two = simulate(s.withThreads(2)).toJson();
     String again = simulate(s.withThreads(2)).toJson();
     assertThat(two).isEqualTo(one).isEqualTo(again);
-    assertThat(one).contains("\"strategy\" : \"muster\"").contains("\"strategy\" : \"naive\"");
+    assertThat(one)
+        .contains("\"strategy\" : \"muster\"")
+        .contains("\"strategy\" : \"naive\"")
+        .contains("\"perRun\"");
   }
 
   @Test
