@@ -41,11 +41,11 @@ public final class ClusterStates {
       if (inView.isEmpty()) {
         continue;
       }
-      if (m.status() == MemberRecord.Status.MEMBER) {
-        if (!addressReused(view, inView.get())) {
-          live.add(inView.get());
-        }
+      if (m.status() == MemberRecord.Status.MEMBER && !addressReused(view, inView.get())) {
+        live.add(inView.get());
       } else {
+        // Joining, or a member whose address another instance also holds: no node to join
+        // through, but it may be alive in the generation's cluster, so it blocks replacing it.
         joiners++;
       }
     }
