@@ -37,6 +37,11 @@ public final class Main {
     MusterCommand root = new MusterCommand(registry, env);
     CommandLine cl = new CommandLine(root);
     addKeyOptions(cl, registry);
+    cl.getSubcommands()
+        .get("simulate")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(SimulateCommand.optionHelp());
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

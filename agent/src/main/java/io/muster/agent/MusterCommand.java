@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LeaveCommand.class,
       StatusCommand.class,
       AgentCommand.class,
+      SimulateCommand.class,
       ConfigCommand.class,
       IamPolicyCommand.class,
     })

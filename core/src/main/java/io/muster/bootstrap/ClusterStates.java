@@ -43,9 +43,11 @@ public final class ClusterStates {
       if (inView.isEmpty()) {
         continue;
       }
-      if (m.status() == MemberRecord.Status.MEMBER) {
+      if (m.status() == MemberRecord.Status.MEMBER && !addressReused(view, inView.get())) {
         live.add(inView.get());
       } else {
+        // Joining, or a member whose address another instance also holds: no node to join
+        // through, but it may be alive in the generation's cluster, so it blocks replacing it.
         joiners++;
       }
     }
@@ -96,6 +98,23 @@ public final class ClusterStates {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether another instance also holds {@code p}'s address in the view (a stale entry of a
+   * terminated member next to the new instance that got its address): a join addresses the node by
+   * address and would reach whichever holds it now, so it is no member to join through.
+   */
+  static boolean addressReused(List<Peer> view, Peer p) {
+    for (Peer q : view) {
+      if (q != p
+          && q.address().equals(p.address())
+          && q.instanceId() != null
+          && !q.instanceId().equals(p.instanceId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isSelf(MemberRecord m, Peer self) {

@@ -57,6 +57,9 @@ public final class JoinFlow {
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
+  private List<Peer> cachedView;
+  private Instant cachedAt;
+  private String cachedStoreState;
 
   public JoinFlow(
       BootstrapSettings settings,
@@ -120,16 +123,19 @@ public final class JoinFlow {
         return done.get();
       }
     }
-    List<Peer> view = discovery.discover();
-    Duration unchanged = trackStability(view);
     Optional<FormationRecord> formation = store.currentFormation();
-    List<MemberRecord> members = store.members();
+    List<MemberRecord> members = formation.isPresent() ? store.members() : List.of();
     Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
-    Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
-    ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
-    Decision d =
-        Election.decide(new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));
+    String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
+    boolean fresh = !reusableView(storeState, now);
+    List<Peer> view = fresh ? discover(storeState, now) : cachedView;
+    Decision d = decide(selfPeer, view, formation, members, mine, now);
+    if (!fresh && !(d instanceof Decision.Wait)) {
+      // Act only on a fresh view: the cached one may hold a node that is gone.
+      view = discover(storeState, now);
+      d = decide(selfPeer, view, formation, members, mine, now);
+    }
     List<Peer> ranked = Election.rank(view);
     NodeState.StepRecord record =
         new NodeState.StepRecord(
@@ -145,6 +151,9 @@ public final class JoinFlow {
     }
     if (d instanceof Decision.Join j) {
       return join(j, formation.orElseThrow(), ranked);
+    }
+    if (formation.isPresent()) {
+      dropOwnStaleJoining(formation.get(), members);
     }
     return new StepResult.Retry(backoff.poll(), "waiting: " + d.reason());
   }
@@ -244,6 +253,11 @@ public final class JoinFlow {
         && current.get().ownerInstanceId().equals(self.instanceId())) {
       rec = current.get();
       listener.event("resume", "resuming formation of generation " + rec.generation());
+      if (store.credentials(rec.generation()).isPresent()) {
+        // Credentials are published only after form() returned, and nodes may have joined with
+        // them since: forming again would give this node new secrets and split it off (S1).
+        return finishResumedFormation(rec);
+      }
     } else {
       rec =
           new FormationRecord(
@@ -288,6 +302,61 @@ public final class JoinFlow {
             + rec.clusterId()
             + ")",
         true);
+  }
+
+  /**
+   * The adapter formed this generation before an interruption: verify and record, never re-form.
+   */
+  private StepResult finishResumedFormation(FormationRecord rec)
+      throws StoreException, AdapterException, IOException {
+    Optional<String> problem = adapter.verify(List.of());
+    if (problem.isPresent()) {
+      return retryAfterFailure(
+          "this node formed generation "
+              + rec.generation()
+              + " and its credentials are published, but "
+              + problem.get()
+              + "; not forming it again");
+    }
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    state.saveMembership(
+        new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
+    listener.event("formed", "finished forming generation " + rec.generation());
+    return new StepResult.Done(
+        "formed "
+            + settings.cluster()
+            + " generation "
+            + rec.generation()
+            + " ("
+            + rec.clusterId()
+            + ")",
+        true);
+  }
+
+  /**
+   * A JOINING registration of this node that outlived its join (the deregistration after a failed
+   * join was lost, or the agent crashed mid-join) blocks the replacement of the generation for the
+   * whole fleet while this node lives, and nobody else can remove it. Once no member is left to
+   * join through and the adapter says this node is not clustered, it is not a member: drop it.
+   */
+  private void dropOwnStaleJoining(FormationRecord f, List<MemberRecord> members)
+      throws StoreException, AdapterException {
+    boolean mine =
+        members.stream()
+            .anyMatch(
+                m ->
+                    m.instanceId().equals(self.instanceId())
+                        && m.generation() == f.generation()
+                        && m.status() == MemberRecord.Status.JOINING);
+    if (!mine || adapter.inspect().clustered()) {
+      return;
+    }
+    store.deregisterMember(self.instanceId());
+    listener.event(
+        "joining-dropped",
+        "dropped this node's JOINING registration for generation "
+            + f.generation()
+            + ": it is not clustered and no member is left to join through");
   }
 
   private StepResult join(Decision.Join j, FormationRecord rec, List<Peer> ranked)
@@ -404,13 +473,58 @@ public final class JoinFlow {
     return Duration.between(orphanSince, now);
   }
 
-  private Duration trackStability(List<Peer> view) {
+  private Decision decide(
+      Peer selfPeer,
+      List<Peer> view,
+      Optional<FormationRecord> formation,
+      List<MemberRecord> members,
+      Optional<Membership> mine,
+      Instant now) {
+    Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
+    ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
+    Duration unchanged = Duration.between(viewSince, now);
+    if (unchanged.isNegative()) {
+      unchanged = Duration.ZERO; // the view was taken after this step's clock reading
+    }
+    return Election.decide(
+        new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));
+  }
+
+  private List<Peer> discover(String storeState, Instant now) throws DiscoveryException {
+    List<Peer> view = discovery.discover();
+    trackStability(view);
+    cachedView = view;
+    cachedAt = now;
+    cachedStoreState = storeState;
+    return view;
+  }
+
+  /**
+   * Whether this step may decide on the last view instead of calling discovery again. A node that
+   * waits for another one (it is in its view and not its seed) learns of progress from the store,
+   * so it rediscovers only when the store's formation changed or the view is older than the backoff
+   * cap (times the view size in hundreds); otherwise a large fleet polling the cloud API every
+   * interval exhausts the account's request budget and starves the seed (found by the simulation at
+   * 100 nodes). Any decision other than Wait is re-taken on a fresh view.
+   */
+  private boolean reusableView(String storeState, Instant now) {
+    if (cachedView == null || !storeState.equals(cachedStoreState)) {
+      return false;
+    }
+    boolean selfInView = cachedView.stream().anyMatch(p -> p.address().equals(self.address()));
+    if (!selfInView || Election.seed(cachedView).address().equals(self.address())) {
+      return false;
+    }
+    Duration refresh =
+        settings.backoffCap().multipliedBy(Math.max(1, (cachedView.size() + 99) / 100));
+    return now.isBefore(cachedAt.plus(refresh));
+  }
+
+  private void trackStability(List<Peer> view) {
     Set<InetAddress> now = view.stream().map(Peer::address).collect(Collectors.toSet());
-    Instant t = clock.instant();
     if (!now.equals(lastView)) {
       lastView = now;
-      viewSince = t;
+      viewSince = clock.instant();
     }
-    return Duration.between(viewSince, t);
   }
 }

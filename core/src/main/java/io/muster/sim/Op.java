@@ -1,0 +1,71 @@
+package io.muster.sim;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The effects a simulated node performs; faults are attached to them. */
+public enum Op {
+  DISCOVER("discover", false),
+  CURRENT_FORMATION("store.current-formation", false),
+  MEMBERS("store.members", false),
+  CREDENTIALS("store.credentials", false),
+  CLAIM("store.claim", true),
+  PUT_CREDENTIALS("store.put-credentials", true),
+  REGISTER_JOINING("store.register-joining", true),
+  REGISTER_MEMBER("store.register-member", true),
+  DEREGISTER("store.deregister", true),
+  INSPECT("adapter.inspect", false),
+  FORM("adapter.form", false),
+  JOIN("adapter.join", false),
+  VERIFY("adapter.verify", false),
+  SAVE_MEMBERSHIP("state.save-membership", false);
+
+  private final String label;
+  private final boolean storeWrite;
+
+  Op(String label, boolean storeWrite) {
+    this.label = label;
+    this.storeWrite = storeWrite;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** Whether this is a store write that the store may acknowledge and then lose. */
+  public boolean storeWrite() {
+    return storeWrite;
+  }
+
+  /** The ops a random crash or termination picks from (every step kind of the join flow). */
+  static final List<Op> FAULT_POINTS =
+      List.of(
+          DISCOVER,
+          CURRENT_FORMATION,
+          MEMBERS,
+          CLAIM,
+          FORM,
+          PUT_CREDENTIALS,
+          CREDENTIALS,
+          REGISTER_JOINING,
+          JOIN,
+          VERIFY,
+          REGISTER_MEMBER,
+          SAVE_MEMBERSHIP);
+
+  public static Op parse(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    for (Op op : values()) {
+      if (op.label.equals(t)) {
+        return op;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown operation '"
+            + text
+            + "'; known: "
+            + Arrays.stream(values()).map(Op::label).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,110 @@
+package io.muster.sim;
+
+import io.muster.credentials.StoreException;
+import io.muster.discovery.DiscoveryException;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The AWS account as the fleet's API calls see it: latency, random server errors, and EC2-style
+ * token buckets (one for EC2 describe actions, one for Auto Scaling describe actions); a call that
+ * finds its bucket empty fails like RequestLimitExceeded. The credential store is counted here too
+ * (its calls have their own latency and error rate, and are not throttled).
+ *
+ * <p>A call's effect applies at the current event time; its latency is added to the calling node's
+ * step cost, which delays that node's next step.
+ */
+final class SimApi {
+  static final String ASG = "autoscaling:DescribeAutoScalingGroups";
+  static final String EC2 = "ec2:DescribeInstances";
+
+  private final SimulationSettings.Aws settings;
+  private final VirtualClock clock;
+  private final SplittableRandom random;
+  private final TokenBucket ec2;
+  private final TokenBucket asg;
+  private final Map<String, Long> calls = new TreeMap<>();
+  private final Map<String, Long> throttled = new TreeMap<>();
+  private final Map<String, Long> errors = new TreeMap<>();
+
+  SimApi(SimulationSettings.Aws settings, VirtualClock clock, SplittableRandom random) {
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+    this.ec2 = new TokenBucket(settings.ec2Bucket(), settings.ec2Refill());
+    this.asg = new TokenBucket(settings.asgBucket(), settings.asgRefill());
+  }
+
+  /** One AWS describe call by {@code n}; throws the way the SDK would surface a failure. */
+  void describe(Node n, String op) throws DiscoveryException {
+    calls.merge(op, 1L, Long::sum);
+    n.stepCost += latency(settings.latencyMin().toMillis(), settings.latencyMax().toMillis());
+    TokenBucket bucket = op.equals(ASG) ? asg : ec2;
+    if (!bucket.take(clock.now())) {
+      throttled.merge(op, 1L, Long::sum);
+      throw new DiscoveryException(
+          op
+              + ": RequestLimitExceeded (Request limit exceeded.); the account's API rate is shared"
+              + " by the whole fleet");
+    }
+    if (settings.errorRate() > 0 && random.nextDouble() < settings.errorRate()) {
+      errors.merge(op, 1L, Long::sum);
+      throw new DiscoveryException(op + ": InternalError (We encountered an internal error.)");
+    }
+  }
+
+  /** One credential store call by {@code n}. */
+  void store(Node n, Op op) throws StoreException {
+    String name = op.label();
+    calls.merge(name, 1L, Long::sum);
+    n.stepCost +=
+        latency(settings.storeLatencyMin().toMillis(), settings.storeLatencyMax().toMillis());
+    if (settings.storeErrorRate() > 0 && random.nextDouble() < settings.storeErrorRate()) {
+      errors.merge(name, 1L, Long::sum);
+      throw new StoreException(name + ": InternalServerError; will retry");
+    }
+  }
+
+  private long latency(long min, long max) {
+    return max <= min ? min : min + random.nextLong(max - min + 1);
+  }
+
+  Map<String, Long> calls() {
+    return new TreeMap<>(calls);
+  }
+
+  Map<String, Long> throttled() {
+    return new TreeMap<>(throttled);
+  }
+
+  Map<String, Long> errors() {
+    return new TreeMap<>(errors);
+  }
+
+  /** EC2's request token bucket: a burst of {@code size}, refilled at {@code perSecond}. */
+  static final class TokenBucket {
+    private final double size;
+    private final double perMilli;
+    private double tokens;
+    private long at;
+
+    TokenBucket(int size, double perSecond) {
+      this.size = size;
+      this.perMilli = perSecond / 1000.0;
+      this.tokens = size;
+    }
+
+    boolean take(long now) {
+      if (now > at) {
+        tokens = Math.min(size, tokens + (now - at) * perMilli);
+        at = now;
+      }
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,411 @@
+package io.muster.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The formation contract S1..L2 checked on the real JoinFlow in simulated fleets: randomized runs
+ * with every fault on, a fixed-seed regression set per fault kind, and determinism.
+ */
+class SimulationTest {
+
+  static SimulationSettings settings(String... args) {
+    return SimulationSettings.parse(List.of(args));
+  }
+
+  static SimulationReport simulate(SimulationSettings s) {
+    return Simulator.run(s, Progress.NONE);
+  }
+
+  /** Every property holds for muster, else the message lists each failure and its replay. */
+  static void assertMusterHolds(SimulationReport r) {
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    String failures =
+        m.failures().stream()
+            .map(
+                f ->
+                    f.violation().property()
+                        + " in run "
+                        + f.index()
+                        + ": "
+                        + f.violation().detail()
+                        + "\n  replay: "
+                        + f.command())
+            .collect(Collectors.joining("\n"));
+    assertThat(m.failedRuns()).as("muster runs that broke a property:\n%s", failures).isZero();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Randomized fleets, all faults on
+
+  @ParameterizedTest(name = "1000 randomized runs of {0} nodes keep S1..L2")
+  @ValueSource(ints = {3, 10, 100})
+  void randomizedFleetsKeepTheContract(int nodes) {
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "" + nodes,
+                "--runs",
+                "1000",
+                "--seed",
+                "20261121",
+                "--strategies",
+                "muster"));
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    assertThat(m.runs()).isEqualTo(1000);
+    assertThat(m.violatedRuns("S1")).as("S1 violations").isZero();
+    assertThat(m.violatedRuns("L1")).as("L1 violations").isZero();
+    assertMusterHolds(r);
+    // The faults really struck: crashes, terminations, lost writes and fleet losses happened.
+    assertThat(m.faults().keySet())
+        .anyMatch(k -> k.startsWith("crash"))
+        .anyMatch(k -> k.startsWith("terminate"))
+        .anyMatch(k -> k.startsWith("lost write"))
+        .contains("fleet loss");
+    assertThat(m.s3Checks()).isPositive();
+  }
+
+  @Test
+  void theNaiveScriptBreaksS1OnTheSameWorlds() {
+    // Proves the checks can fail: the script operators use today splits the cluster under view
+    // lag, where muster does not.
+    SimulationReport r = simulate(settings("--nodes", "10", "--runs", "300", "--seed", "7"));
+    assertThat(r.summary(Strategy.NAIVE).violatedRuns("S1")).isPositive();
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("S1")).isZero();
+    assertThat(r.failures(Strategy.NAIVE).get(0).command())
+        .startsWith("muster simulate --nodes 10 --runs 1 --seed ")
+        .contains("--strategies naive");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fixed-seed regression set: one forced fault per kind, each asserting its property
+
+  static Stream<Arguments> crashPoints() {
+    List<Arguments> out = new ArrayList<>();
+    for (Op op : Op.FAULT_POINTS) {
+      out.add(Arguments.of("crash:" + op.label() + ":before"));
+      out.add(Arguments.of("crash:" + op.label() + ":after"));
+    }
+    return out.stream();
+  }
+
+  /** Runs 40 small fleets with one forced fault and no random ones. */
+  static SimulationReport forced(String... faults) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--nodes",
+                "4",
+                "--runs",
+                "40",
+                "--seed",
+                "4242",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster"));
+    for (String f : faults) {
+      args.add("--force");
+      args.add(f);
+    }
+    return simulate(SimulationSettings.parse(args));
+  }
+
+  static long fired(SimulationReport r, String fault) {
+    return r.summary(Strategy.MUSTER).faults().getOrDefault("forced " + fault, 0L);
+  }
+
+  @ParameterizedTest(name = "agent crash {0}: one cluster, everyone joins")
+  @MethodSource("crashPoints")
+  void anAgentCrashAtAnyStepKeepsOneClusterAndEveryoneJoins(String fault) {
+    SimulationReport r = forced(fault);
+    assertThat(fired(r, fault)).as("runs in which %s struck", fault).isEqualTo(40);
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("S1")).isZero();
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("L1")).isZero();
+    assertMusterHolds(r);
+  }
+
+  @ParameterizedTest(name = "store write {0} acknowledged then lost: read-back copes")
+  @ValueSource(
+      strings = {
+        "lose:store.claim",
+        "lose:store.put-credentials",
+        "lose:store.register-joining",
+        "lose:store.register-member"
+      })
+  void aLostStoreWriteIsNeverActedOn(String fault) {
+    SimulationReport r = forced(fault);
+    assertThat(fired(r, fault)).isEqualTo(40);
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("S1")).isZero();
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("L1")).isZero();
+    assertMusterHolds(r);
+  }
+
+  @ParameterizedTest(name = "instance terminated {0}")
+  @ValueSource(
+      strings = {
+        "terminate:store.claim:after",
+        "terminate:adapter.form:after",
+        "terminate:store.put-credentials:after",
+        "terminate:store.register-member:after",
+        "terminate:store.register-joining:after",
+        "terminate:adapter.join:after",
+        "terminate:adapter.verify:after"
+      })
+  void anInstanceTerminatedMidJoinLeavesOneClusterOfTheRest(String fault) {
+    SimulationReport r = forced(fault);
+    assertThat(fired(r, fault)).isEqualTo(40);
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("S1")).isZero();
+    assertThat(r.summary(Strategy.MUSTER).violatedRuns("L1")).isZero();
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void afterTheWholeFleetIsLostANewFleetFormsExactlyOneNewCluster() {
+    SimulationReport r = forced("fleet-loss");
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    assertThat(m.fleetLossRuns()).isEqualTo(40);
+    assertThat(m.violatedRuns("L2")).isZero();
+    assertThat(m.violatedRuns("S1")).isZero();
+    assertMusterHolds(r);
+    // Each run: the first fleet's cluster and exactly one of the second fleet.
+    assertThat(r.runs(Strategy.MUSTER))
+        .allSatisfy(run -> assertThat(run.clustersFormed()).isEqualTo(2));
+  }
+
+  @Test
+  void aMemberRerunningJoinChangesNothing() {
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "5",
+                "--runs",
+                "40",
+                "--seed",
+                "99",
+                "--rerun-rate",
+                "1",
+                "--strategies",
+                "muster"));
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    assertThat(m.s3Checks()).isGreaterThanOrEqualTo(150);
+    assertThat(m.violatedRuns("S3")).isZero();
+    assertThat(m.violatedRuns("S2")).isZero();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bugs the simulation found in JoinFlow (each failed before its fix)
+
+  @Test
+  void foundBugResumingAFormationNeverFormsAgainAfterOthersJoined() {
+    // The founder registered as MEMBER and crashed before recording its membership; a joiner got
+    // in through it; the restarted founder did not see the joiner yet and "resumed" its claim by
+    // calling the adapter's form again: new secrets, a second cluster (S1), joiners rejected (L1).
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "3",
+                "--runs",
+                "1",
+                "--seed",
+                "48",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster",
+                "--force",
+                "crash:store.register-member:after"));
+    assertThat(fired(r, "crash:store.register-member:after")).isEqualTo(1);
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void foundBugALeftoverJoiningRegistrationNoLongerBlocksTheFleetForever() {
+    // The founder died right after registering; a joiner's join through it failed and its
+    // deregistration was lost. Its JOINING record made every other node wait "for the joiners",
+    // while it waited for the seed: nobody ever formed (L1).
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "3",
+                "--runs",
+                "1",
+                "--seed",
+                "1",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster",
+                "--force",
+                "terminate:store.register-member:after",
+                "--force",
+                "lose:store.deregister"));
+    assertThat(fired(r, "lose:store.deregister")).isEqualTo(1);
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void foundBugACrashBeforeJoiningNoLongerBlocksTheFleetForever() {
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "3",
+                "--runs",
+                "1",
+                "--seed",
+                "1",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster",
+                "--force",
+                "terminate:store.register-member:after",
+                "--force",
+                "crash:adapter.join:before"));
+    assertThat(fired(r, "crash:adapter.join:before")).isEqualTo(1);
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void foundBugAStaleEntryWhoseAddressWasReusedIsNoMemberToJoinThrough() {
+    // Discovery still listed a terminated member next to the new instance that got its address; the
+    // stale entry matched the member's record, so a joiner "joined" through it, reached the new
+    // standalone node and made a cluster of the two; registered as JOINING and clustered, it then
+    // blocked the replacement of the dead generation forever (L1).
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "10",
+                "--runs",
+                "1",
+                "--seed",
+                "2287",
+                "--stale",
+                "30s",
+                "--terminate-rate",
+                "0.1",
+                "--strategies",
+                "muster"));
+    assertMusterHolds(r);
+  }
+
+  @Test
+  void foundBugAThrottledFleetNoLongerStarvesItsSeed() {
+    // 100 nodes each polling discovery every 5 s exhausted the Auto Scaling request budget; the
+    // nodes that succeeded kept polling while the seed, backing off after throttled calls, never
+    // saw two stable views: nobody formed in 10 minutes (L1). Waiting nodes now rediscover only
+    // when the store changes or their view ages.
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "100",
+                "--runs",
+                "1",
+                "--seed",
+                "174",
+                "--faults",
+                "none",
+                "--strategies",
+                "muster"));
+    assertMusterHolds(r);
+    assertThat(r.summary(Strategy.MUSTER).convergence(1.0)).isLessThan(120_000);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Determinism and reproduction
+
+  @Test
+  void theSameSeedGivesAnIdenticalReportWhateverTheThreadCount() {
+    SimulationSettings s = settings("--nodes", "10", "--runs", "60", "--seed", "123");
+    String one = simulate(s.withThreads(1)).toJson();
+    String two = simulate(s.withThreads(2)).toJson();
+    String again = simulate(s.withThreads(2)).toJson();
+    assertThat(two).isEqualTo(one).isEqualTo(again);
+    assertThat(one)
+        .contains("\"strategy\" : \"muster\"")
+        .contains("\"strategy\" : \"naive\"")
+        .contains("\"perRun\"");
+  }
+
+  @Test
+  void aFailingRunIsReplayedExactlyByItsReproductionOptions() {
+    SimulationReport r = simulate(settings("--nodes", "10", "--runs", "200", "--seed", "5"));
+    SimulationReport.Failure f = r.failures(Strategy.NAIVE).get(0);
+    SimulationReport replay = simulate(SimulationSettings.parse(f.replay()));
+    RunResult original = r.runs(Strategy.NAIVE).get(f.index());
+    RunResult again = replay.runs(Strategy.NAIVE).get(0);
+    assertThat(again.violations()).isEqualTo(original.violations());
+    assertThat(again.calls()).isEqualTo(original.calls());
+    assertThat(again.completeAt()).isEqualTo(original.completeAt());
+  }
+
+  @Test
+  void optionsRoundTripThroughTheirReproduction() {
+    SimulationSettings s =
+        settings(
+            "--nodes",
+            "7",
+            "--seed",
+            "9",
+            "--view-lag",
+            "20s",
+            "--crash-rate",
+            "0.5",
+            "--force",
+            "crash:adapter.form:after",
+            "--faults",
+            "none");
+    SimulationSettings back = SimulationSettings.parse(s.reproduction(9));
+    assertThat(back.withThreads(s.threads())).isEqualTo(s.withRuns(1, 9));
+    assertThat(s.reproduction(9))
+        .containsSubsequence("--nodes", "7", "--runs", "1", "--seed", "9")
+        .containsSubsequence("--view-lag", "20s")
+        .containsSubsequence("--crash-rate", "0.5")
+        .containsSubsequence("--lost-write-rate", "0")
+        .containsSubsequence("--force", "crash:adapter.form:after");
+    SimulationSettings quiet = settings("--faults", "none", "--view-lag", "20s");
+    assertThat(quiet.reproduction(3)).containsSubsequence("--faults", "none", "--view-lag", "20s");
+    assertThat(SimulationSettings.parse(quiet.reproduction(3)).withThreads(quiet.threads()))
+        .isEqualTo(quiet.withRuns(1, 3));
+  }
+
+  @Test
+  void badOptionsAreRejectedNamingTheOption() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("--nodes", "x"))
+        .hasMessageContaining("--nodes 'x' is not a whole number");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("--colour", "red"))
+        .hasMessageContaining("unknown option --colour");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> settings("--force", "crash:nope:after"))
+        .hasMessageContaining("unknown operation 'nope'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("--crash-rate", "2"))
+        .hasMessageContaining("--crash-rate must be a probability");
+  }
+
+  @Test
+  void theTextReportShowsTheTableAndReplayCommands() {
+    SimulationReport r = simulate(settings("--nodes", "10", "--runs", "100", "--seed", "3"));
+    String text = r.toText();
+    assertThat(text)
+        .contains("S1 one cluster (runs broken)")
+        .contains("convergence p50/p99/max")
+        .contains("DescribeAutoScalingGroups")
+        .contains("replay: muster simulate --nodes 10 --runs 1 --seed ");
+  }
+}
