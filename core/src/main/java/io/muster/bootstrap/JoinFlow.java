@@ -369,10 +369,41 @@ public final class JoinFlow {
     }
     registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
     try {
-      joinOnce(j, rec, ranked, credentials.get());
+      joinWithOneReread(j, rec, ranked, credentials.get());
+    } catch (AdapterException e) {
+      // Not joined (also when the credentials were rejected): stop blocking the replacement of
+      // this generation.
+      try {
+        store.deregisterMember(self.instanceId());
+      } catch (StoreException ignored) {
+        // The next step re-registers or the record ages out with this node.
+      }
+      throw e;
+    }
+    Optional<String> problem = adapter.verify(j.candidates());
+    if (problem.isPresent()) {
+      return retryAfterFailure("joined, but verification failed: " + problem.get());
+    }
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    state.saveMembership(
+        new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
+    String via =
+        j.candidates().stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
+    listener.event("joined", "joined generation " + rec.generation() + " through " + via);
+    return new StepResult.Done(
+        "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,
+        true);
+  }
+
+  /** One join; if the credentials are rejected, once more with the store's newer ones, if any. */
+  private void joinWithOneReread(
+      Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials credentials)
+      throws AdapterException, StoreException {
+    try {
+      joinOnce(j, rec, ranked, credentials);
     } catch (CredentialsRejectedException first) {
       Optional<Credentials> reread = store.credentials(rec.generation());
-      if (reread.isEmpty() || reread.get().equals(credentials.get())) {
+      if (reread.isEmpty() || reread.get().equals(credentials)) {
         throw new CredentialsRejectedException(
             "the cluster rejected generation "
                 + rec.generation()
@@ -397,28 +428,7 @@ public final class JoinFlow {
                 + second.getMessage(),
             second);
       }
-    } catch (AdapterException e) {
-      // Not joined: stop blocking the replacement of this generation.
-      try {
-        store.deregisterMember(self.instanceId());
-      } catch (StoreException ignored) {
-        // The next step re-registers or the record ages out with this node.
-      }
-      throw e;
     }
-    Optional<String> problem = adapter.verify(j.candidates());
-    if (problem.isPresent()) {
-      return retryAfterFailure("joined, but verification failed: " + problem.get());
-    }
-    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
-    state.saveMembership(
-        new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
-    String via =
-        j.candidates().stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
-    listener.event("joined", "joined generation " + rec.generation() + " through " + via);
-    return new StepResult.Done(
-        "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,
-        true);
   }
 
   private void joinOnce(Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)

@@ -262,6 +262,8 @@ class JoinFlowTest {
     StepResult r = b.step();
     assertThat(r).isInstanceOf(StepResult.Failed.class);
     assertThat(r.message()).contains("store holds no newer ones").contains("wrong cookie");
+    // Not joined: its JOINING registration must not block the replacement of the generation.
+    assertThat(store.members).doesNotContainKey("b");
 
     // With rotated credentials in the store, the re-read succeeds.
     Node d = new Node("d", "10.0.0.4");
