@@ -7,7 +7,9 @@ import io.muster.election.ClusterState;
 import io.muster.net.IpLiteral;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Pure: what the store's records mean for this view. */
@@ -33,17 +35,18 @@ public final class ClusterStates {
       return new ClusterState(true, 0, null, false, List.of(), membership.isPresent(), 0, null);
     }
     FormationRecord f = formation.get();
+    Map<InetAddress, List<Peer>> byAddress = byAddress(view);
     List<Peer> live = new ArrayList<>();
     int joiners = 0;
     for (MemberRecord m : members) {
       if (m.generation() != f.generation() || isSelf(m, self)) {
         continue;
       }
-      Optional<Peer> inView = find(view, m.instanceId(), m.address());
+      Optional<Peer> inView = find(byAddress, m.instanceId(), m.address());
       if (inView.isEmpty()) {
         continue;
       }
-      if (m.status() == MemberRecord.Status.MEMBER && !addressReused(view, inView.get())) {
+      if (m.status() == MemberRecord.Status.MEMBER && !addressReused(byAddress, inView.get())) {
         live.add(inView.get());
       } else {
         // Joining, or a member whose address another instance also holds: no node to join
@@ -51,7 +54,7 @@ public final class ClusterStates {
         joiners++;
       }
     }
-    boolean ownerInView = find(view, f.ownerInstanceId(), f.ownerAddress()).isPresent();
+    boolean ownerInView = find(byAddress, f.ownerInstanceId(), f.ownerAddress()).isPresent();
     boolean wasMember = membership.isPresent() && membership.get().cluster().equals(f.cluster());
     return new ClusterState(
         true,
@@ -83,17 +86,27 @@ public final class ClusterStates {
     return false;
   }
 
+  /** The view's peers by address, in view order (one pass, so large views stay linear). */
+  private static Map<InetAddress, List<Peer>> byAddress(List<Peer> view) {
+    Map<InetAddress, List<Peer>> out = new HashMap<>();
+    for (Peer p : view) {
+      out.computeIfAbsent(p.address(), a -> new ArrayList<>(1)).add(p);
+    }
+    return out;
+  }
+
   /**
    * The view's peer that is this registered node: same address, and same instance id whenever
    * discovery knows instance ids (a reused address with another id is a different node).
    */
-  static Optional<Peer> find(List<Peer> view, String instanceId, String address) {
+  static Optional<Peer> find(
+      Map<InetAddress, List<Peer>> byAddress, String instanceId, String address) {
     InetAddress a = IpLiteral.parseOrNull(address);
     if (a == null) {
       return Optional.empty();
     }
-    for (Peer p : view) {
-      if (p.address().equals(a) && (p.instanceId() == null || p.instanceId().equals(instanceId))) {
+    for (Peer p : byAddress.getOrDefault(a, List.of())) {
+      if (p.instanceId() == null || p.instanceId().equals(instanceId)) {
         return Optional.of(p);
       }
     }
@@ -105,12 +118,9 @@ public final class ClusterStates {
    * terminated member next to the new instance that got its address): a join addresses the node by
    * address and would reach whichever holds it now, so it is no member to join through.
    */
-  static boolean addressReused(List<Peer> view, Peer p) {
-    for (Peer q : view) {
-      if (q != p
-          && q.address().equals(p.address())
-          && q.instanceId() != null
-          && !q.instanceId().equals(p.instanceId())) {
+  static boolean addressReused(Map<InetAddress, List<Peer>> byAddress, Peer p) {
+    for (Peer q : byAddress.getOrDefault(p.address(), List.of())) {
+      if (q != p && q.instanceId() != null && !q.instanceId().equals(p.instanceId())) {
         return true;
       }
     }
