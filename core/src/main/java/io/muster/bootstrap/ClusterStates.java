@@ -72,14 +72,15 @@ public final class ClusterStates {
    */
   public static boolean anythingAlive(
       FormationRecord formation, List<MemberRecord> members, List<Peer> view, Peer self) {
-    if (find(view, formation.ownerInstanceId(), formation.ownerAddress()).isPresent()
+    Map<InetAddress, List<Peer>> byAddress = byAddress(view);
+    if (find(byAddress, formation.ownerInstanceId(), formation.ownerAddress()).isPresent()
         && !formation.ownerInstanceId().equals(self.instanceId())) {
       return true;
     }
     for (MemberRecord m : members) {
       if (m.generation() == formation.generation()
           && !isSelf(m, self)
-          && find(view, m.instanceId(), m.address()).isPresent()) {
+          && find(byAddress, m.instanceId(), m.address()).isPresent()) {
         return true;
       }
     }
