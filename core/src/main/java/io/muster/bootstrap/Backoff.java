@@ -24,6 +24,12 @@ public final class Backoff {
     return Duration.ofMillis(Math.max(1, (long) (ms * (0.8 + 0.4 * random.nextDouble()))));
   }
 
+  /** A uniformly random moment within {@code window}: spreads a fleet's reaction to one event. */
+  public Duration spread(Duration window) {
+    long ms = window.toMillis();
+    return ms <= 0 ? Duration.ZERO : Duration.ofMillis((long) (random.nextDouble() * ms));
+  }
+
   /** The wait after {@code failures} consecutive failures (1 = first failure). */
   public Duration afterFailures(int failures) {
     long base = interval.toMillis();

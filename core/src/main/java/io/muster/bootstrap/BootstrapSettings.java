@@ -12,14 +12,30 @@ import java.util.Objects;
  * @param interval discovery interval while waiting
  * @param backoffCap longest wait after repeated failures
  * @param timeout overall limit of one {@code muster join}
+ * @param fleetRate describe calls per second the fleet may spend reacting to one event
  */
 public record BootstrapSettings(
     String cluster,
     ElectionSettings election,
     Duration interval,
     Duration backoffCap,
-    Duration timeout) {
+    Duration timeout,
+    int fleetRate) {
+  public static final int DEFAULT_FLEET_RATE = 15;
+
+  public BootstrapSettings(
+      String cluster,
+      ElectionSettings election,
+      Duration interval,
+      Duration backoffCap,
+      Duration timeout) {
+    this(cluster, election, interval, backoffCap, timeout, DEFAULT_FLEET_RATE);
+  }
+
   public BootstrapSettings {
+    if (fleetRate < 1) {
+      throw new IllegalArgumentException("discovery.fleet-rate must be at least 1: " + fleetRate);
+    }
     Objects.requireNonNull(cluster, "cluster");
     if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
       throw new IllegalArgumentException(
@@ -47,6 +63,7 @@ public record BootstrapSettings(
         ElectionSettings.from(s),
         interval,
         Duration.ofSeconds(60).compareTo(interval) > 0 ? Duration.ofSeconds(60) : interval,
-        s.duration(CoreKeys.JOIN_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)));
+        s.duration(CoreKeys.JOIN_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)),
+        s.integer(CoreKeys.DISCOVERY_FLEET_RATE, 1, 10_000));
   }
 }

@@ -20,13 +20,11 @@ import io.muster.election.Election;
 import io.muster.election.Snapshot;
 import io.muster.node.NodeIdentity;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -52,14 +50,10 @@ public final class JoinFlow {
   private final Supplier<String> clusterIds;
   private final StepListener listener;
 
-  private Set<InetAddress> lastView;
-  private Instant viewSince;
+  private final ViewKeeper views;
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
-  private List<Peer> cachedView;
-  private Instant cachedAt;
-  private String cachedStoreState;
 
   public JoinFlow(
       BootstrapSettings settings,
@@ -82,6 +76,7 @@ public final class JoinFlow {
     this.backoff = backoff;
     this.clusterIds = clusterIds;
     this.listener = listener;
+    this.views = new ViewKeeper(discovery, self.asPeer(), settings, backoff);
   }
 
   /** One pass. Never throws for operational failures: they become Retry or Failed. */
@@ -128,14 +123,30 @@ public final class JoinFlow {
     Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
-    boolean fresh = !reusableView(storeState, now);
-    List<Peer> view = fresh ? discover(storeState, now) : cachedView;
-    Decision d = decide(selfPeer, view, formation, members, mine, now);
-    if (!fresh && !(d instanceof Decision.Wait)) {
-      // Act only on a fresh view: the cached one may hold a node that is gone.
-      view = discover(storeState, now);
-      d = decide(selfPeer, view, formation, members, mine, now);
+    ViewKeeper.Next next =
+        views.next(storeState, formation.map(FormationRecord::viewSize).orElse(0), now);
+    if (next.deferred()) {
+      return new StepResult.Retry(
+          next.deferFor(),
+          "waiting: generation "
+              + formation.map(FormationRecord::generation).orElse(0L)
+              + " was published; re-discovering in "
+              + io.muster.config.Durations.format(next.deferFor())
+              + " so the fleet's describe calls stay under discovery.fleet-rate");
     }
+    ViewKeeper.View taken = next.view();
+    Decision d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    if (!(d instanceof Decision.Wait) && taken.source() == ViewKeeper.Source.CACHED) {
+      // Act only on a fresh view: the cached one may hold a node that is gone.
+      taken = views.list(storeState, now);
+      d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    }
+    if (d instanceof Decision.Form && taken.source() != ViewKeeper.Source.AUTHORITATIVE) {
+      // Form only on what discovery admits, not on the cheap listing (see Discovery#list).
+      taken = views.authoritative(storeState, now);
+      d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    }
+    List<Peer> view = taken.peers();
     List<Peer> ranked = Election.rank(view);
     NodeState.StepRecord record =
         new NodeState.StepRecord(
@@ -155,7 +166,24 @@ public final class JoinFlow {
     if (formation.isPresent()) {
       dropOwnStaleJoining(formation.get(), members);
     }
-    return new StepResult.Retry(backoff.poll(), "waiting: " + d.reason());
+    return new StepResult.Retry(
+        nextPoll(ranked, formation.isPresent(), now), "waiting: " + d.reason());
+  }
+
+  /**
+   * One poll interval, except for the seed of a view that is not stable yet: it steps again the
+   * moment the view would become stable, instead of up to an interval later.
+   */
+  private Duration nextPoll(List<Peer> ranked, boolean formed, Instant now) {
+    Duration poll = backoff.poll();
+    if (formed || ranked.isEmpty() || !ranked.get(0).address().equals(self.address())) {
+      return poll;
+    }
+    Duration left = settings.election().stableFor().minus(views.unchangedFor(now));
+    if (left.isNegative() || left.isZero() || left.compareTo(poll) >= 0) {
+      return poll;
+    }
+    return left.plusMillis(1);
   }
 
   /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
@@ -266,7 +294,8 @@ public final class JoinFlow {
               clusterIds.get(),
               self.instanceId(),
               self.addressText(),
-              clock.instant());
+              clock.instant(),
+              ranked.size());
       if (!store.claimFormation(rec)) {
         listener.event(
             "claim-lost", "another node claimed generation " + f.generation() + " first");
@@ -492,49 +521,8 @@ public final class JoinFlow {
       Instant now) {
     Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
     ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
-    Duration unchanged = Duration.between(viewSince, now);
-    if (unchanged.isNegative()) {
-      unchanged = Duration.ZERO; // the view was taken after this step's clock reading
-    }
+    Duration unchanged = views.unchangedFor(now);
     return Election.decide(
         new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));
-  }
-
-  private List<Peer> discover(String storeState, Instant now) throws DiscoveryException {
-    List<Peer> view = discovery.discover();
-    trackStability(view);
-    cachedView = view;
-    cachedAt = now;
-    cachedStoreState = storeState;
-    return view;
-  }
-
-  /**
-   * Whether this step may decide on the last view instead of calling discovery again. A node that
-   * waits for another one (it is in its view and not its seed) learns of progress from the store,
-   * so it rediscovers only when the store's formation changed or the view is older than the backoff
-   * cap (times the view size in hundreds); otherwise a large fleet polling the cloud API every
-   * interval exhausts the account's request budget and starves the seed (found by the simulation at
-   * 100 nodes). Any decision other than Wait is re-taken on a fresh view.
-   */
-  private boolean reusableView(String storeState, Instant now) {
-    if (cachedView == null || !storeState.equals(cachedStoreState)) {
-      return false;
-    }
-    boolean selfInView = cachedView.stream().anyMatch(p -> p.address().equals(self.address()));
-    if (!selfInView || Election.seed(cachedView).address().equals(self.address())) {
-      return false;
-    }
-    Duration refresh =
-        settings.backoffCap().multipliedBy(Math.max(1, (cachedView.size() + 99) / 100));
-    return now.isBefore(cachedAt.plus(refresh));
-  }
-
-  private void trackStability(List<Peer> view) {
-    Set<InetAddress> now = view.stream().map(Peer::address).collect(Collectors.toSet());
-    if (!now.equals(lastView)) {
-      lastView = now;
-      viewSince = clock.instant();
-    }
   }
 }

@@ -73,6 +73,15 @@ public final class CoreKeys implements KeyCatalog {
           "5s",
           "How often to discover while waiting or following.");
 
+  public static final Key DISCOVERY_FLEET_RATE =
+      Key.of(
+          "discovery.fleet-rate",
+          INT,
+          "15",
+          "Describe calls per second the whole fleet may spend when it reacts to one event (a"
+              + " cluster formed): in a view of n > 100 nodes, each re-discovers at a random moment"
+              + " within (n - 100) / rate seconds. Keep it below the account's EC2 refill (20/s).");
+
   public static final Key ELECTION_STABLE_FOR =
       Key.of(
           "election.stable-for",
@@ -140,6 +149,7 @@ public final class CoreKeys implements KeyCatalog {
         AWS_CALL_TIMEOUT,
         DISCOVERY_PROVIDER,
         DISCOVERY_INTERVAL,
+        DISCOVERY_FLEET_RATE,
         ELECTION_STABLE_FOR,
         ELECTION_MIN_PEERS,
         ELECTION_REPLACE_AFTER,

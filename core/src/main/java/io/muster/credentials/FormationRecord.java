@@ -9,6 +9,9 @@ import java.util.Objects;
  * claim the same generation, exactly one succeeds.
  *
  * @param clusterId unique id of this generation, e.g. a random UUID, so joiners never mix clusters
+ * @param viewSize how many peers the founder's view held when it claimed (0: not recorded); the
+ *     fleet sizes its reaction to the new formation by it, since a waiting node's own view may be
+ *     old and small
  */
 public record FormationRecord(
     String cluster,
@@ -16,7 +19,18 @@ public record FormationRecord(
     String clusterId,
     String ownerInstanceId,
     String ownerAddress,
-    Instant claimedAt) {
+    Instant claimedAt,
+    int viewSize) {
+  public FormationRecord(
+      String cluster,
+      long generation,
+      String clusterId,
+      String ownerInstanceId,
+      String ownerAddress,
+      Instant claimedAt) {
+    this(cluster, generation, clusterId, ownerInstanceId, ownerAddress, claimedAt, 0);
+  }
+
   public FormationRecord {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(clusterId, "clusterId");
@@ -25,6 +39,9 @@ public record FormationRecord(
     Objects.requireNonNull(claimedAt, "claimedAt");
     if (generation < 1) {
       throw new IllegalArgumentException("generation must be >= 1: " + generation);
+    }
+    if (viewSize < 0) {
+      throw new IllegalArgumentException("viewSize must be >= 0: " + viewSize);
     }
   }
 }

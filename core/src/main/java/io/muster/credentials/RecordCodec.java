@@ -30,6 +30,9 @@ public final class RecordCodec {
     n.put("ownerInstanceId", r.ownerInstanceId());
     n.put("ownerAddress", r.ownerAddress());
     n.put("claimedAt", r.claimedAt().toString());
+    if (r.viewSize() > 0) {
+      n.put("viewSize", r.viewSize());
+    }
     return n.toString();
   }
 
@@ -45,7 +48,9 @@ public final class RecordCodec {
           text(n, "clusterId", where),
           text(n, "ownerInstanceId", where),
           text(n, "ownerAddress", where),
-          instant(n, "claimedAt", where));
+          instant(n, "claimedAt", where),
+          // Optional: records written before it existed have none.
+          n.path("viewSize").canConvertToInt() ? n.path("viewSize").asInt() : 0);
     } catch (IllegalArgumentException e) {
       throw new StoreException(where + " is not a valid formation record: " + e.getMessage());
     }

@@ -12,6 +12,15 @@ public interface Discovery {
    */
   List<Peer> discover() throws DiscoveryException;
 
+  /**
+   * A cheap pass, for deciding to wait and for finding members to join through: it may include
+   * instances that {@link #discover()} leaves out (an Auto Scaling lifecycle state such as Standby
+   * or Terminating:Wait) and never leaves out one that it returns. Default: {@link #discover()}.
+   */
+  default List<Peer> list() throws DiscoveryException {
+    return discover();
+  }
+
   /** What this discovery looks at, for messages: "ASG web-prod (InService)". */
   String describe();
 }

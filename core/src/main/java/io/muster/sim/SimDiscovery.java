@@ -6,11 +6,12 @@ import io.muster.discovery.Peer;
 import java.util.List;
 
 /**
- * The {@code asg} provider as node {@code n} experiences it: one DescribeAutoScalingGroups call
- * listing the group's instance ids, then one DescribeInstances call per {@code pageSize} ids for
- * their addresses; or, modelling the {@code ec2-tags} provider, DescribeInstances calls filtered by
- * the group's tag, 1000 instances per page. Which instances the listing holds lags per observer
- * ({@link View}).
+ * Discovery as node {@code n} experiences it, with the calls the real providers make. {@code asg}:
+ * the authoritative pass ({@link #discover()}) is one DescribeAutoScalingGroups call plus one
+ * DescribeInstances call per {@code pageSize} instances (filtered by the group's tag, 1,000 per
+ * page); the listing ({@link #list()}) is the DescribeInstances calls alone. {@code ec2-tags}: both
+ * are the DescribeInstances calls. Which instances the answer holds lags per observer ({@link
+ * View}); the simulated group has no Standby instances, so both passes see the same set.
  */
 final class SimDiscovery implements Discovery {
   /** Who is in node {@code observer}'s view now. */
@@ -31,17 +32,26 @@ final class SimDiscovery implements Discovery {
     this.faults = faults;
     this.view = view;
     this.asg = asg;
-    this.pageSize = asg ? pageSize : 1000;
+    this.pageSize = pageSize;
   }
 
   @Override
   public List<Peer> discover() throws DiscoveryException {
+    return pass(asg);
+  }
+
+  @Override
+  public List<Peer> list() throws DiscoveryException {
+    return pass(false);
+  }
+
+  private List<Peer> pass(boolean withGroupCall) throws DiscoveryException {
     faults.before(n, Op.DISCOVER);
-    if (asg) {
+    if (withGroupCall) {
       api.describe(n, SimApi.ASG);
     }
     List<Peer> peers = view.visibleTo(n);
-    int pages = Math.max(asg ? 0 : 1, (peers.size() + pageSize - 1) / pageSize);
+    int pages = Math.max(1, (peers.size() + pageSize - 1) / pageSize);
     for (int i = 0; i < pages; i++) {
       api.describe(n, SimApi.EC2);
     }

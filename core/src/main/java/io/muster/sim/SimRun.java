@@ -155,7 +155,8 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
             new ElectionSettings(s.protocol().stableFor(), s.protocol().minPeers()),
             s.protocol().interval(),
             s.protocol().backoffCap(),
-            Duration.ofDays(1));
+            Duration.ofDays(1),
+            s.protocol().fleetRate());
     boolean forcedLoss = s.forced().stream().anyMatch(f -> f.kind() == ForcedFault.Kind.FLEET_LOSS);
     // Drawn up front from the fleet stream, so both strategies get the same world.
     double lossDraw = fleetRandom.nextDouble();

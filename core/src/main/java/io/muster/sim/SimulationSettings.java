@@ -103,10 +103,11 @@ public record SimulationSettings(
    * @param ec2Refill EC2 bucket refill, tokens per second
    * @param asgBucket Auto Scaling token bucket size for describe actions
    * @param asgRefill Auto Scaling bucket refill, tokens per second
-   * @param discovery how a discovery pass calls AWS: {@code asg} (one DescribeAutoScalingGroups,
-   *     then DescribeInstances per {@code pageSize} ids) or {@code ec2-tags} (DescribeInstances
-   *     filtered by the group's tag, up to 1000 instances per call)
-   * @param pageSize instance ids per DescribeInstances call
+   * @param discovery how a discovery pass calls AWS: {@code asg} (a listing is DescribeInstances
+   *     filtered by the group's tag, {@code pageSize} instances per call; the authoritative pass
+   *     before forming adds one DescribeAutoScalingGroups) or {@code ec2-tags} (DescribeInstances
+   *     only)
+   * @param pageSize instances per DescribeInstances call
    * @param storeLatencyMin shortest credential store call
    * @param storeLatencyMax longest credential store call
    * @param storeErrorRate probability that a store call fails
@@ -187,6 +188,7 @@ public record SimulationSettings(
    * @param interval muster's discovery.interval
    * @param backoffCap longest wait after repeated failures
    * @param minPeers muster's election.min-peers
+   * @param fleetRate muster's discovery.fleet-rate
    * @param naiveRetry the naive script's retry period
    * @param l1Bound L1 holds when every live node is a member within this long after the view
    *     stabilised and the last fault
@@ -196,6 +198,7 @@ public record SimulationSettings(
       Duration interval,
       Duration backoffCap,
       int minPeers,
+      int fleetRate,
       Duration naiveRetry,
       Duration l1Bound) {
     public Protocol {
@@ -208,6 +211,9 @@ public record SimulationSettings(
       }
       if (minPeers < 1) {
         throw new IllegalArgumentException("--min-peers must be at least 1");
+      }
+      if (fleetRate < 1) {
+        throw new IllegalArgumentException("--fleet-rate must be at least 1");
       }
       if (naiveRetry.toMillis() < 100 || l1Bound.toMillis() < 1000) {
         throw new IllegalArgumentException("--naive-retry >= 100ms and --l1-bound >= 1s");
@@ -375,13 +381,13 @@ public record SimulationSettings(
     opt(
         "discovery",
         "asg",
-        "Discovery calls: asg (DescribeAutoScalingGroups + DescribeInstances by id) or ec2-tags"
-            + " (DescribeInstances filtered by tag, 1000 per page).",
+        "Discovery calls: asg (listing: DescribeInstances filtered by the group's tag; before"
+            + " forming also DescribeAutoScalingGroups) or ec2-tags (DescribeInstances only).",
         s -> s.aws.discovery);
     opt(
         "page-size",
-        "100",
-        "Instance ids per DescribeInstances call.",
+        "1000",
+        "Instances per DescribeInstances page (EC2's maximum with a filter is 1000).",
         s -> Integer.toString(s.aws.pageSize));
     opt(
         "store-latency-min",
@@ -446,6 +452,11 @@ public record SimulationSettings(
         "Longest wait after repeated failures.",
         s -> d(s.protocol.backoffCap));
     opt("min-peers", "1", "muster election.min-peers.", s -> Integer.toString(s.protocol.minPeers));
+    opt(
+        "fleet-rate",
+        "15",
+        "muster discovery.fleet-rate (describe calls/s when the fleet reacts to one event).",
+        s -> Integer.toString(s.protocol.fleetRate));
     opt("naive-retry", "30s", "The naive script's retry period.", s -> d(s.protocol.naiveRetry));
     opt(
         "l1-bound",
@@ -580,6 +591,7 @@ public record SimulationSettings(
             r.duration("interval"),
             r.duration("backoff-cap"),
             r.integer("min-peers"),
+            r.integer("fleet-rate"),
             r.duration("naive-retry"),
             r.duration("l1-bound")),
         forced);

@@ -1,0 +1,220 @@
+package io.muster.bootstrap;
+
+import io.muster.discovery.Discovery;
+import io.muster.discovery.DiscoveryException;
+import io.muster.discovery.Peer;
+import io.muster.election.AddressOrder;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps one node's discovery view and decides when to ask discovery again. Every node of a fleet
+ * shares the account's cloud API request buckets (EC2: a burst of 100 describe calls, refilled at
+ * 20 per second; Auto Scaling's is smaller), so a fleet of a thousand nodes that each polled every
+ * interval would be throttled and never form (found by the simulation). The rules:
+ *
+ * <ul>
+ *   <li>Listing ({@link Discovery#list()}) is the cheap pass; a decision to form is re-taken on an
+ *       authoritative pass ({@link Discovery#discover()}), and instances that pass left out stay
+ *       out of later listings.
+ *   <li>A node of rank k in its view (1 = lowest address, the seed) lists again only after k
+ *       intervals (capped; every step while it is not in its own view): the seed every step, so it
+ *       can tell its view is stable; the runner-up within two intervals, so it notices a seed that
+ *       died before forming; the whole fleet about ln(n) times per interval instead of n times.
+ *   <li>When the store's formation changes, a waiting node needs a fresh view before it joins. In a
+ *       view larger than EC2's burst (100), each node takes it at a random moment within {@code (n
+ *       - 100) / discovery.fleet-rate} seconds, so the fleet stays under the bucket's refill.
+ *   <li>A node of rank 2 or 3 takes an authoritative pass at least every {@code
+ *       election.replace-after}: a lower node that the listing shows but that may not form (an Auto
+ *       Scaling instance in Standby) would otherwise be waited for forever.
+ * </ul>
+ */
+final class ViewKeeper {
+  /** EC2's documented burst for describe calls: views up to this size need no spreading. */
+  static final int BURST = 100;
+
+  /** Where a view came from. */
+  enum Source {
+    CACHED,
+    LISTED,
+    AUTHORITATIVE
+  }
+
+  record View(List<Peer> peers, Source source) {}
+
+  /** This step's view, or how long to wait before the next step (spreading the fleet's calls). */
+  record Next(View view, Duration deferFor) {
+    boolean deferred() {
+      return view == null;
+    }
+  }
+
+  private final Discovery discovery;
+  private final Peer self;
+  private final BootstrapSettings settings;
+  private final Backoff backoff;
+
+  private List<Peer> cached;
+  private Instant cachedAt;
+  private String cachedStoreState;
+  private Set<String> excluded = Set.of();
+  private Instant lastAuthoritative;
+  private String deferredState;
+  private Instant deferUntil;
+  private Set<InetAddress> stableSet;
+  private Instant stableSince;
+
+  ViewKeeper(Discovery discovery, Peer self, BootstrapSettings settings, Backoff backoff) {
+    this.discovery = discovery;
+    this.self = self;
+    this.settings = settings;
+    this.backoff = backoff;
+  }
+
+  /**
+   * The view for a step at {@code now}.
+   *
+   * @param storeState the store's current formation ("" for none); a change is a fleet-wide event
+   * @param formedViewSize the size of the founder's view recorded with the formation (0: unknown)
+   */
+  Next next(String storeState, int formedViewSize, Instant now) throws DiscoveryException {
+    if (lastAuthoritative == null) {
+      lastAuthoritative = now; // counts from this flow's start, like the orphan timer
+    }
+    if (cached == null) {
+      return new Next(list(storeState, now), null);
+    }
+    int rank = rank();
+    if (rank > 1 && rank <= 3 && !now.isBefore(lastAuthoritative.plus(replaceAfter()))) {
+      return new Next(authoritative(storeState, now), null);
+    }
+    if (!storeState.equals(cachedStoreState) && rank > 1) {
+      // A waiting node's own view may be old and small: the founder's is the better fleet size.
+      Duration window = spreadWindow(Math.max(cached.size(), formedViewSize));
+      if (!window.isZero()) {
+        if (!storeState.equals(deferredState)) {
+          deferredState = storeState;
+          deferUntil = now.plus(backoff.spread(window));
+        }
+        if (now.isBefore(deferUntil)) {
+          return new Next(null, Duration.between(now, deferUntil));
+        }
+      }
+      return new Next(list(storeState, now), null);
+    }
+    if (storeState.equals(cachedStoreState) && now.isBefore(cachedAt.plus(reuseFor(rank)))) {
+      return new Next(new View(cached, Source.CACHED), null);
+    }
+    return new Next(list(storeState, now), null);
+  }
+
+  /** A fresh listing, for acting on a decision taken on a cached view. */
+  View list(String storeState, Instant now) throws DiscoveryException {
+    List<Peer> listed = discovery.list();
+    return keep(withoutExcluded(listed), Source.LISTED, storeState, now);
+  }
+
+  /** An authoritative pass; what it leaves out of the last listing stays out of later ones. */
+  View authoritative(String storeState, Instant now) throws DiscoveryException {
+    List<Peer> full = discovery.discover();
+    lastAuthoritative = now;
+    if (cached != null) {
+      Set<String> kept =
+          full.stream().map(Peer::instanceId).filter(id -> id != null).collect(Collectors.toSet());
+      Set<String> out = new HashSet<>();
+      for (Peer p : cached) {
+        // Only instances with ids: an address-only peer (static, dns) that was briefly missing must
+        // not be hidden when it comes back.
+        if (p.instanceId() != null && !kept.contains(p.instanceId())) {
+          out.add(p.instanceId());
+        }
+      }
+      excluded = out;
+    }
+    return keep(full, Source.AUTHORITATIVE, storeState, now);
+  }
+
+  /** How long the kept view's set of addresses has been unchanged at {@code now}. */
+  Duration unchangedFor(Instant now) {
+    if (stableSince == null) {
+      return Duration.ZERO;
+    }
+    Duration d = Duration.between(stableSince, now);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** 1 + the number of peers in the kept view with a lower address than this node. */
+  int rank() {
+    int lower = 0;
+    for (Peer p : cached) {
+      if (AddressOrder.INSTANCE.compare(p.address(), self.address()) < 0) {
+        lower++;
+      }
+    }
+    return lower + 1;
+  }
+
+  /** The spreading window for a fleet-wide reaction in a view of {@code size}. */
+  Duration spreadWindow(int size) {
+    int over = size - BURST;
+    if (over <= 0) {
+      return Duration.ZERO;
+    }
+    return Duration.ofMillis((long) Math.ceil(over * 1000.0 / settings.fleetRate()));
+  }
+
+  private Duration reuseFor(int rank) {
+    if (rank <= 1 || !selfInView()) {
+      // A view without this node cannot be acted on; it shows up within the discovery lag.
+      return Duration.ZERO;
+    }
+    Duration cap =
+        settings.backoffCap().multipliedBy(Math.max(1, (cached.size() + BURST - 1) / BURST));
+    Duration byRank = settings.interval().multipliedBy(rank);
+    return byRank.compareTo(cap) < 0 ? byRank : cap;
+  }
+
+  private boolean selfInView() {
+    for (Peer p : cached) {
+      if (p.address().equals(self.address())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Duration replaceAfter() {
+    return settings.election().replaceAfter();
+  }
+
+  private List<Peer> withoutExcluded(List<Peer> listed) {
+    if (excluded.isEmpty()) {
+      return listed;
+    }
+    List<Peer> out = new ArrayList<>(listed.size());
+    for (Peer p : listed) {
+      if (p.instanceId() == null || !excluded.contains(p.instanceId())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private View keep(List<Peer> peers, Source source, String storeState, Instant now) {
+    Set<InetAddress> addresses = peers.stream().map(Peer::address).collect(Collectors.toSet());
+    if (!addresses.equals(stableSet)) {
+      stableSet = addresses;
+      stableSince = now;
+    }
+    cached = peers;
+    cachedAt = now;
+    cachedStoreState = storeState;
+    return new View(peers, source);
+  }
+}
