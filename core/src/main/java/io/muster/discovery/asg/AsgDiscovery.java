@@ -24,17 +24,17 @@ import org.slf4j.LoggerFactory;
  * or any state it does not know.
  *
  * <p>Calls per pass. Every node of the fleet polls, and they all share the account's API request
- * buckets; the Auto Scaling bucket is small (a 1,000-node formation throttled on
- * DescribeAutoScalingGroups alone), so only the authoritative pass touches Auto Scaling, and EC2 is
- * asked by tag rather than by id (one request per 1,000 instances instead of per 100 ids):
+ * buckets; the Auto Scaling bucket is small (a simulated 1,000-node formation was throttled), so
+ * only the authoritative pass touches Auto Scaling, and EC2 is asked by tag rather than by id (one
+ * request per 1,000 instances instead of per 100 ids):
  *
  * <ul>
  *   <li>{@link #discover()} (authoritative, for the node about to form a cluster): one
- *       DescribeAutoScalingGroups (a page per 100 instances) for the members and their lifecycle
- *       states, then one DescribeInstances filtered by the {@value #GROUP_TAG} tag and state
- *       pending/running (a page per 1,000 instances) for their addresses. Members the tag query did
- *       not return (EC2 tags are eventually consistent: seconds after launch) are then described by
- *       id, only those, so no member is lost.
+ *       DescribeAutoScalingGroups (one request: MaxRecords counts groups) for the members and their
+ *       lifecycle states, then one DescribeInstances filtered by the {@value #GROUP_TAG} tag and
+ *       state pending/running (a page per 1,000 instances) for their addresses. Members the tag
+ *       query did not return (EC2 tags are eventually consistent: seconds after launch) are then
+ *       described by id, only those, so no member is lost.
  *   <li>{@link #list()} (cheap, for waiting and finding members to join through): only that tag
  *       query, no Auto Scaling call. A superset of {@code discover()}: it includes instances in any
  *       lifecycle state that still run (Standby, Terminating:Wait, Detaching, warm pool instances
@@ -47,8 +47,8 @@ public final class AsgDiscovery implements Discovery {
 
   /**
    * The tag Auto Scaling puts on every instance it launches, value the group name; "aws:" tags are
-   * AWS's own and cannot be edited or removed (Amazon EC2 Auto Scaling User Guide, "Tag Auto
-   * Scaling groups and instances").
+   * AWS's own and cannot be edited or removed
+   * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html).
    */
   static final String GROUP_TAG = "aws:autoscaling:groupName";
 
