@@ -13,9 +13,15 @@ public interface Discovery {
   List<Peer> discover() throws DiscoveryException;
 
   /**
-   * A cheap pass, for deciding to wait and for finding members to join through: it may include
-   * instances that {@link #discover()} leaves out (an Auto Scaling lifecycle state such as Standby
-   * or Terminating:Wait) and never leaves out one that it returns. Default: {@link #discover()}.
+   * A cheap pass, for deciding to wait and for finding members to join through: costs at most what
+   * {@link #discover()} costs, may include instances that {@code discover()} would leave out (e.g.
+   * an Auto Scaling lifecycle state such as Standby or Terminating:Wait), and never leaves out one
+   * {@code discover()} would return at the same moment. Decisions that need the authoritative set
+   * (forming a cluster) use {@code discover()}.
+   *
+   * <p>Default: {@code discover()}, for sources where the authoritative pass is already cheap.
+   *
+   * @throws DiscoveryException as {@link #discover()}
    */
   default List<Peer> list() throws DiscoveryException {
     return discover();

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * together are refused (InvalidParameterCombination); MaxResults must be 5..1000; an unknown filter
  * name is refused; an id EC2 does not know fails the whole request with InvalidInstanceID.NotFound
  * naming it; a NextToken is only accepted with the parameters it was issued for. Filters: {@code
- * tag:KEY} (with * and ? wildcards), {@code tag-key}, {@code instance-state-name}, {@code vpc-id},
- * {@code subnet-id}, {@code instance-id}, {@code availability-zone}, {@code private-ip-address}.
+ * tag:KEY} (with * and ? wildcards, backslash escapes), {@code tag-key}, {@code
+ * instance-state-name}, {@code vpc-id}, {@code subnet-id}, {@code instance-id}, {@code
+ * availability-zone}, {@code private-ip-address}.
  *
  * <p>{@link #pageSize(int)} caps every page, also of id queries (where real EC2 returns everything
  * at once), so tests can prove tokens are followed on every kind of call.
@@ -365,10 +366,19 @@ public final class FakeEc2 {
     return true;
   }
 
-  /** EC2 filter values: * any run of characters, ? one character, everything else literal. */
+  /**
+   * EC2 filter values: * any run of characters, ? one character, a backslash makes the next
+   * character literal (so a backslash-star is a star), everything else literal.
+   */
   private static Pattern wildcard(String value) {
     StringBuilder re = new StringBuilder();
-    for (char c : value.toCharArray()) {
+    char[] chars = value.toCharArray();
+    for (int k = 0; k < chars.length; k++) {
+      char c = chars[k];
+      if (c == '\\' && k + 1 < chars.length) {
+        re.append(Pattern.quote(String.valueOf(chars[++k])));
+        continue;
+      }
       switch (c) {
         case '*' -> re.append(".*");
         case '?' -> re.append('.');

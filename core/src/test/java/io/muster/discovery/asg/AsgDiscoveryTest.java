@@ -23,9 +23,23 @@ class AsgDiscoveryTest {
     return new AsgInstance(id, state, "eu-west-1c");
   }
 
+  /** A running instance of group "web", as Auto Scaling tags it. */
   private static Ec2Instance running(String id, String ip) {
-    return new Ec2Instance(id, "running", ip, null, null, "eu-west-1a", Instant.EPOCH, Map.of());
+    return new Ec2Instance(
+        id,
+        "running",
+        ip,
+        null,
+        null,
+        "eu-west-1a",
+        Instant.EPOCH,
+        Map.of("aws:autoscaling:groupName", "web"));
   }
+
+  private static final Map<String, List<String>> WEB_FILTER =
+      Map.of(
+          "tag:aws:autoscaling:groupName", List.of("web"),
+          "instance-state-name", List.of("pending", "running"));
 
   private AsgDiscovery discovery(boolean includePending) {
     return new AsgDiscovery(new AsgSettings("web", "flag --asg", includePending), asg, ec2);
@@ -69,21 +83,139 @@ class AsgDiscoveryTest {
   }
 
   @Test
-  void onlyAdmittedInstancesAreDescribedEachOnce() throws Exception {
+  void discoverMakesOneGroupCallAndOneTagQueryAndKeepsOnlyAdmittedInstancesEachOnce()
+      throws Exception {
     asg.group(
         "web",
         member("i-1", "InService"),
         member("i-2", "Terminating"),
         member("i-3", "InService"),
         member("i-1", "InService"),
-        member("i-4", "Standby"));
-    ec2.answer(running("i-1", "10.0.0.1"), running("i-3", "10.0.0.3"));
+        member("i-4", "Standby"),
+        member("i-5", "Detaching"),
+        member("i-6", "Pending"));
+    ec2.answer(
+        running("i-1", "10.0.0.1"),
+        running("i-2", "10.0.0.2"),
+        running("i-3", "10.0.0.3"),
+        running("i-4", "10.0.0.4"),
+        running("i-5", "10.0.0.5"),
+        running("i-6", "10.0.0.6"));
 
     List<Peer> peers = discovery(false).discover();
 
-    assertThat(ec2.idCalls()).containsExactly(List.of("i-1", "i-3"));
     assertThat(peers).extracting(Peer::instanceId).containsExactly("i-1", "i-3");
     assertThat(asg.calls).containsExactly("web");
+    assertThat(ec2.filterCalls()).containsExactly(WEB_FILTER);
+    assertThat(ec2.idCalls()).isEmpty();
+  }
+
+  @Test
+  void peersFollowTheGroupsOrderNotEc2s() throws Exception {
+    asg.group("web", member("i-2", "InService"), member("i-1", "InService"));
+    ec2.answer(running("i-1", "10.0.0.1"), running("i-2", "10.0.0.2"));
+
+    assertThat(discovery(false).discover())
+        .extracting(Peer::instanceId)
+        .containsExactly("i-2", "i-1");
+  }
+
+  @Test
+  void membersTheTagQueryMissesAreDescribedByIdAndIncluded() throws Exception {
+    asg.group(
+        "web",
+        member("i-1", "InService"),
+        member("i-2", "InService"),
+        member("i-3", "InService"),
+        member("i-4", "Standby"));
+    ec2.answer(
+            running("i-1", "10.0.0.1"),
+            running("i-2", "10.0.0.2"),
+            running("i-3", "10.0.0.3"),
+            running("i-4", "10.0.0.4"))
+        .hideFromFilters("i-2", "i-3", "i-4"); // tags not visible yet
+
+    List<Peer> peers = discovery(false).discover();
+
+    assertThat(peers).extracting(Peer::instanceId).containsExactly("i-1", "i-2", "i-3");
+    // Only the admitted ids the tag query missed, in one call; never the Standby one.
+    assertThat(ec2.idCalls()).containsExactly(List.of("i-2", "i-3"));
+  }
+
+  @Test
+  void taggedInstancesTheGroupDoesNotListAreNotPeersButAreListed() throws Exception {
+    // i-9 was detached (or its group deleted and re-created): its aws: tag lingers.
+    asg.group("web", member("i-1", "InService"));
+    ec2.answer(running("i-1", "10.0.0.1"), running("i-9", "10.0.0.9"));
+
+    assertThat(discovery(false).discover()).extracting(Peer::instanceId).containsExactly("i-1");
+    assertThat(discovery(false).list()).extracting(Peer::instanceId).containsExactly("i-1", "i-9");
+  }
+
+  @Test
+  void listMakesNoAutoScalingCallAndOneTagQuery() throws Exception {
+    asg.group("web", member("i-1", "InService"));
+    ec2.answer(running("i-1", "10.0.0.1"));
+
+    List<Peer> peers = discovery(false).list();
+
+    assertThat(peers).extracting(Peer::instanceId).containsExactly("i-1");
+    assertThat(asg.calls).isEmpty();
+    assertThat(ec2.filterCalls()).containsExactly(WEB_FILTER);
+    assertThat(ec2.idCalls()).isEmpty();
+  }
+
+  /** list() is a superset of discover(): every lifecycle state of an instance that still runs. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "InService",
+    "Pending:Wait",
+    "Standby",
+    "EnteringStandby",
+    "Terminating:Wait",
+    "Detaching",
+    "Warmed:Running"
+  })
+  void listIncludesEveryRunningInstanceOfTheGroupWhateverItsLifecycleState(String state)
+      throws Exception {
+    asg.group("web", member("i-1", "InService"), member("i-2", state));
+    ec2.answer(running("i-1", "10.0.0.1"), running("i-2", "10.0.0.2"));
+
+    for (boolean includePending : new boolean[] {false, true}) {
+      List<Peer> discovered = discovery(includePending).discover();
+      List<Peer> listed = discovery(includePending).list();
+
+      assertThat(listed).extracting(Peer::instanceId).containsExactly("i-1", "i-2");
+      assertThat(listed).containsAll(discovered);
+    }
+  }
+
+  @Test
+  void listLeavesOutInstancesOfOtherGroupsAndWithoutAnAddress() throws Exception {
+    ec2.answer(
+        running("i-1", "10.0.0.1"),
+        new Ec2Instance(
+            "i-2",
+            "running",
+            "10.0.0.2",
+            null,
+            null,
+            null,
+            null,
+            Map.of("aws:autoscaling:groupName", "web-other")),
+        new Ec2Instance("i-3", "running", "10.0.0.3", null, null, null, null, Map.of()),
+        running("i-4", null));
+
+    assertThat(discovery(false).list()).extracting(Peer::instanceId).containsExactly("i-1");
+  }
+
+  @Test
+  void groupNameIsEscapedInTheTagFilter() {
+    assertThat(AsgDiscovery.groupFilter("web*prod?\\x"))
+        .containsExactly(
+            Map.entry("tag:aws:autoscaling:groupName", List.of("web\\*prod\\?\\\\x")),
+            Map.entry("instance-state-name", List.of("pending", "running")));
+    assertThat(AsgDiscovery.literal("web-prod_1.a b")).isEqualTo("web-prod_1.a b");
   }
 
   @Test
@@ -92,6 +224,7 @@ class AsgDiscoveryTest {
 
     assertThat(discovery(false).discover()).isEmpty();
     assertThat(ec2.idCalls()).isEmpty();
+    assertThat(ec2.filterCalls()).isEmpty();
   }
 
   @Test
@@ -178,5 +311,16 @@ class AsgDiscoveryTest {
                 + " in lifecycle state InService; it lists {Pending=2, Terminating=1}. Check"
                 + " discovery.asg.name (--asg) and node.region (--region), or set"
                 + " discovery.asg.include-pending=true");
+  }
+
+  @Test
+  void emptyListingWarningSaysWhichTagWhereAndWhatToCheck() {
+    assertThat(
+            AsgDiscovery.emptyListingMessage(
+                new AsgSettings("web", "flag --asg", false), "region eu-west-1"))
+        .isEqualTo(
+            "no peers listed: no pending or running EC2 instance in region eu-west-1 carries the"
+                + " tag aws:autoscaling:groupName='web' (flag --asg). Check discovery.asg.name"
+                + " (--asg) and node.region (--region)");
   }
 }

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The asg provider through the real AWS SDK against a loopback endpoint speaking the Query protocol
- * (XML shapes of the AWS API reference). Proves pagination, batching, state filtering and error
- * messages end to end, including the SDK's own marshalling and unmarshalling.
+ * (XML shapes of the AWS API reference). Proves pagination, the calls each pass makes (discover:
+ * DescribeAutoScalingGroups plus a tag-filtered DescribeInstances; list: the tag query alone),
+ * state filtering and error messages end to end, including the SDK's own marshalling and
+ * unmarshalling.
  */
 class AsgDiscoveryWireTest {
   /** Every lifecycle state the API reference lists, InService weighted as in a real group. */
@@ -124,26 +126,66 @@ class AsgDiscoveryWireTest {
     return "10.1." + (n / 200) + "." + (n % 200 + 1);
   }
 
-  @Test
-  void groupOf1200InMixedStatesYieldsEveryInServiceInstanceOnceWithBatchedDescribeInstances()
-      throws Exception {
-    List<Member> members = new ArrayList<>();
+  /** A running instance as Auto Scaling launches it into {@code group}: tagged with its name. */
+  private static FakeEc2.Instance launched(int n, String group) {
+    return FakeEc2.Instance.running(id(n), ip(n))
+        .withAvailabilityZone(n % 2 == 0 ? "eu-west-1a" : "eu-west-1b")
+        .withTags(Map.of("Name", "web-" + n, "aws:autoscaling:groupName", group));
+  }
+
+  /** 1,200 members in every lifecycle state; EC2 state as it would be (terminated ones gone). */
+  private Set<String> group1200(List<Member> members, Set<String> running) {
     Set<String> inService = new LinkedHashSet<>();
     for (int n = 0; n < 1200; n++) {
       String state = STATES.get(n % STATES.size());
       members.add(new Member(id(n), n % 2 == 0 ? "eu-west-1a" : "eu-west-1b", state));
-      ec2.add(
-          FakeEc2.Instance.running(id(n), ip(n))
-              .withAvailabilityZone(n % 2 == 0 ? "eu-west-1a" : "eu-west-1b")
-              .withTags(Map.of("Name", "web-" + n, "aws:autoscaling:groupName", "web-prod")));
+      FakeEc2.Instance i = launched(n, "web-prod");
+      if (state.equals("Terminated") || state.equals("Warmed:Stopped")) {
+        i = i.withState(state.equals("Terminated") ? "terminated" : "stopped");
+      } else {
+        running.add(id(n));
+      }
+      ec2.add(i);
       if (state.equals("InService")) {
         inService.add(id(n));
       }
     }
     asg.group("web-prod", members)
         .group("other", List.of(new Member(id(5000), "eu-west-1a", "InService")));
+    ec2.add(launched(5000, "other"));
     asg.instancesPerPage(400); // 3 pages of the one group
-    ec2.pageSize(40); // every batch of 100 ids spans 3 pages
+    return inService;
+  }
+
+  /**
+   * The filtered DescribeInstances of the asg provider: the group's tag and live states, MaxResults
+   * 1000 (the API's maximum; EC2 refuses it together with InstanceId.N, see the DescribeInstances
+   * API reference: MaxResults 5-1000, "You cannot specify this parameter and the instance IDs
+   * parameter in the same request"), every NextToken followed.
+   */
+  private static void assertTagQueryPages(List<Request> ec2Calls, int pages) {
+    assertThat(ec2Calls).hasSize(pages);
+    for (Request r : ec2Calls) {
+      assertThat(r.filters())
+          .containsExactly(
+              Map.entry("tag:aws:autoscaling:groupName", List.of("web-prod")),
+              Map.entry("instance-state-name", List.of("pending", "running")));
+      assertThat(r.param("Filter.1.Name")).isEqualTo("tag:aws:autoscaling:groupName");
+      assertThat(r.param("MaxResults")).isEqualTo("1000");
+      assertThat(r.indexed("InstanceId.")).isEmpty();
+    }
+    assertThat(ec2Calls.get(0).param("NextToken")).isNull();
+    assertThat(ec2Calls.subList(1, pages))
+        .allSatisfy(r -> assertThat(r.param("NextToken")).isNotBlank());
+  }
+
+  @Test
+  void groupOf1200InMixedStatesYieldsEveryInServiceInstanceOnceFromTwoTagQueryPages()
+      throws Exception {
+    List<Member> members = new ArrayList<>();
+    Set<String> running = new LinkedHashSet<>();
+    Set<String> inService = group1200(members, running);
+    assertThat(running).hasSizeGreaterThan(1000); // so the tag query needs a second page
 
     List<Peer> peers =
         discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web-prod")).discover();
@@ -164,23 +206,9 @@ class AsgDiscoveryWireTest {
     assertThat(groupCalls.subList(1, 3))
         .allSatisfy(r -> assertThat(r.param("NextToken")).isNotBlank());
 
-    // DescribeInstances: only admitted ids asked for, each in exactly one batch of <= 100, every
-    // batch paged (no MaxResults: EC2 refuses it together with ids).
-    List<Request> ec2Calls = server.requests(FakeEc2.ACTION);
-    List<Request> batchStarts =
-        ec2Calls.stream().filter(r -> r.param("NextToken") == null).toList();
-    assertThat(batchStarts).hasSize((inService.size() + 99) / 100);
-    List<String> asked = new ArrayList<>();
-    batchStarts.forEach(r -> asked.addAll(r.indexed("InstanceId.")));
-    assertThat(asked).doesNotHaveDuplicates();
-    assertThat(new HashSet<>(asked)).isEqualTo(inService);
-    assertThat(ec2Calls)
-        .allSatisfy(
-            r -> {
-              assertThat(r.indexed("InstanceId.")).hasSizeBetween(1, 100);
-              assertThat(r.param("MaxResults")).isNull();
-            });
-    assertThat(ec2Calls.size()).isGreaterThanOrEqualTo(3 * batchStarts.size() - 1);
+    // DescribeInstances: 2 pages of the tag query (1,000 + the rest), no by-id call (every member
+    // was tagged). It was 4 batches of <= 100 ids, each paged, before.
+    assertTagQueryPages(server.requests(FakeEc2.ACTION), 2);
 
     Peer p = peers.stream().filter(x -> x.instanceId().equals(id(0))).findFirst().orElseThrow();
     assertThat(p.addressText()).isEqualTo("10.1.0.1");
@@ -194,11 +222,44 @@ class AsgDiscoveryWireTest {
   }
 
   @Test
+  void listingTheGroupOf1200TakesTwoTagQueryPagesAndNoAutoScalingCall() throws Exception {
+    List<Member> members = new ArrayList<>();
+    Set<String> running = new LinkedHashSet<>();
+    Set<String> inService = group1200(members, running);
+    Discovery d = discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web-prod"));
+
+    List<Peer> listed = d.list();
+
+    List<String> ids = listed.stream().map(Peer::instanceId).toList();
+    assertThat(ids).doesNotHaveDuplicates();
+    // Every running instance tagged with the group, whatever its lifecycle state; not "other"'s.
+    assertThat(new HashSet<>(ids)).isEqualTo(running).containsAll(inService);
+    assertThat(server.requests(FakeAutoScaling.ACTION)).isEmpty();
+    assertTagQueryPages(server.requests(FakeEc2.ACTION), 2);
+
+    // The authoritative pass afterwards returns a subset of the listing.
+    server.clearRequests();
+    assertThat(listed).containsAll(d.discover());
+  }
+
+  @Test
+  void groupNameWithWildcardCharactersMatchesOnlyItself() throws Exception {
+    asg.group("web*", List.of(new Member(id(1), "eu-west-1a", "InService")));
+    ec2.add(launched(1, "web*")).add(launched(2, "web-prod"));
+
+    Discovery d = discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web*"));
+
+    assertThat(d.list()).extracting(Peer::instanceId).containsExactly(id(1));
+    assertThat(server.requests(FakeEc2.ACTION).get(0).filters())
+        .containsEntry("tag:aws:autoscaling:groupName", List.of("web\\*"));
+  }
+
+  @Test
   void includePendingAdmitsLaunchingInstancesButNeverLeavingOnes() throws Exception {
     List<Member> members = new ArrayList<>();
     for (int n = 0; n < STATES.size(); n++) {
       members.add(new Member(id(n), "eu-west-1a", STATES.get(n)));
-      ec2.add(FakeEc2.Instance.running(id(n), ip(n)));
+      ec2.add(launched(n, "web"));
     }
     asg.group("web", members);
 
@@ -224,7 +285,7 @@ class AsgDiscoveryWireTest {
   @Test
   void defaultGroupIsThisInstancesOwn() throws Exception {
     asg.group("own-group", List.of(new Member(id(1), "eu-west-1a", "InService")));
-    ec2.add(FakeEc2.Instance.running(id(1), ip(1)));
+    ec2.add(launched(1, "own-group"));
 
     List<Peer> peers = discovery(Settings.empty()).discover();
 
@@ -243,10 +304,11 @@ class AsgDiscoveryWireTest {
             new Member(id(2), "eu-west-1a", "InService"),
             new Member(id(3), "eu-west-1a", "InService"),
             new Member(id(4), "eu-west-1a", "InService")));
-    ec2.add(FakeEc2.Instance.running(id(1), ip(1)));
-    ec2.add(FakeEc2.Instance.running(id(2), null)); // no address yet
-    ec2.add(FakeEc2.Instance.running(id(3), null).withIpv6("2001:db8::3"));
-    ec2.add(FakeEc2.Instance.running(id(4), ip(4)).withIpv6("2001:db8::4"));
+    Map<String, String> tag = Map.of("aws:autoscaling:groupName", "web");
+    ec2.add(FakeEc2.Instance.running(id(1), ip(1)).withTags(tag));
+    ec2.add(FakeEc2.Instance.running(id(2), null).withTags(tag)); // no address yet
+    ec2.add(FakeEc2.Instance.running(id(3), null).withIpv6("2001:db8::3").withTags(tag));
+    ec2.add(FakeEc2.Instance.running(id(4), ip(4)).withIpv6("2001:db8::4").withTags(tag));
 
     List<Peer> peers =
         discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web")).discover();
@@ -258,25 +320,32 @@ class AsgDiscoveryWireTest {
   }
 
   @Test
-  void idsNotYetKnownToEc2AreDroppedAndTheRestStillDescribed() throws Exception {
+  void membersTheTagQueryMissesAreDescribedByIdAndIdsUnknownToEc2AreDropped() throws Exception {
     List<Member> members = new ArrayList<>();
     for (int n = 0; n < 150; n++) {
       members.add(new Member(id(n), "eu-west-1a", "InService"));
-      ec2.add(FakeEc2.Instance.running(id(n), ip(n)));
+      if (n == 7 || n == 120 || n == 121) {
+        continue; // just launched: EC2 does not know these ids yet
+      }
+      // 50 and 51 just launched too: EC2 knows them, but not (yet) their tag.
+      ec2.add(n == 50 || n == 51 ? FakeEc2.Instance.running(id(n), ip(n)) : launched(n, "web"));
     }
     asg.group("web", members);
-    ec2.unknown(id(7)).unknown(id(120)).unknown(id(121));
 
     List<Peer> peers =
         discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web")).discover();
 
     assertThat(peers).hasSize(147);
+    assertThat(peers).extracting(Peer::instanceId).contains(id(50), id(51));
     assertThat(peers).extracting(Peer::instanceId).doesNotContain(id(7), id(120), id(121));
-    // Each failing batch was asked again without the unknown ids.
+    // One tag query, then only the 5 ids it missed by id; EC2 refuses 3 of them, so asked again.
     List<Request> calls = server.requests(FakeEc2.ACTION);
-    assertThat(calls).hasSize(4);
-    assertThat(calls.get(1).indexed("InstanceId.")).hasSize(99).doesNotContain(id(7));
-    assertThat(calls.get(3).indexed("InstanceId.")).hasSize(48).doesNotContain(id(120), id(121));
+    assertThat(calls).hasSize(3);
+    assertThat(calls.get(0).filters()).containsKey("tag:aws:autoscaling:groupName");
+    assertThat(calls.get(1).indexed("InstanceId."))
+        .containsExactly(id(7), id(50), id(51), id(120), id(121));
+    assertThat(calls.get(1).param("MaxResults")).isNull();
+    assertThat(calls.get(2).indexed("InstanceId.")).containsExactly(id(50), id(51));
   }
 
   @Test
@@ -303,6 +372,9 @@ class AsgDiscoveryWireTest {
     assertThatThrownBy(d::discover)
         .isInstanceOf(DiscoveryException.class)
         .hasMessageContaining("ec2:DescribeInstances was denied (UnauthorizedOperation)")
+        .hasMessageContaining("add \"ec2:DescribeInstances\" to the instance role's policy");
+    assertThatThrownBy(d::list)
+        .isInstanceOf(DiscoveryException.class)
         .hasMessageContaining("add \"ec2:DescribeInstances\" to the instance role's policy");
   }
 

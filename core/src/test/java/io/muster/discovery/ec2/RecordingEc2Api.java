@@ -2,9 +2,11 @@ package io.muster.discovery.ec2;
 
 import io.muster.discovery.DiscoveryException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A fake {@link Ec2Api} over an in-memory list of instances that records every call. Filters are
@@ -15,6 +17,7 @@ public final class RecordingEc2Api implements Ec2Api {
   private final List<Ec2Instance> answer = new ArrayList<>();
   private final List<List<String>> idCalls = new ArrayList<>();
   private final List<Map<String, List<String>>> filterCalls = new ArrayList<>();
+  private final Set<String> hiddenFromFilters = new HashSet<>();
   private DiscoveryException failure;
   private boolean verbatim;
 
@@ -28,6 +31,15 @@ public final class RecordingEc2Api implements Ec2Api {
   public RecordingEc2Api answerVerbatim(Ec2Instance... instances) {
     answer.addAll(List.of(instances));
     verbatim = true;
+    return this;
+  }
+
+  /**
+   * Leaves these instances out of filter calls while id calls still return them: a tag EC2 does not
+   * show yet (tags are eventually consistent just after launch).
+   */
+  public RecordingEc2Api hideFromFilters(String... ids) {
+    hiddenFromFilters.addAll(List.of(ids));
     return this;
   }
 
@@ -62,7 +74,7 @@ public final class RecordingEc2Api implements Ec2Api {
     if (failure != null) {
       throw failure;
     }
-    return List.copyOf(answer);
+    return answer.stream().filter(i -> !hiddenFromFilters.contains(i.instanceId())).toList();
   }
 
   @Override
