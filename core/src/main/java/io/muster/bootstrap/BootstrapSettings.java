@@ -21,7 +21,7 @@ public record BootstrapSettings(
     Duration backoffCap,
     Duration timeout,
     int fleetRate) {
-  public static final int DEFAULT_FLEET_RATE = 15;
+  public static final int DEFAULT_FLEET_RATE = 10;
 
   public BootstrapSettings(
       String cluster,

@@ -63,6 +63,7 @@ final class ViewKeeper {
   private List<Peer> cached;
   private Instant cachedAt;
   private String cachedStoreState;
+  private Source cachedSource;
   private Set<String> excluded = Set.of();
   private Instant lastAuthoritative;
   private String deferredState;
@@ -109,7 +110,10 @@ final class ViewKeeper {
       return new Next(list(storeState, now), null);
     }
     if (storeState.equals(cachedStoreState) && now.isBefore(cachedAt.plus(reuseFor(rank)))) {
-      return new Next(new View(cached, Source.CACHED), null);
+      // Younger than an interval, a view is as current as a new call could make it (a retry after
+      // a failed join acts on it); older, it is only good for deciding to wait.
+      boolean recent = now.isBefore(cachedAt.plus(settings.interval()));
+      return new Next(new View(cached, recent ? cachedSource : Source.CACHED), null);
     }
     return new Next(list(storeState, now), null);
   }
@@ -213,6 +217,7 @@ final class ViewKeeper {
       stableSince = now;
     }
     cached = peers;
+    cachedSource = source;
     cachedAt = now;
     cachedStoreState = storeState;
     return new View(peers, source);

@@ -77,10 +77,10 @@ public final class CoreKeys implements KeyCatalog {
       Key.of(
           "discovery.fleet-rate",
           INT,
-          "15",
+          "10",
           "Describe calls per second the whole fleet may spend when it reacts to one event (a"
               + " cluster formed): in a view of n > 100 nodes, each re-discovers at a random moment"
-              + " within (n - 100) / rate seconds. Keep it below the account's EC2 refill (20/s).");
+              + " within (n - 100) / rate seconds. Keep it well below the account's EC2 refill (20/s): other calls share it.");
 
   public static final Key ELECTION_STABLE_FOR =
       Key.of(

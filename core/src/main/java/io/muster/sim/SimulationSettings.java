@@ -454,7 +454,7 @@ public record SimulationSettings(
     opt("min-peers", "1", "muster election.min-peers.", s -> Integer.toString(s.protocol.minPeers));
     opt(
         "fleet-rate",
-        "15",
+        "10",
         "muster discovery.fleet-rate (describe calls/s when the fleet reacts to one event).",
         s -> Integer.toString(s.protocol.fleetRate));
     opt("naive-retry", "30s", "The naive script's retry period.", s -> d(s.protocol.naiveRetry));

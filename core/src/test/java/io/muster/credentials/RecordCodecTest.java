@@ -23,6 +23,16 @@ class RecordCodecTest {
   }
 
   @Test
+  void theFoundersViewSizeRoundTripsAndIsZeroInOlderRecords() throws Exception {
+    FormationRecord r = new FormationRecord("prod", 7, "uuid-1", "i-0abc", "10.0.0.1", T, 1000);
+    String json = RecordCodec.formation(r);
+    assertThat(json).contains("\"viewSize\":1000");
+    assertThat(RecordCodec.formation(json, "x")).isEqualTo(r);
+    String older = json.replace(",\"viewSize\":1000", "");
+    assertThat(RecordCodec.formation(older, "x").viewSize()).isZero();
+  }
+
+  @Test
   void memberRecordsRoundTripWithAndWithoutHostname() throws Exception {
     MemberRecord a = new MemberRecord("i-1", "fd00::1", "n1", 2, T);
     MemberRecord b = new MemberRecord("i-2", "10.0.0.2", null, 2, T);

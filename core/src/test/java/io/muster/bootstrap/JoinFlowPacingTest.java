@@ -1,0 +1,391 @@
+package io.muster.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muster.adapter.ClusterAdapter;
+import io.muster.adapter.FormRequest;
+import io.muster.adapter.JoinRequest;
+import io.muster.adapter.LocalMembership;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.Secret;
+import io.muster.discovery.Discovery;
+import io.muster.discovery.Peer;
+import io.muster.election.ElectionSettings;
+import io.muster.node.NodeIdentity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How often a node calls discovery (see {@link ViewKeeper}): the fleet shares the account's API
+ * buckets, so at 1,000 nodes polling every interval never formed (the simulation). Each test counts
+ * listings and authoritative passes separately.
+ */
+class JoinFlowPacingTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  final MutableClock clock = new MutableClock();
+  final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
+  final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
+  final CountingDiscovery discovery = new CountingDiscovery();
+  final MapStore store = new MapStore();
+  final RecordingAdapter adapter = new RecordingAdapter();
+  final BootstrapSettings settings =
+      new BootstrapSettings(
+          "sim",
+          new ElectionSettings(Duration.ofSeconds(10), 1, Duration.ofMinutes(2)),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofMinutes(10),
+          10);
+
+  JoinFlow flow(NodeIdentity self) {
+    return new JoinFlow(
+        settings,
+        self,
+        discovery,
+        store,
+        adapter,
+        new NodeState.InMemory(),
+        clock,
+        new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)),
+        () -> "cluster-1",
+        StepListener.NONE);
+  }
+
+  /** {@code count} peers 10.0.<i/250>.<i%250+1>, with instance ids. */
+  static List<Peer> fleet(int count) {
+    List<Peer> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(Peer.of("10.0." + (i / 250) + "." + (i % 250 + 1)).withInstanceId("i-" + i));
+    }
+    return out;
+  }
+
+  void formedBy(Peer founder, int viewSize) {
+    store.claimFormation(
+        new FormationRecord(
+            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), T0, viewSize));
+    store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
+    store.registerMember(
+        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, T0));
+  }
+
+  @Test
+  void theRunnerUpListsEveryTwoIntervalsWhileItWaitsForTheSeed() {
+    discovery.view = List.of(seed, me.asPeer());
+    JoinFlow f = flow(me);
+    for (int s = 0; s <= 30; s += 5) {
+      clock.at(s);
+      assertThat(f.step()).isInstanceOf(StepResult.Retry.class);
+    }
+    // Listings at 0, 10, 20 and 30 s: rank 2 reuses its view for 2 intervals.
+    assertThat(discovery.lists).isEqualTo(4);
+    assertThat(discovery.authoritative).isZero();
+  }
+
+  @Test
+  void aNodeRankedFiftiethListsEveryFiftyIntervalsCappedAtTheBackoffCap() {
+    List<Peer> view = new ArrayList<>(fleet(49));
+    NodeIdentity fiftieth = NodeIdentity.of("i-50", "10.0.9.9");
+    view.add(fiftieth.asPeer());
+    discovery.view = view;
+    JoinFlow f = flow(fiftieth);
+    for (int s = 0; s <= 55; s += 5) {
+      clock.at(s);
+      f.step();
+    }
+    assertThat(discovery.lists).isEqualTo(1); // 50 x 5 s = 250 s, capped at 60 s
+    clock.at(60);
+    f.step();
+    assertThat(discovery.lists).isEqualTo(2);
+  }
+
+  @Test
+  void aNodeMissingFromItsOwnViewListsAtEveryStep() {
+    discovery.view = List.of(seed); // discovery does not show this node yet
+    JoinFlow f = flow(me);
+    for (int s = 0; s <= 15; s += 5) {
+      clock.at(s);
+      f.step();
+    }
+    assertThat(discovery.lists).isEqualTo(4);
+  }
+
+  @Test
+  void theSeedListsAtEveryStepAndFormsOnlyAfterAnAuthoritativePass() {
+    NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
+    discovery.view = List.of(lowest.asPeer(), seed, me.asPeer());
+    JoinFlow f = flow(lowest);
+    clock.at(0);
+    StepResult first = f.step();
+    clock.at(5);
+    f.step();
+    assertThat(discovery.authoritative).isZero();
+    clock.at(11);
+    StepResult formed = f.step();
+    assertThat(discovery.lists).isEqualTo(3);
+    assertThat(discovery.authoritative).isEqualTo(1);
+    assertThat(formed).isInstanceOf(StepResult.Done.class);
+    assertThat(adapter.forms).isEqualTo(1);
+    assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(3);
+    // The seed's first wait ended when its view would be stable, not a full interval later.
+    assertThat(((StepResult.Retry) first).after()).isLessThanOrEqualTo(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void theSeedStepsAgainTheMomentItsViewWouldBeStable() {
+    NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
+    discovery.view = List.of(lowest.asPeer(), seed);
+    JoinFlow f = flow(lowest);
+    clock.at(0);
+    f.step();
+    clock.at(8);
+    StepResult r = f.step();
+    assertThat(((StepResult.Retry) r).after()).isEqualTo(Duration.ofMillis(2001));
+  }
+
+  @Test
+  void aStandbySeedThatTheAuthoritativePassLeavesOutIsNotWaitedForForever() {
+    // The listing shows 10.0.0.1, but the authoritative pass (the group's lifecycle states) does
+    // not admit it: it is in Standby and will never form. The runner-up checks after
+    // election.replace-after and forms.
+    discovery.view = List.of(seed, me.asPeer());
+    discovery.authoritativeView = List.of(me.asPeer());
+    JoinFlow f = flow(me);
+    StepResult last = null;
+    for (int s = 0; s <= 140; s += 5) {
+      clock.at(s);
+      last = f.step();
+      if (last instanceof StepResult.Done) {
+        break;
+      }
+    }
+    assertThat(last).isInstanceOf(StepResult.Done.class);
+    assertThat(adapter.forms).isEqualTo(1);
+    assertThat(discovery.authoritative).isGreaterThanOrEqualTo(1);
+    assertThat(store.currentFormation().orElseThrow().ownerInstanceId()).isEqualTo("i-me");
+  }
+
+  @Test
+  void inASmallFleetANewFormationIsJoinedAtOnceOnAFreshListing() {
+    discovery.view = List.of(seed, me.asPeer());
+    JoinFlow f = flow(me);
+    clock.at(0);
+    f.step();
+    clock.at(7);
+    f.step();
+    assertThat(discovery.lists).isEqualTo(1);
+    formedBy(seed, 2);
+    clock.at(8);
+    StepResult r = f.step();
+    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(r).isInstanceOf(StepResult.Done.class);
+    assertThat(adapter.joinedThrough).containsExactly("10.0.0.1");
+    assertThat(discovery.authoritative).isZero();
+  }
+
+  @Test
+  void inALargeFleetANewFormationIsJoinedAtARandomMomentWithinTheSpreadWindow() {
+    List<Peer> view = fleet(1000);
+    NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());
+    discovery.view = view;
+    JoinFlow f = flow(last);
+    clock.at(0);
+    f.step();
+    formedBy(view.get(0), 1000);
+    clock.at(5);
+    StepResult deferred = f.step();
+    assertThat(deferred).isInstanceOf(StepResult.Retry.class);
+    assertThat(deferred.message()).contains("re-discovering in").contains("discovery.fleet-rate");
+    Duration wait = ((StepResult.Retry) deferred).after();
+    // (1000 - 100) / 10 per second = 90 s.
+    assertThat(wait).isBetween(Duration.ZERO, Duration.ofSeconds(90));
+    assertThat(discovery.lists).isEqualTo(1);
+    clock.at(5 + (int) Math.ceil(wait.toMillis() / 1000.0));
+    assertThat(f.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(discovery.lists).isEqualTo(2);
+  }
+
+  @Test
+  void theFoundersRecordedViewSizeSpreadsANodeWhoseOwnViewIsSmall() {
+    // This node's view is old (120 peers: 2 s of spreading), the founder saw 1,000 (90 s).
+    List<Peer> view = fleet(120);
+    NodeIdentity last = NodeIdentity.of("i-119", view.get(119).addressText());
+    discovery.view = view;
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      store.formations.clear();
+      JoinFlow f =
+          new JoinFlow(
+              settings,
+              last,
+              discovery,
+              store,
+              adapter,
+              new NodeState.InMemory(),
+              clock,
+              new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(i)),
+              () -> "cluster-1",
+              StepListener.NONE);
+      clock.at(0);
+      f.step();
+      formedBy(view.get(0), 1000);
+      clock.at(1);
+      waits.add(((StepResult.Retry) f.step()).after());
+    }
+    assertThat(waits).allMatch(w -> w.compareTo(Duration.ofSeconds(90)) <= 0);
+    assertThat(waits).anyMatch(w -> w.compareTo(Duration.ofSeconds(10)) > 0);
+  }
+
+  static final class MutableClock extends Clock {
+    private Instant now = T0;
+
+    void at(int seconds) {
+      now = T0.plusSeconds(seconds);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  static final class CountingDiscovery implements Discovery {
+    List<Peer> view = List.of();
+    List<Peer> authoritativeView;
+    int lists;
+    int authoritative;
+
+    @Override
+    public List<Peer> list() {
+      lists++;
+      return view;
+    }
+
+    @Override
+    public List<Peer> discover() {
+      authoritative++;
+      return authoritativeView != null ? authoritativeView : view;
+    }
+
+    @Override
+    public String describe() {
+      return "fixed view";
+    }
+  }
+
+  static final class MapStore implements CredentialStore {
+    final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
+    final Map<Long, Credentials> credentials = new LinkedHashMap<>();
+    final Map<String, MemberRecord> members = new LinkedHashMap<>();
+
+    @Override
+    public Optional<FormationRecord> currentFormation() {
+      return formations.isEmpty()
+          ? Optional.empty()
+          : Optional.of(formations.lastEntry().getValue());
+    }
+
+    @Override
+    public boolean claimFormation(FormationRecord record) {
+      return formations.putIfAbsent(record.generation(), record) == null;
+    }
+
+    @Override
+    public void putCredentials(long generation, Credentials c) {
+      credentials.put(generation, c);
+    }
+
+    @Override
+    public Optional<Credentials> credentials(long generation) {
+      return Optional.ofNullable(credentials.get(generation));
+    }
+
+    @Override
+    public void registerMember(MemberRecord member) {
+      members.put(member.instanceId(), member);
+    }
+
+    @Override
+    public void deregisterMember(String instanceId) {
+      members.remove(instanceId);
+    }
+
+    @Override
+    public List<MemberRecord> members() {
+      return new ArrayList<>(members.values());
+    }
+
+    @Override
+    public String describe() {
+      return "memory";
+    }
+  }
+
+  static final class RecordingAdapter implements ClusterAdapter {
+    final List<String> joinedThrough = new ArrayList<>();
+    int forms;
+    boolean inCluster;
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public LocalMembership inspect() {
+      return new LocalMembership(true, inCluster, null, List.of());
+    }
+
+    @Override
+    public Credentials form(FormRequest request) {
+      forms++;
+      inCluster = true;
+      return new Credentials(Map.of("cookie", Secret.of("c")));
+    }
+
+    @Override
+    public void join(JoinRequest request) {
+      joinedThrough.add(request.members().get(0).addressText());
+      inCluster = true;
+    }
+
+    @Override
+    public Optional<String> verify(List<Peer> expectedMembers) {
+      return inCluster ? Optional.empty() : Optional.of("not in a cluster");
+    }
+
+    @Override
+    public void leave(boolean force) {
+      inCluster = false;
+    }
+
+    @Override
+    public List<String> plan(String decisionKind, List<Peer> targets) {
+      return List.of();
+    }
+  }
+}
