@@ -1,5 +1,6 @@
 package io.muster.agent;
 
+import io.muster.sim.ProgressLine;
 import io.muster.sim.SimulationReport;
 import io.muster.sim.SimulationSettings;
 import io.muster.sim.Simulator;
@@ -69,22 +70,7 @@ final class SimulateCommand implements Callable<Integer> {
       out.flush();
       return Main.OK;
     }
-    long[] last = {0};
-    SimulationReport report =
-        Simulator.run(
-            s,
-            (done, total, failing) -> {
-              long now = System.nanoTime();
-              if (done == total || now - last[0] > 500_000_000L) {
-                last[0] = now;
-                err.print(
-                    "\rsimulating: " + done + "/" + total + " runs, " + failing + " failing   ");
-                if (done == total) {
-                  err.println();
-                }
-                err.flush();
-              }
-            });
+    SimulationReport report = Simulator.run(s, ProgressLine.forStderr(err));
     out.println(output == OutputFormat.json ? report.toJson() : report.toText());
     out.flush();
     return report.failed(Strategy.MUSTER) ? Main.FAILED : Main.OK;

@@ -1,6 +1,6 @@
 package io.muster.sim;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,22 +157,8 @@ public final class Simulator {
       }
       return;
     }
-    PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-    long[] last = {0};
-    SimulationReport report =
-        run(
-            s,
-            (done, total, failing) -> {
-              long now = System.nanoTime();
-              if (done == total || now - last[0] > 500_000_000L) {
-                last[0] = now;
-                err.print(
-                    "\rsimulating: " + done + "/" + total + " runs, " + failing + " failing   ");
-                if (done == total) {
-                  err.println();
-                }
-              }
-            });
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    SimulationReport report = run(s, ProgressLine.forStderr(err));
     System.out.println(output.equals("json") ? report.toJson() : report.toText());
     System.exit(report.failed(Strategy.MUSTER) ? 1 : 0);
   }
