@@ -93,6 +93,7 @@ public final class SimulationReport {
     private final long[] clusters;
     private final double membersFraction;
     private final long[] convergence;
+    private final long[] convergenceNoLoss;
     private final int unconverged;
     private final int fleetLossRuns;
     private final Map<String, Long> calls = new TreeMap<>();
@@ -120,6 +121,7 @@ public final class SimulationReport {
       long checks = 0;
       long stepSum = 0;
       List<Long> conv = new ArrayList<>();
+      List<Long> convNoLoss = new ArrayList<>();
       clusters = new long[rs.size()];
       describePerNode = new double[rs.size()];
       for (int i = 0; i < rs.size(); i++) {
@@ -148,6 +150,9 @@ public final class SimulationReport {
         clusters[i] = r.clustersFormed();
         if (r.convergence() >= 0) {
           conv.add(r.convergence());
+          if (!r.fleetLoss()) {
+            convNoLoss.add(r.convergence());
+          }
         } else {
           unconv++;
         }
@@ -167,6 +172,7 @@ public final class SimulationReport {
       this.launched = launchedSum;
       this.membersFraction = liveSum == 0 ? 0 : (double) membersSum / liveSum;
       this.convergence = conv.stream().mapToLong(Long::longValue).sorted().toArray();
+      this.convergenceNoLoss = convNoLoss.stream().mapToLong(Long::longValue).sorted().toArray();
       this.unconverged = unconv;
       this.fleetLossRuns = losses;
       this.maxThrottledInRun = maxThrottled;
@@ -202,6 +208,14 @@ public final class SimulationReport {
     /** Convergence percentile in ms over converged runs (nearest rank), or -1 when none. */
     public long convergence(double q) {
       return percentile(convergence, q);
+    }
+
+    /**
+     * Convergence percentile over converged runs without a whole-fleet loss (those wait {@code
+     * election.replace-after} by design), or -1 when none.
+     */
+    public long convergenceWithoutFleetLoss(double q) {
+      return percentile(convergenceNoLoss, q);
     }
 
     public int unconverged() {
@@ -348,6 +362,15 @@ public final class SimulationReport {
                 + secs(s.convergence(0.99))
                 + " / "
                 + secs(s.convergence(1.0)));
+    row(
+        rows,
+        "  runs without fleet loss",
+        s ->
+            secs(s.convergenceWithoutFleetLoss(0.5))
+                + " / "
+                + secs(s.convergenceWithoutFleetLoss(0.99))
+                + " / "
+                + secs(s.convergenceWithoutFleetLoss(1.0)));
     row(rows, "runs never complete", s -> Integer.toString(s.unconverged()));
     row(
         rows,
@@ -480,6 +503,10 @@ public final class SimulationReport {
       conv.put("p99", s.convergence(0.99));
       conv.put("max", s.convergence(1.0));
       conv.put("unconvergedRuns", s.unconverged());
+      ObjectNode noLoss = conv.putObject("withoutFleetLoss");
+      noLoss.put("p50", s.convergenceWithoutFleetLoss(0.5));
+      noLoss.put("p99", s.convergenceWithoutFleetLoss(0.99));
+      noLoss.put("max", s.convergenceWithoutFleetLoss(1.0));
       o.put("nodesLaunched", s.launched());
       ObjectNode api = o.putObject("calls");
       s.calls.forEach(
