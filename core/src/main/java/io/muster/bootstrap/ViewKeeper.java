@@ -65,6 +65,7 @@ final class ViewKeeper {
   private String cachedStoreState;
   private Source cachedSource;
   private Set<String> excluded = Set.of();
+  private Instant excludedUntil;
   private Instant lastAuthoritative;
   private String deferredState;
   private Instant deferUntil;
@@ -121,10 +122,14 @@ final class ViewKeeper {
   /** A fresh listing, for acting on a decision taken on a cached view. */
   View list(String storeState, Instant now) throws DiscoveryException {
     List<Peer> listed = discovery.list();
-    return keep(withoutExcluded(listed), Source.LISTED, storeState, now);
+    return keep(withoutExcluded(listed, now), Source.LISTED, storeState, now);
   }
 
-  /** An authoritative pass; what it leaves out of the last listing stays out of later ones. */
+  /**
+   * An authoritative pass. What it leaves out of the kept listing stays out of listings for {@code
+   * election.replace-after} (until the next check of a node ranked 2 or 3): an instance in Standby
+   * does not become the seed of this node's listings again.
+   */
   View authoritative(String storeState, Instant now) throws DiscoveryException {
     List<Peer> full = discovery.discover();
     lastAuthoritative = now;
@@ -132,14 +137,25 @@ final class ViewKeeper {
       Set<String> kept =
           full.stream().map(Peer::instanceId).filter(id -> id != null).collect(Collectors.toSet());
       Set<String> out = new HashSet<>();
+      Set<InetAddress> outAddresses = new HashSet<>();
       for (Peer p : cached) {
         // Only instances with ids: an address-only peer (static, dns) that was briefly missing must
         // not be hidden when it comes back.
         if (p.instanceId() != null && !kept.contains(p.instanceId())) {
           out.add(p.instanceId());
+          outAddresses.add(p.address());
         }
       }
       excluded = out;
+      excludedUntil = now.plus(replaceAfter());
+      if (cachedAt.equals(now) && stableSet != null && !outAddresses.isEmpty()) {
+        // Listed at this same moment: the listing has been unchanged, so its part that the
+        // authoritative pass admits has been too. Leaving out, say, a Pending instance must not
+        // restart the stability wait.
+        Set<InetAddress> admitted = new HashSet<>(stableSet);
+        admitted.removeAll(outAddresses);
+        stableSet = admitted;
+      }
     }
     return keep(full, Source.AUTHORITATIVE, storeState, now);
   }
@@ -197,8 +213,8 @@ final class ViewKeeper {
     return settings.election().replaceAfter();
   }
 
-  private List<Peer> withoutExcluded(List<Peer> listed) {
-    if (excluded.isEmpty()) {
+  private List<Peer> withoutExcluded(List<Peer> listed, Instant now) {
+    if (excluded.isEmpty() || !now.isBefore(excludedUntil)) {
       return listed;
     }
     List<Peer> out = new ArrayList<>(listed.size());

@@ -180,6 +180,45 @@ class JoinFlowPacingTest {
   }
 
   @Test
+  void anInstanceOnlyTheListingShowsDoesNotRestartTheSeedsStabilityWait() {
+    // 10.0.0.9 is Pending (include-pending=false): listed, not admitted. The seed's view was
+    // stable for 10 s; its authoritative pass leaves the instance out and it forms at once.
+    NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
+    Peer pending = Peer.of("10.0.0.9").withInstanceId("i-pending");
+    discovery.view = List.of(lowest.asPeer(), me.asPeer(), pending);
+    discovery.authoritativeView = List.of(lowest.asPeer(), me.asPeer());
+    JoinFlow f = flow(lowest);
+    clock.at(0);
+    f.step();
+    clock.at(10);
+    assertThat(f.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(discovery.authoritative).isEqualTo(1);
+    assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(2);
+  }
+
+  @Test
+  void aLeftOutInstanceReturnsToTheListingsAfterReplaceAfter() throws Exception {
+    // The runner-up's authoritative pass (after replace-after) leaves out the Standby seed; the
+    // runner-up forms. Had it not been the seed, the Standby instance would be back in its
+    // listings once replace-after passed, in case it returned to service.
+    discovery.view = List.of(seed, me.asPeer());
+    discovery.authoritativeView = List.of(me.asPeer());
+    ViewKeeper keeper =
+        new ViewKeeper(
+            discovery,
+            me.asPeer(),
+            settings,
+            new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)));
+    clock.at(0);
+    keeper.next("", 0, clock.instant());
+    keeper.authoritative("", clock.instant());
+    clock.at(60);
+    assertThat(keeper.list("", clock.instant()).peers()).containsExactly(me.asPeer());
+    clock.at(121);
+    assertThat(keeper.list("", clock.instant()).peers()).containsExactly(seed, me.asPeer());
+  }
+
+  @Test
   void inASmallFleetANewFormationIsJoinedAtOnceOnAFreshListing() {
     discovery.view = List.of(seed, me.asPeer());
     JoinFlow f = flow(me);
