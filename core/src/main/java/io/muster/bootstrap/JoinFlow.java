@@ -131,7 +131,7 @@ public final class JoinFlow {
           "waiting: generation "
               + formation.map(FormationRecord::generation).orElse(0L)
               + " was published; re-discovering in "
-              + io.muster.config.Durations.format(next.deferFor())
+              + String.format(java.util.Locale.ROOT, "%.1fs", next.deferFor().toMillis() / 1000.0)
               + " so the fleet's describe calls stay under discovery.fleet-rate");
     }
     ViewKeeper.View taken = next.view();
