@@ -353,24 +353,8 @@ public final class SimulationReport {
         rows,
         "live nodes in largest cluster",
         s -> String.format(Locale.ROOT, "%.2f%%", 100 * s.membersFraction));
-    row(
-        rows,
-        "convergence p50/p99/max",
-        s ->
-            secs(s.convergence(0.5))
-                + " / "
-                + secs(s.convergence(0.99))
-                + " / "
-                + secs(s.convergence(1.0)));
-    row(
-        rows,
-        "  runs without fleet loss",
-        s ->
-            secs(s.convergenceWithoutFleetLoss(0.5))
-                + " / "
-                + secs(s.convergenceWithoutFleetLoss(0.99))
-                + " / "
-                + secs(s.convergenceWithoutFleetLoss(1.0)));
+    row(rows, "convergence p50/p99/max", s -> percentiles(s::convergence));
+    row(rows, "  runs without fleet loss", s -> percentiles(s::convergenceWithoutFleetLoss));
     row(rows, "runs never complete", s -> Integer.toString(s.unconverged()));
     row(
         rows,
@@ -449,6 +433,15 @@ public final class SimulationReport {
 
   private static String padLeft(String s, int w) {
     return " ".repeat(w - s.length()) + s;
+  }
+
+  /** "p50 / p99 / max" of a convergence distribution, in seconds. */
+  private static String percentiles(java.util.function.DoubleToLongFunction at) {
+    return secs(at.applyAsLong(0.5))
+        + " / "
+        + secs(at.applyAsLong(0.99))
+        + " / "
+        + secs(at.applyAsLong(1.0));
   }
 
   private static String secs(long ms) {

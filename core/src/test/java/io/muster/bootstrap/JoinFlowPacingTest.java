@@ -6,7 +6,6 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
-import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberRecord;
@@ -15,18 +14,13 @@ import io.muster.discovery.Discovery;
 import io.muster.discovery.Peer;
 import io.muster.election.ElectionSettings;
 import io.muster.node.NodeIdentity;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +29,12 @@ import org.junit.jupiter.api.Test;
  * listings and authoritative passes separately.
  */
 class JoinFlowPacingTest {
-  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  final MutableClock clock = new MutableClock();
+  final Fakes.MutableClock clock = new Fakes.MutableClock();
+  final Instant t0 = clock.now;
   final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
   final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final MapStore store = new MapStore();
+  final Fakes.FakeStore store = new Fakes.FakeStore();
   final RecordingAdapter adapter = new RecordingAdapter();
   final BootstrapSettings settings =
       new BootstrapSettings(
@@ -50,6 +44,10 @@ class JoinFlowPacingTest {
           Duration.ofSeconds(60),
           Duration.ofMinutes(10),
           10);
+
+  void at(int seconds) {
+    clock.now = t0.plusSeconds(seconds);
+  }
 
   JoinFlow flow(NodeIdentity self) {
     return new JoinFlow(
@@ -74,21 +72,21 @@ class JoinFlowPacingTest {
     return out;
   }
 
-  void formedBy(Peer founder, int viewSize) {
+  void formedBy(Peer founder, int viewSize) throws Exception {
     store.claimFormation(
         new FormationRecord(
-            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), T0, viewSize));
+            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), t0, viewSize));
     store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
     store.registerMember(
-        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, T0));
+        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
   }
 
   @Test
-  void theRunnerUpListsEveryTwoIntervalsWhileItWaitsForTheSeed() {
+  void theRunnerUpListsEveryTwoIntervalsWhileItWaitsForTheSeed() throws Exception {
     discovery.view = List.of(seed, me.asPeer());
     JoinFlow f = flow(me);
     for (int s = 0; s <= 30; s += 5) {
-      clock.at(s);
+      at(s);
       assertThat(f.step()).isInstanceOf(StepResult.Retry.class);
     }
     // Listings at 0, 10, 20 and 30 s: rank 2 reuses its view for 2 intervals.
@@ -97,44 +95,44 @@ class JoinFlowPacingTest {
   }
 
   @Test
-  void aNodeRankedFiftiethListsEveryFiftyIntervalsCappedAtTheBackoffCap() {
+  void aNodeRankedFiftiethListsEveryFiftyIntervalsCappedAtTheBackoffCap() throws Exception {
     List<Peer> view = new ArrayList<>(fleet(49));
     NodeIdentity fiftieth = NodeIdentity.of("i-50", "10.0.9.9");
     view.add(fiftieth.asPeer());
     discovery.view = view;
     JoinFlow f = flow(fiftieth);
     for (int s = 0; s <= 55; s += 5) {
-      clock.at(s);
+      at(s);
       f.step();
     }
     assertThat(discovery.lists).isEqualTo(1); // 50 x 5 s = 250 s, capped at 60 s
-    clock.at(60);
+    at(60);
     f.step();
     assertThat(discovery.lists).isEqualTo(2);
   }
 
   @Test
-  void aNodeMissingFromItsOwnViewListsAtEveryStep() {
+  void aNodeMissingFromItsOwnViewListsAtEveryStep() throws Exception {
     discovery.view = List.of(seed); // discovery does not show this node yet
     JoinFlow f = flow(me);
     for (int s = 0; s <= 15; s += 5) {
-      clock.at(s);
+      at(s);
       f.step();
     }
     assertThat(discovery.lists).isEqualTo(4);
   }
 
   @Test
-  void theSeedListsAtEveryStepAndFormsOnlyAfterAnAuthoritativePass() {
+  void theSeedListsAtEveryStepAndFormsOnlyAfterAnAuthoritativePass() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
     discovery.view = List.of(lowest.asPeer(), seed, me.asPeer());
     JoinFlow f = flow(lowest);
-    clock.at(0);
+    at(0);
     StepResult first = f.step();
-    clock.at(5);
+    at(5);
     f.step();
     assertThat(discovery.authoritative).isZero();
-    clock.at(11);
+    at(11);
     StepResult formed = f.step();
     assertThat(discovery.lists).isEqualTo(3);
     assertThat(discovery.authoritative).isEqualTo(1);
@@ -146,19 +144,19 @@ class JoinFlowPacingTest {
   }
 
   @Test
-  void theSeedStepsAgainTheMomentItsViewWouldBeStable() {
+  void theSeedStepsAgainTheMomentItsViewWouldBeStable() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
     discovery.view = List.of(lowest.asPeer(), seed);
     JoinFlow f = flow(lowest);
-    clock.at(0);
+    at(0);
     f.step();
-    clock.at(8);
+    at(8);
     StepResult r = f.step();
     assertThat(((StepResult.Retry) r).after()).isEqualTo(Duration.ofMillis(2001));
   }
 
   @Test
-  void aStandbySeedThatTheAuthoritativePassLeavesOutIsNotWaitedForForever() {
+  void aStandbySeedThatTheAuthoritativePassLeavesOutIsNotWaitedForForever() throws Exception {
     // The listing shows 10.0.0.1, but the authoritative pass (the group's lifecycle states) does
     // not admit it: it is in Standby and will never form. The runner-up checks after
     // election.replace-after and forms.
@@ -167,7 +165,7 @@ class JoinFlowPacingTest {
     JoinFlow f = flow(me);
     StepResult last = null;
     for (int s = 0; s <= 140; s += 5) {
-      clock.at(s);
+      at(s);
       last = f.step();
       if (last instanceof StepResult.Done) {
         break;
@@ -180,7 +178,7 @@ class JoinFlowPacingTest {
   }
 
   @Test
-  void anInstanceOnlyTheListingShowsDoesNotRestartTheSeedsStabilityWait() {
+  void anInstanceOnlyTheListingShowsDoesNotRestartTheSeedsStabilityWait() throws Exception {
     // 10.0.0.9 is Pending (include-pending=false): listed, not admitted. The seed's view was
     // stable for 10 s; its authoritative pass leaves the instance out and it forms at once.
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
@@ -188,9 +186,9 @@ class JoinFlowPacingTest {
     discovery.view = List.of(lowest.asPeer(), me.asPeer(), pending);
     discovery.authoritativeView = List.of(lowest.asPeer(), me.asPeer());
     JoinFlow f = flow(lowest);
-    clock.at(0);
+    at(0);
     f.step();
-    clock.at(10);
+    at(10);
     assertThat(f.step()).isInstanceOf(StepResult.Done.class);
     assertThat(discovery.authoritative).isEqualTo(1);
     assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(2);
@@ -209,26 +207,26 @@ class JoinFlowPacingTest {
             me.asPeer(),
             settings,
             new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)));
-    clock.at(0);
+    at(0);
     keeper.next("", 0, clock.instant());
     keeper.authoritative("", clock.instant());
-    clock.at(60);
+    at(60);
     assertThat(keeper.list("", clock.instant()).peers()).containsExactly(me.asPeer());
-    clock.at(121);
+    at(121);
     assertThat(keeper.list("", clock.instant()).peers()).containsExactly(seed, me.asPeer());
   }
 
   @Test
-  void inASmallFleetANewFormationIsJoinedAtOnceOnAFreshListing() {
+  void inASmallFleetANewFormationIsJoinedAtOnceOnAFreshListing() throws Exception {
     discovery.view = List.of(seed, me.asPeer());
     JoinFlow f = flow(me);
-    clock.at(0);
+    at(0);
     f.step();
-    clock.at(7);
+    at(7);
     f.step();
     assertThat(discovery.lists).isEqualTo(1);
     formedBy(seed, 2);
-    clock.at(8);
+    at(8);
     StepResult r = f.step();
     assertThat(discovery.lists).isEqualTo(2);
     assertThat(r).isInstanceOf(StepResult.Done.class);
@@ -237,15 +235,15 @@ class JoinFlowPacingTest {
   }
 
   @Test
-  void inALargeFleetANewFormationIsJoinedAtARandomMomentWithinTheSpreadWindow() {
+  void inALargeFleetANewFormationIsJoinedAtARandomMomentWithinTheSpreadWindow() throws Exception {
     List<Peer> view = fleet(1000);
     NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());
     discovery.view = view;
     JoinFlow f = flow(last);
-    clock.at(0);
+    at(0);
     f.step();
     formedBy(view.get(0), 1000);
-    clock.at(5);
+    at(5);
     StepResult deferred = f.step();
     assertThat(deferred).isInstanceOf(StepResult.Retry.class);
     assertThat(deferred.message()).contains("re-discovering in").contains("discovery.fleet-rate");
@@ -253,13 +251,13 @@ class JoinFlowPacingTest {
     // (1000 - 100) / 10 per second = 90 s.
     assertThat(wait).isBetween(Duration.ZERO, Duration.ofSeconds(90));
     assertThat(discovery.lists).isEqualTo(1);
-    clock.at(5 + (int) Math.ceil(wait.toMillis() / 1000.0));
+    at(5 + (int) Math.ceil(wait.toMillis() / 1000.0));
     assertThat(f.step()).isInstanceOf(StepResult.Done.class);
     assertThat(discovery.lists).isEqualTo(2);
   }
 
   @Test
-  void theFoundersRecordedViewSizeSpreadsANodeWhoseOwnViewIsSmall() {
+  void theFoundersRecordedViewSizeSpreadsANodeWhoseOwnViewIsSmall() throws Exception {
     // This node's view is old (120 peers: 2 s of spreading), the founder saw 1,000 (90 s).
     List<Peer> view = fleet(120);
     NodeIdentity last = NodeIdentity.of("i-119", view.get(119).addressText());
@@ -279,37 +277,14 @@ class JoinFlowPacingTest {
               new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(i)),
               () -> "cluster-1",
               StepListener.NONE);
-      clock.at(0);
+      at(0);
       f.step();
       formedBy(view.get(0), 1000);
-      clock.at(1);
+      at(1);
       waits.add(((StepResult.Retry) f.step()).after());
     }
     assertThat(waits).allMatch(w -> w.compareTo(Duration.ofSeconds(90)) <= 0);
     assertThat(waits).anyMatch(w -> w.compareTo(Duration.ofSeconds(10)) > 0);
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now = T0;
-
-    void at(int seconds) {
-      now = T0.plusSeconds(seconds);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   static final class CountingDiscovery implements Discovery {
@@ -333,54 +308,6 @@ class JoinFlowPacingTest {
     @Override
     public String describe() {
       return "fixed view";
-    }
-  }
-
-  static final class MapStore implements CredentialStore {
-    final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
-    final Map<Long, Credentials> credentials = new LinkedHashMap<>();
-    final Map<String, MemberRecord> members = new LinkedHashMap<>();
-
-    @Override
-    public Optional<FormationRecord> currentFormation() {
-      return formations.isEmpty()
-          ? Optional.empty()
-          : Optional.of(formations.lastEntry().getValue());
-    }
-
-    @Override
-    public boolean claimFormation(FormationRecord record) {
-      return formations.putIfAbsent(record.generation(), record) == null;
-    }
-
-    @Override
-    public void putCredentials(long generation, Credentials c) {
-      credentials.put(generation, c);
-    }
-
-    @Override
-    public Optional<Credentials> credentials(long generation) {
-      return Optional.ofNullable(credentials.get(generation));
-    }
-
-    @Override
-    public void registerMember(MemberRecord member) {
-      members.put(member.instanceId(), member);
-    }
-
-    @Override
-    public void deregisterMember(String instanceId) {
-      members.remove(instanceId);
-    }
-
-    @Override
-    public List<MemberRecord> members() {
-      return new ArrayList<>(members.values());
-    }
-
-    @Override
-    public String describe() {
-      return "memory";
     }
   }
 
