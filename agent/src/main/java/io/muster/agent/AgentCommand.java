@@ -43,6 +43,9 @@ final class AgentCommand extends ConfiguredCommand {
     Adapter adapter = w.adapter();
     Discovery discovery = w.discovery();
     boolean leaveOnShutdown = ctx.settings().bool(CoreKeys.AGENT_LEAVE_ON_SHUTDOWN);
+    Duration checkInterval =
+        ctx.settings()
+            .duration(CoreKeys.AGENT_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(24));
     Backoff backoff =
         new Backoff(w.bootstrap.interval(), w.bootstrap.backoffCap(), new SecureRandom());
     Thread main = Thread.currentThread();
@@ -71,12 +74,10 @@ final class AgentCommand extends ConfiguredCommand {
           StepResult r = flow.step();
           if (r instanceof StepResult.Failed f) {
             LOG.error("{}; retrying later", f.message());
-            wait = w.bootstrap.backoffCap();
-          } else if (r instanceof StepResult.Retry retry) {
-            wait = retry.after();
           } else if (r instanceof StepResult.Done d && d.changed()) {
             LOG.info(d.message());
           }
+          wait = nextWait(r, adapter instanceof MembershipFollower, wait, checkInterval, w);
         }
         if (adapter instanceof MembershipFollower follower) {
           try {
@@ -115,6 +116,30 @@ final class AgentCommand extends ConfiguredCommand {
       }
     }
     return Main.OK;
+  }
+
+  private static Duration nextWait(
+      StepResult r, boolean follower, Duration poll, Duration checkInterval, Wiring w) {
+    return nextWait(r, follower, poll, checkInterval, w.bootstrap.backoffCap());
+  }
+
+  /**
+   * How long the agent sleeps after a step: what a waiting flow asked for; the backoff cap after a
+   * failure; and for a member, {@code agent.check-interval}, unless this node also follows
+   * membership (HAProxy), which must see changes within an interval.
+   */
+  static Duration nextWait(
+      StepResult r, boolean follower, Duration poll, Duration checkInterval, Duration cap) {
+    if (r instanceof StepResult.Retry retry) {
+      return retry.after();
+    }
+    if (r instanceof StepResult.Failed) {
+      return cap;
+    }
+    if (follower || checkInterval.compareTo(poll) <= 0) {
+      return poll;
+    }
+    return checkInterval;
   }
 
   /**

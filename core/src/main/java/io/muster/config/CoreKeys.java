@@ -121,6 +121,15 @@ public final class CoreKeys implements KeyCatalog {
   public static final Key JOIN_TIMEOUT =
       Key.of("join.timeout", DURATION, "10m", "Give up joining after this long.")
           .withFlag("--timeout");
+  public static final Key AGENT_CHECK_INTERVAL =
+      Key.of(
+          "agent.check-interval",
+          DURATION,
+          "60s",
+          "How often `muster agent` re-checks a node that is a member (store reads and the"
+              + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
+              + " 1,000 nodes; SSM's default quota is 40.");
+
   public static final Key AGENT_LEAVE_ON_SHUTDOWN =
       Key.of(
           "agent.leave-on-shutdown",
@@ -159,6 +168,7 @@ public final class CoreKeys implements KeyCatalog {
         LOG_FORMAT,
         LOG_LEVEL,
         JOIN_TIMEOUT,
+        AGENT_CHECK_INTERVAL,
         AGENT_LEAVE_ON_SHUTDOWN);
   }
 }
