@@ -51,6 +51,8 @@ public final class JoinFlow {
   private final StepListener listener;
 
   private final ViewKeeper views;
+  private List<MemberRecord> keptMembers;
+  private String membersState;
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
@@ -119,7 +121,6 @@ public final class JoinFlow {
       }
     }
     Optional<FormationRecord> formation = store.currentFormation();
-    List<MemberRecord> members = formation.isPresent() ? store.members() : List.of();
     Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
@@ -134,11 +135,19 @@ public final class JoinFlow {
               + String.format(java.util.Locale.ROOT, "%.1fs", next.deferFor().toMillis() / 1000.0)
               + " so the fleet's describe calls stay under discovery.fleet-rate");
     }
+    // Read after the deferral: with SSM, listing 1,000 members is 100 GetParametersByPath calls.
     ViewKeeper.View taken = next.view();
+    // A kept view is decided on with the members read alongside it: both only ever lead to a wait.
+    boolean keptBoth =
+        taken.source() == ViewKeeper.Source.CACHED && storeState.equals(membersState);
+    List<MemberRecord> members = keptBoth ? keptMembers : readMembers(formation, storeState);
     Decision d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     if (!(d instanceof Decision.Wait) && taken.source() == ViewKeeper.Source.CACHED) {
       // Act only on a fresh view: the cached one may hold a node that is gone.
       taken = views.list(storeState, now);
+      if (keptBoth) {
+        members = readMembers(formation, storeState);
+      }
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
     if (d instanceof Decision.Form && taken.source() != ViewKeeper.Source.AUTHORITATIVE) {
@@ -184,6 +193,17 @@ public final class JoinFlow {
       return poll;
     }
     return left.plusMillis(1);
+  }
+
+  /**
+   * The store's member records (none before a formation exists), kept for the next step that
+   * decides on a kept view.
+   */
+  private List<MemberRecord> readMembers(Optional<FormationRecord> formation, String storeState)
+      throws StoreException {
+    keptMembers = formation.isPresent() ? store.members() : List.of();
+    membersState = storeState;
+    return keptMembers;
   }
 
   /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
@@ -249,12 +269,11 @@ public final class JoinFlow {
     }
     try {
       boolean registered =
-          store.members().stream()
-              .anyMatch(
-                  r ->
-                      r.instanceId().equals(self.instanceId())
-                          && r.generation() == m.generation()
-                          && r.status() == MemberRecord.Status.MEMBER);
+          store
+              .member(self.instanceId())
+              .filter(
+                  r -> r.generation() == m.generation() && r.status() == MemberRecord.Status.MEMBER)
+              .isPresent();
       if (!registered) {
         registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
       }
@@ -478,12 +497,10 @@ public final class JoinFlow {
             status);
     store.registerMember(mine);
     boolean visible =
-        store.members().stream()
-            .anyMatch(
-                m ->
-                    m.instanceId().equals(self.instanceId())
-                        && m.generation() == generation
-                        && m.status() == status);
+        store
+            .member(self.instanceId())
+            .filter(m -> m.generation() == generation && m.status() == status)
+            .isPresent();
     if (!visible) {
       throw new StoreException(
           "this node's " + status + " registration is not visible on read-back; will retry");

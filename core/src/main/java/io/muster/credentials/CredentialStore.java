@@ -34,6 +34,14 @@ public interface CredentialStore {
   /** All registered members (any generation). */
   List<MemberRecord> members() throws StoreException;
 
+  /**
+   * One member's registration, for a node reading back its own. Stores override this with a single
+   * read: listing every member costs SSM one call per 10 and Secrets Manager one per member.
+   */
+  default Optional<MemberRecord> member(String instanceId) throws StoreException {
+    return members().stream().filter(m -> m.instanceId().equals(instanceId)).findFirst();
+  }
+
   /** Where it is, for messages: "ssm:/muster/prod/". */
   String describe();
 }

@@ -10,6 +10,8 @@ public enum Op {
   DISCOVER("discover", false),
   CURRENT_FORMATION("store.current-formation", false),
   MEMBERS("store.members", false),
+  /** One member's registration (a node reading back its own); not a random fault point. */
+  MEMBER("store.member", false),
   CREDENTIALS("store.credentials", false),
   CLAIM("store.claim", true),
   PUT_CREDENTIALS("store.put-credentials", true),

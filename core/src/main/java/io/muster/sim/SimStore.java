@@ -122,6 +122,15 @@ final class SimStore {
     }
 
     @Override
+    public Optional<MemberRecord> member(String instanceId) throws StoreException {
+      faults.before(n, Op.MEMBER);
+      api.store(n, Op.MEMBER);
+      Optional<MemberRecord> one = Optional.ofNullable(members.get(instanceId));
+      faults.after(n, Op.MEMBER);
+      return one;
+    }
+
+    @Override
     public String describe() {
       return "sim:/muster/";
     }

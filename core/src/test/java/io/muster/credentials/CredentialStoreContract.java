@@ -110,6 +110,19 @@ public abstract class CredentialStoreContract {
   }
 
   @Test
+  void oneMembersRegistrationIsReadAloneWithItsStatus() throws Exception {
+    CredentialStore s = store("one");
+    assertThat(s.member("i-j")).isEmpty();
+    s.registerMember(member("i-a", "10.0.0.1", 1));
+    s.registerMember(new MemberRecord("i-j", "10.0.0.9", null, 2, T0, MemberRecord.Status.JOINING));
+    assertThat(s.member("i-j"))
+        .contains(new MemberRecord("i-j", "10.0.0.9", null, 2, T0, MemberRecord.Status.JOINING));
+    s.deregisterMember("i-j");
+    assertThat(s.member("i-j")).isEmpty();
+    assertThat(s.member("i-a")).contains(member("i-a", "10.0.0.1", 1));
+  }
+
+  @Test
   void instanceIdsThatCannotNameAnEntryAreRejectedWithTheFix() {
     CredentialStore s = store("badid");
     assertThatThrownBy(() -> s.registerMember(member("../escape", "10.0.0.1", 1)))

@@ -173,6 +173,15 @@ public final class FileCredentialStore implements CredentialStore {
   }
 
   @Override
+  public Optional<MemberRecord> member(String instanceId) throws StoreException {
+    Path file = root.resolve(StoreLayout.member(instanceId));
+    Optional<String> json = read(file);
+    return json.isEmpty()
+        ? Optional.empty()
+        : Optional.of(RecordCodec.member(json.get(), file.toString()));
+  }
+
+  @Override
   public String describe() {
     return "file:" + root + "/";
   }

@@ -145,6 +145,15 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
   }
 
   @Override
+  public Optional<MemberRecord> member(String instanceId) throws StoreException {
+    String name = name(StoreLayout.member(instanceId));
+    Optional<String> json = value(name);
+    return json.isEmpty()
+        ? Optional.empty()
+        : Optional.of(RecordCodec.member(json.get(), where(name)));
+  }
+
+  @Override
   public String describe() {
     return "secretsmanager:" + root + "/";
   }

@@ -168,6 +168,19 @@ public final class SsmCredentialStore implements CredentialStore {
   }
 
   @Override
+  public Optional<MemberRecord> member(String instanceId) throws StoreException {
+    String name = name(StoreLayout.member(instanceId));
+    try {
+      Parameter p = ssm.get().getParameter(b -> b.name(name).withDecryption(false)).parameter();
+      return Optional.of(RecordCodec.member(p.value(), where(name)));
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameter", name, e);
+    }
+  }
+
+  @Override
   public String describe() {
     return "ssm:" + root + "/";
   }
