@@ -135,9 +135,9 @@ public final class JoinFlow {
               + String.format(java.util.Locale.ROOT, "%.1fs", next.deferFor().toMillis() / 1000.0)
               + " so the fleet's describe calls stay under discovery.fleet-rate");
     }
-    // Read after the deferral: with SSM, listing 1,000 members is 100 GetParametersByPath calls.
     ViewKeeper.View taken = next.view();
-    // A kept view is decided on with the members read alongside it: both only ever lead to a wait.
+    // Members are read after the deferral (with SSM, listing 1,000 members is 100 calls), and a
+    // kept view is decided on with the members read alongside it: both only ever lead to a wait.
     boolean keptBoth =
         taken.source() == ViewKeeper.Source.CACHED && storeState.equals(membersState);
     List<MemberRecord> members = keptBoth ? keptMembers : readMembers(formation, storeState);
