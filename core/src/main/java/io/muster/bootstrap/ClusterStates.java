@@ -87,6 +87,11 @@ public final class ClusterStates {
     return false;
   }
 
+  /** Whether the node that claimed {@code formation} is in {@code view}. */
+  static boolean ownerInView(FormationRecord formation, List<Peer> view) {
+    return find(byAddress(view), formation.ownerInstanceId(), formation.ownerAddress()).isPresent();
+  }
+
   /** The view's peers by address, in view order (one pass, so large views stay linear). */
   private static Map<InetAddress, List<Peer>> byAddress(List<Peer> view) {
     Map<InetAddress, List<Peer>> out = new HashMap<>();

@@ -53,6 +53,7 @@ public final class JoinFlow {
   private final ViewKeeper views;
   private List<MemberRecord> keptMembers;
   private String membersState;
+  private String awaitingFounder;
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
@@ -124,6 +125,9 @@ public final class JoinFlow {
     Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
+    if (formation.isPresent() && storeState.equals(awaitingFounder)) {
+      watchFounder(formation.get());
+    }
     ViewKeeper.Next next =
         views.next(storeState, formation.map(FormationRecord::viewSize).orElse(0), now);
     if (next.deferred()) {
@@ -175,6 +179,12 @@ public final class JoinFlow {
     if (formation.isPresent()) {
       dropOwnStaleJoining(formation.get(), members);
     }
+    awaitingFounder =
+        formation.isPresent()
+                && noMemberYet(formation.get(), members)
+                && ClusterStates.ownerInView(formation.get(), view)
+            ? storeState
+            : null;
     return new StepResult.Retry(
         nextPoll(ranked, formation.isPresent(), now), "waiting: " + d.reason());
   }
@@ -193,6 +203,42 @@ public final class JoinFlow {
       return poll;
     }
     return left.plusMillis(1);
+  }
+
+  /**
+   * A node that waits for a claimed generation's founder to finish forming decides on kept members
+   * and a kept view, which at 1,000 nodes it may keep for ten minutes; the founder registering as a
+   * member changes neither the formation record nor anything else this node watches (found by the
+   * simulation: the founder crashed after forming, finished on restart, and five nodes joined ten
+   * minutes later). So while it waits, it reads the founder's own record, one read; once that shows
+   * a member, the kept members are dropped and the view is renewed at a moment spread like any
+   * fleet-wide event, since every such waiter learns it within the same interval.
+   */
+  private void watchFounder(FormationRecord f) throws StoreException {
+    boolean founded =
+        store
+            .member(f.ownerInstanceId())
+            .filter(
+                m -> m.generation() == f.generation() && m.status() == MemberRecord.Status.MEMBER)
+            .isPresent();
+    if (founded) {
+      awaitingFounder = null;
+      membersState = null;
+      views.renew();
+      listener.event(
+          "founder-registered",
+          f.ownerInstanceId()
+              + " finished forming generation "
+              + f.generation()
+              + "; re-reading the members");
+    }
+  }
+
+  /** Whether no node has registered as a member of {@code f}'s generation yet. */
+  private static boolean noMemberYet(FormationRecord f, List<MemberRecord> members) {
+    return members.stream()
+        .noneMatch(
+            m -> m.generation() == f.generation() && m.status() == MemberRecord.Status.MEMBER);
   }
 
   /**

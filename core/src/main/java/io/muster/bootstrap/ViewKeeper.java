@@ -119,6 +119,16 @@ final class ViewKeeper {
     return new Next(list(storeState, now), null);
   }
 
+  /**
+   * Treats the kept view as taken before a fleet-wide event (a change in the store that the store
+   * state passed to {@link #next} does not show): the next step re-lists, spread like a new
+   * formation.
+   */
+  void renew() {
+    cachedStoreState = null;
+    deferredState = null;
+  }
+
   /** A fresh listing, for acting on a decision taken on a cached view. */
   View list(String storeState, Instant now) throws DiscoveryException {
     List<Peer> listed = discovery.list();

@@ -287,6 +287,50 @@ class JoinFlowPacingTest {
     assertThat(waits).anyMatch(w -> w.compareTo(Duration.ofSeconds(10)) > 0);
   }
 
+  @Test
+  void aNodeWaitingForTheFounderToFinishFormingJoinsSoonAfterItDoes() throws Exception {
+    // Found by the simulation at 1,000 nodes: the founder crashed between forming and registering,
+    // and a node that had seen only its claim kept its view and members for the 10-minute cap.
+    List<Peer> view = fleet(1000);
+    Peer founder = view.get(0);
+    NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());
+    discovery.view = view;
+    JoinFlow f = flow(last);
+    at(0);
+    f.step();
+    store.claimFormation(
+        new FormationRecord(
+            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), t0, 1000));
+    int t = 1;
+    at(t);
+    StepResult r = f.step();
+    while (r.message().contains("re-discovering in")) {
+      t += (int) Math.ceil(((StepResult.Retry) r).after().toMillis() / 1000.0);
+      at(t);
+      r = f.step();
+    }
+    assertThat(r.message()).contains("waiting for it to finish forming");
+    at(t += 5);
+    assertThat(f.step().message()).contains("waiting for it to finish forming");
+    int listsBefore = discovery.lists;
+
+    store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
+    store.registerMember(
+        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
+    int registeredAt = t;
+    at(t += 5);
+    r = f.step();
+    // Every node that waited learns this within one interval: the re-listing is spread.
+    assertThat(r.message()).contains("re-discovering in");
+    assertThat(discovery.lists).isEqualTo(listsBefore);
+    t += (int) Math.ceil(((StepResult.Retry) r).after().toMillis() / 1000.0);
+    at(t);
+    assertThat(f.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(discovery.lists).isEqualTo(listsBefore + 1);
+    // Within the spread window (90 s at 1,000) plus an interval, not the 600 s reuse cap.
+    assertThat(t - registeredAt).isLessThanOrEqualTo(95 + 1);
+  }
+
   static final class CountingDiscovery implements Discovery {
     List<Peer> view = List.of();
     List<Peer> authoritativeView;
