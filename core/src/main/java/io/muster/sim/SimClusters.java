@@ -264,14 +264,16 @@ final class SimClusters {
       Optional<String> problem = Optional.empty();
       if (n.cluster == null) {
         problem = Optional.of("this node is not in a cluster");
-      } else {
-        for (Peer p : expectedMembers) {
-          Node t = liveByAddress.apply(p);
-          if (t == null || t.cluster != n.cluster) {
-            problem = Optional.of(p.addressText() + " is not in this node's cluster");
-            break;
-          }
-        }
+      } else if (!expectedMembers.isEmpty()
+          && expectedMembers.stream()
+              .map(liveByAddress)
+              .noneMatch(t -> t != null && t.cluster == n.cluster)) {
+        problem =
+            Optional.of(
+                "none of "
+                    + expectedMembers.stream().map(Peer::addressText).limit(5).toList()
+                    + (expectedMembers.size() > 5 ? " (" + expectedMembers.size() + " in all)" : "")
+                    + " is in this node's cluster");
       }
       faults.after(n, Op.VERIFY);
       return problem;

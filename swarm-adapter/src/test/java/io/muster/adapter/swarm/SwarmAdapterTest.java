@@ -527,7 +527,10 @@ class SwarmAdapterTest {
       engine.addNode("w1", "10.0.0.4", "ready", null);
       engine.addNode("w2", "10.0.0.5", "down", null);
       assertThat(a.verify(List.of(Peer.of("10.0.0.1"), Peer.of("10.0.0.4")))).isEmpty();
+      // A down or departed member next to a ready one: this node is in the right swarm.
       assertThat(a.verify(List.of(Peer.of("10.0.0.4"), Peer.of("10.0.0.5"), Peer.of("10.0.0.6"))))
+          .isEmpty();
+      assertThat(a.verify(List.of(Peer.of("10.0.0.5"), Peer.of("10.0.0.6"))))
           .get()
           .asString()
           .contains("[10.0.0.5, 10.0.0.6]");
