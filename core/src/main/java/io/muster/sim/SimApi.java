@@ -9,8 +9,9 @@ import java.util.TreeMap;
 /**
  * The AWS account as the fleet's API calls see it: latency, random server errors, and EC2-style
  * token buckets (one for EC2 describe actions, one for Auto Scaling describe actions); a call that
- * finds its bucket empty fails like RequestLimitExceeded. The credential store is counted here too
- * (its calls have their own latency and error rate, and are not throttled).
+ * finds its bucket empty fails like RequestLimitExceeded. The credential store is counted here too:
+ * its calls have their own latency and error rate, and with {@code --store-rate} a bucket of their
+ * own (SSM's throughput quota); unlimited by default.
  *
  * <p>A call's effect applies at the current event time; its latency is added to the calling node's
  * step cost, which delays that node's next step.
@@ -19,11 +20,15 @@ final class SimApi {
   static final String ASG = "autoscaling:DescribeAutoScalingGroups";
   static final String EC2 = "ec2:DescribeInstances";
 
+  /** Records per member-listing request (SSM GetParametersByPath returns at most 10). */
+  static final int STORE_PAGE = 10;
+
   private final SimulationSettings.Aws settings;
   private final VirtualClock clock;
   private final SplittableRandom random;
   private final TokenBucket ec2;
   private final TokenBucket asg;
+  private final TokenBucket storeQuota;
   private final Map<String, Long> calls = new TreeMap<>();
   private final Map<String, Long> throttled = new TreeMap<>();
   private final Map<String, Long> errors = new TreeMap<>();
@@ -34,6 +39,10 @@ final class SimApi {
     this.random = random;
     this.ec2 = new TokenBucket(settings.ec2Bucket(), settings.ec2Refill());
     this.asg = new TokenBucket(settings.asgBucket(), settings.asgRefill());
+    this.storeQuota =
+        settings.storeRate() > 0
+            ? new TokenBucket((int) Math.ceil(settings.storeRate()), settings.storeRate())
+            : null;
   }
 
   /** One AWS describe call by {@code n}; throws the way the SDK would surface a failure. */
@@ -41,7 +50,7 @@ final class SimApi {
     calls.merge(op, 1L, Long::sum);
     n.stepCost += latency(settings.latencyMin().toMillis(), settings.latencyMax().toMillis());
     TokenBucket bucket = op.equals(ASG) ? asg : ec2;
-    if (!bucket.take(clock.now())) {
+    if (!bucket.take(clock.now(), 1)) {
       throttled.merge(op, 1L, Long::sum);
       throw new DiscoveryException(
           op
@@ -56,10 +65,22 @@ final class SimApi {
 
   /** One credential store call by {@code n}. */
   void store(Node n, Op op) throws StoreException {
+    store(n, op, 1);
+  }
+
+  /** One credential store operation by {@code n} that costs {@code requests} of the quota. */
+  void store(Node n, Op op, int requests) throws StoreException {
     String name = op.label();
     calls.merge(name, 1L, Long::sum);
     n.stepCost +=
         latency(settings.storeLatencyMin().toMillis(), settings.storeLatencyMax().toMillis());
+    if (storeQuota != null && !storeQuota.take(clock.now(), requests)) {
+      throttled.merge(name, 1L, Long::sum);
+      throw new StoreException(
+          name
+              + ": ThrottlingException (Rate exceeded); the account's store rate is shared by the"
+              + " whole fleet");
+    }
     if (settings.storeErrorRate() > 0 && random.nextDouble() < settings.storeErrorRate()) {
       errors.merge(name, 1L, Long::sum);
       throw new StoreException(name + ": InternalServerError; will retry");
@@ -95,13 +116,18 @@ final class SimApi {
       this.tokens = size;
     }
 
-    boolean take(long now) {
+    /**
+     * Takes {@code count} tokens if there are; a cost above the bucket's size is taken from a full
+     * bucket (and leaves it in debt), so it can succeed at all.
+     */
+    boolean take(long now, int count) {
       if (now > at) {
         tokens = Math.min(size, tokens + (now - at) * perMilli);
         at = now;
       }
-      if (tokens >= 1) {
-        tokens -= 1;
+      double cost = Math.min(count, size);
+      if (tokens >= cost) {
+        tokens -= count;
         return true;
       }
       return false;

@@ -239,6 +239,14 @@ public final class SimulationReport {
       return throttled.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Of {@link #throttledCalls()}, the credential store's (only with {@code --store-rate}). */
+    public long storeThrottledCalls() {
+      return throttled.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("store."))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+
     public long launched() {
       return launched;
     }
@@ -374,6 +382,7 @@ public final class SimulationReport {
         rows,
         "throttled calls (max in a run)",
         s -> s.throttledCalls() + " (" + s.maxThrottledInRun + ")");
+    row(rows, "  of them store calls", s -> Long.toString(s.storeThrottledCalls()));
     row(
         rows,
         "store calls/node",

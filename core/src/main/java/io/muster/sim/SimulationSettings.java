@@ -111,6 +111,10 @@ public record SimulationSettings(
    * @param storeLatencyMin shortest credential store call
    * @param storeLatencyMax longest credential store call
    * @param storeErrorRate probability that a store call fails
+   * @param storeRate the account's credential store requests per second, with one second's worth of
+   *     burst (0: unlimited). SSM's standard throughput is 40, shared by GetParameter,
+   *     GetParameters and GetParametersByPath; a member listing costs one request per {@link
+   *     SimApi#STORE_PAGE} records, like GetParametersByPath
    */
   public record Aws(
       Duration latencyMin,
@@ -124,7 +128,8 @@ public record SimulationSettings(
       int pageSize,
       Duration storeLatencyMin,
       Duration storeLatencyMax,
-      double storeErrorRate) {
+      double storeErrorRate,
+      double storeRate) {
     public Aws {
       nonNegative("--api-latency-min", latencyMin);
       if (latencyMax.compareTo(latencyMin) < 0) {
@@ -148,6 +153,10 @@ public record SimulationSettings(
             "--store-latency-max must not be below --store-latency-min");
       }
       probability("--store-error-rate", storeErrorRate);
+      if (storeRate < 0) {
+        throw new IllegalArgumentException(
+            "--store-rate must be 0 (unlimited) or a rate per second: " + storeRate);
+      }
     }
   }
 
@@ -406,6 +415,12 @@ public record SimulationSettings(
         "Probability a credential store call fails.",
         s -> p(s.aws.storeErrorRate));
     opt(
+        "store-rate",
+        "0",
+        "Credential store requests/s for the whole account, 1 s of burst (0: unlimited). SSM's"
+            + " standard throughput is 40; a member listing costs 1 request per 10 records.",
+        s -> p(s.aws.storeRate));
+    opt(
         "crash-rate",
         "0.1",
         "0",
@@ -577,7 +592,8 @@ public record SimulationSettings(
             r.integer("page-size"),
             r.duration("store-latency-min"),
             r.duration("store-latency-max"),
-            r.decimal("store-error-rate")),
+            r.decimal("store-error-rate"),
+            r.decimal("store-rate")),
         new Faults(
             r.decimal("crash-rate"),
             r.duration("restart-delay"),

@@ -389,6 +389,26 @@ class SimulationTest {
   }
 
   @Test
+  void aStoreQuotaThrottlesStoreCallsAndNeverBreaksSafety() {
+    // --store-rate models SSM's throughput quota (off by default). Starved of store reads, a fleet
+    // may not form in time (L1), but a throttled read or write is never acted on as a success.
+    SimulationReport quota =
+        simulate(
+            settings(
+                "--nodes", "10", "--runs", "40", "--strategies", "muster", "--store-rate", "2"));
+    SimulationReport.Summary m = quota.summary(Strategy.MUSTER);
+    assertThat(m.storeThrottledCalls()).isPositive();
+    assertThat(m.throttledCalls()).isGreaterThanOrEqualTo(m.storeThrottledCalls());
+    assertThat(m.violatedRuns("S1")).isZero();
+    assertThat(m.violatedRuns("S2")).isZero();
+    assertThat(m.violatedRuns("ERROR")).isZero();
+
+    SimulationReport unlimited =
+        simulate(settings("--nodes", "10", "--runs", "40", "--strategies", "muster"));
+    assertThat(unlimited.summary(Strategy.MUSTER).storeThrottledCalls()).isZero();
+  }
+
+  @Test
   void withoutFaultsTheFleetIsOneClusterWithinStableForPlusTwoIntervals() {
     // The convergence target, in virtual time: 10 s + 2 x 5 s after every node can see every
     // other. Measured as a property of the protocol's timing, not of this machine's speed.
