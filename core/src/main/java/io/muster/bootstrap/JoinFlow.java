@@ -215,13 +215,7 @@ public final class JoinFlow {
    * fleet-wide event, since every such waiter learns it within the same interval.
    */
   private void watchFounder(FormationRecord f) throws StoreException {
-    boolean founded =
-        store
-            .member(f.ownerInstanceId())
-            .filter(
-                m -> m.generation() == f.generation() && m.status() == MemberRecord.Status.MEMBER)
-            .isPresent();
-    if (founded) {
+    if (registeredAs(f.ownerInstanceId(), f.generation(), MemberRecord.Status.MEMBER)) {
       awaitingFounder = null;
       membersState = null;
       views.renew();
@@ -314,13 +308,7 @@ public final class JoinFlow {
       return Optional.empty();
     }
     try {
-      boolean registered =
-          store
-              .member(self.instanceId())
-              .filter(
-                  r -> r.generation() == m.generation() && r.status() == MemberRecord.Status.MEMBER)
-              .isPresent();
-      if (!registered) {
+      if (!registeredAs(self.instanceId(), m.generation(), MemberRecord.Status.MEMBER)) {
         registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
       }
     } catch (StoreException e) {
@@ -542,15 +530,21 @@ public final class JoinFlow {
             clock.instant(),
             status);
     store.registerMember(mine);
-    boolean visible =
-        store
-            .member(self.instanceId())
-            .filter(m -> m.generation() == generation && m.status() == status)
-            .isPresent();
-    if (!visible) {
+    if (!registeredAs(self.instanceId(), generation, status)) {
       throw new StoreException(
           "this node's " + status + " registration is not visible on read-back; will retry");
     }
+  }
+
+  /**
+   * Whether the store holds {@code instanceId}'s record for {@code generation} in {@code status}.
+   */
+  private boolean registeredAs(String instanceId, long generation, MemberRecord.Status status)
+      throws StoreException {
+    return store
+        .member(instanceId)
+        .filter(m -> m.generation() == generation && m.status() == status)
+        .isPresent();
   }
 
   /**
