@@ -112,14 +112,40 @@ class JoinFlowPacingTest {
   }
 
   @Test
-  void aNodeMissingFromItsOwnViewListsAtEveryStep() throws Exception {
+  void beforeAClusterExistsANodeMissingFromItsOwnViewListsByItsRankLikeAnyOther() throws Exception {
     discovery.view = List.of(seed); // discovery does not show this node yet
     JoinFlow f = flow(me);
+    for (int s = 0; s <= 15; s += 5) {
+      at(s);
+      assertThat(f.step().message()).contains("not in its own view");
+    }
+    // Rank 2 behind 10.0.0.1: it would only wait, so it lists at 0 and 10 s, not at every step.
+    assertThat(discovery.lists).isEqualTo(2);
+  }
+
+  @Test
+  void aNodeMissingFromItsOwnViewThatWouldBeTheSeedListsAtEveryStep() throws Exception {
+    NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
+    discovery.view = List.of(seed);
+    JoinFlow f = flow(lowest);
     for (int s = 0; s <= 15; s += 5) {
       at(s);
       f.step();
     }
     assertThat(discovery.lists).isEqualTo(4);
+  }
+
+  @Test
+  void onceAClusterExistsANodeMissingFromItsOwnViewListsAtEveryStep() throws Exception {
+    formedBy(seed, 2);
+    discovery.view = List.of(seed);
+    JoinFlow f = flow(me);
+    for (int s = 0; s <= 15; s += 5) {
+      at(s);
+      assertThat(f.step().message()).contains("not in its own view");
+    }
+    assertThat(discovery.lists).isEqualTo(4);
+    assertThat(adapter.joinedThrough).isEmpty();
   }
 
   @Test
