@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * token buckets (one for EC2 describe actions, one for Auto Scaling describe actions); a call that
  * finds its bucket empty fails like RequestLimitExceeded. The credential store is counted here too:
  * its calls have their own latency and error rate, and with {@code --store-rate} a bucket of their
- * own (SSM's throughput quota); unlimited by default.
+ * own (SSM's throughput quota), with {@code --store-list-rate} a separate one for member listings
+ * (GetParametersByPath); unlimited by default.
  *
  * <p>A call's effect applies at the current event time; its latency is added to the calling node's
  * step cost, which delays that node's next step.
@@ -29,6 +30,7 @@ final class SimApi {
   private final TokenBucket ec2;
   private final TokenBucket asg;
   private final TokenBucket storeQuota;
+  private final TokenBucket listQuota;
   private final Map<String, Long> calls = new TreeMap<>();
   private final Map<String, Long> throttled = new TreeMap<>();
   private final Map<String, Long> errors = new TreeMap<>();
@@ -43,6 +45,10 @@ final class SimApi {
         settings.storeRate() > 0
             ? new TokenBucket((int) Math.ceil(settings.storeRate()), settings.storeRate())
             : null;
+    this.listQuota =
+        settings.storeListRate() > 0
+            ? new TokenBucket((int) Math.ceil(settings.storeListRate()), settings.storeListRate())
+            : storeQuota;
   }
 
   /** One AWS describe call by {@code n}; throws the way the SDK would surface a failure. */
@@ -74,7 +80,8 @@ final class SimApi {
     calls.merge(name, 1L, Long::sum);
     n.stepCost +=
         latency(settings.storeLatencyMin().toMillis(), settings.storeLatencyMax().toMillis());
-    if (storeQuota != null && !storeQuota.take(clock.now(), requests)) {
+    TokenBucket quota = op == Op.MEMBERS ? listQuota : storeQuota;
+    if (quota != null && !quota.take(clock.now(), requests)) {
       throttled.merge(name, 1L, Long::sum);
       throw new StoreException(
           name

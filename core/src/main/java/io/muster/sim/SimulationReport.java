@@ -239,6 +239,11 @@ public final class SimulationReport {
       return throttled.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Throttled calls of one operation ("ec2:DescribeInstances", "store.members"). */
+    public long throttled(String op) {
+      return throttled.getOrDefault(op, 0L);
+    }
+
     /** Of {@link #throttledCalls()}, the credential store's (only with {@code --store-rate}). */
     public long storeThrottledCalls() {
       return throttled.entrySet().stream()

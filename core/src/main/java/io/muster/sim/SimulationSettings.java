@@ -115,6 +115,9 @@ public record SimulationSettings(
    *     burst (0: unlimited). SSM's standard throughput is 40, shared by GetParameter,
    *     GetParameters and GetParametersByPath; a member listing costs one request per {@link
    *     SimApi#STORE_PAGE} records, like GetParametersByPath
+   * @param storeListRate member-listing requests per second, in a bucket of their own (0: listings
+   *     share {@code storeRate}'s). SSM's higher throughput raises GetParameter and GetParameters
+   *     to 3,000 but leaves GetParametersByPath at 100
    */
   public record Aws(
       Duration latencyMin,
@@ -129,7 +132,8 @@ public record SimulationSettings(
       Duration storeLatencyMin,
       Duration storeLatencyMax,
       double storeErrorRate,
-      double storeRate) {
+      double storeRate,
+      double storeListRate) {
     public Aws {
       nonNegative("--api-latency-min", latencyMin);
       if (latencyMax.compareTo(latencyMin) < 0) {
@@ -156,6 +160,11 @@ public record SimulationSettings(
       if (storeRate < 0) {
         throw new IllegalArgumentException(
             "--store-rate must be 0 (unlimited) or a rate per second: " + storeRate);
+      }
+      if (storeListRate < 0) {
+        throw new IllegalArgumentException(
+            "--store-list-rate must be 0 (listings share --store-rate) or a rate per second: "
+                + storeListRate);
       }
     }
   }
@@ -421,6 +430,13 @@ public record SimulationSettings(
             + " standard throughput is 40; a member listing costs 1 request per 10 records.",
         s -> p(s.aws.storeRate));
     opt(
+        "store-list-rate",
+        "0",
+        "Member-listing requests/s in a bucket of their own (0: they share --store-rate's). With"
+            + " SSM's higher throughput: --store-rate 3000 --store-list-rate 100"
+            + " (GetParametersByPath stays at 100/s).",
+        s -> p(s.aws.storeListRate));
+    opt(
         "crash-rate",
         "0.1",
         "0",
@@ -593,7 +609,8 @@ public record SimulationSettings(
             r.duration("store-latency-min"),
             r.duration("store-latency-max"),
             r.decimal("store-error-rate"),
-            r.decimal("store-rate")),
+            r.decimal("store-rate"),
+            r.decimal("store-list-rate")),
         new Faults(
             r.decimal("crash-rate"),
             r.duration("restart-delay"),

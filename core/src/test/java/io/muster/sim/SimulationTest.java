@@ -424,6 +424,30 @@ class SimulationTest {
   }
 
   @Test
+  void aListingQuotaOfItsOwnThrottlesOnlyMemberListings() {
+    // SSM's higher throughput: single reads and writes plentiful, GetParametersByPath capped.
+    SimulationReport r =
+        simulate(
+            settings(
+                "--nodes",
+                "10",
+                "--runs",
+                "40",
+                "--strategies",
+                "muster",
+                "--store-rate",
+                "1000",
+                "--store-list-rate",
+                "0.5"));
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    assertThat(m.throttled("store.members")).isPositive();
+    assertThat(m.storeThrottledCalls()).isEqualTo(m.throttled("store.members"));
+    assertThat(m.violatedRuns("S1")).isZero();
+    assertThat(m.violatedRuns("S2")).isZero();
+    assertThat(m.violatedRuns("ERROR")).isZero();
+  }
+
+  @Test
   void withoutFaultsTheFleetIsOneClusterWithinStableForPlusTwoIntervals() {
     // The convergence target, in virtual time: 10 s + 2 x 5 s after every node can see every
     // other. Measured as a property of the protocol's timing, not of this machine's speed.
