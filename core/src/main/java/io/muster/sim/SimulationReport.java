@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -103,6 +104,7 @@ public final class SimulationReport {
     private final Map<String, Long> events = new TreeMap<>();
     private final double[] describePerNode;
     private final long maxThrottledInRun;
+    private final String mostThrottledReplay;
     private final long s3Checks;
     private final long steps;
 
@@ -118,6 +120,7 @@ public final class SimulationReport {
       int unconv = 0;
       int losses = 0;
       long maxThrottled = 0;
+      RunResult mostThrottled = null;
       long checks = 0;
       long stepSum = 0;
       List<Long> conv = new ArrayList<>();
@@ -165,7 +168,10 @@ public final class SimulationReport {
         r.faults().forEach((k, v) -> faults.merge(k, (long) v, Long::sum));
         r.events().forEach((k, v) -> events.merge(k, (long) v, Long::sum));
         describePerNode[i] = r.launched() == 0 ? 0 : (double) r.describeCalls() / r.launched();
-        maxThrottled = Math.max(maxThrottled, r.throttledCalls());
+        if (r.throttledCalls() > maxThrottled) {
+          maxThrottled = r.throttledCalls();
+          mostThrottled = r;
+        }
         checks += r.s3Checks();
         stepSum += r.steps();
       }
@@ -176,6 +182,16 @@ public final class SimulationReport {
       this.unconverged = unconv;
       this.fleetLossRuns = losses;
       this.maxThrottledInRun = maxThrottled;
+      // Throttling breaks no property but is a target: name the run to trace, like a failure.
+      this.mostThrottledReplay =
+          mostThrottled == null
+              ? null
+              : "muster simulate "
+                  + String.join(
+                      " ",
+                      settings
+                          .withStrategies(List.of(mostThrottled.strategy()))
+                          .reproduction(mostThrottled.seed()));
       this.s3Checks = checks;
       this.steps = stepSum;
       Arrays.sort(clusters);
@@ -184,6 +200,16 @@ public final class SimulationReport {
 
     public Strategy strategy() {
       return strategy;
+    }
+
+    /** The most throttled calls in one run. */
+    public long maxThrottledInRun() {
+      return maxThrottledInRun;
+    }
+
+    /** The command that replays the run with the most throttled calls, if any was throttled. */
+    public Optional<String> mostThrottledRun() {
+      return Optional.ofNullable(mostThrottledReplay);
     }
 
     public int runs() {
@@ -409,6 +435,17 @@ public final class SimulationReport {
         "\nconvergence: time from the moment every node can see every other (last boot +"
             + " view lag) to one cluster of every live node.\n");
     for (Summary s : summaries) {
+      if (s.mostThrottledReplay != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s: most throttled run (%d calls): %s%n",
+                s.strategy().label(),
+                s.maxThrottledInRun,
+                s.mostThrottledReplay));
+      }
+    }
+    for (Summary s : summaries) {
       if (s.failures().isEmpty()) {
         continue;
       }
@@ -530,6 +567,9 @@ public final class SimulationReport {
       d.put("maxRun", round(s.describePerNode(1.0)));
       o.put("throttledCalls", s.throttledCalls());
       o.put("maxThrottledInRun", s.maxThrottledInRun);
+      if (s.mostThrottledReplay != null) {
+        o.put("mostThrottledRun", s.mostThrottledReplay);
+      }
       o.put("steps", s.steps);
       ObjectNode fl = o.putObject("faults");
       s.faults.forEach(fl::put);

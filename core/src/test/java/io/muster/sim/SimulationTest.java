@@ -421,6 +421,7 @@ class SimulationTest {
     SimulationReport unlimited =
         simulate(settings("--nodes", "10", "--runs", "40", "--strategies", "muster"));
     assertThat(unlimited.summary(Strategy.MUSTER).storeThrottledCalls()).isZero();
+    assertThat(unlimited.summary(Strategy.MUSTER).mostThrottledRun()).isEmpty();
   }
 
   @Test
@@ -442,6 +443,10 @@ class SimulationTest {
     SimulationReport.Summary m = r.summary(Strategy.MUSTER);
     assertThat(m.throttled("store.members")).isPositive();
     assertThat(m.storeThrottledCalls()).isEqualTo(m.throttled("store.members"));
+    // The most throttled run is named with its replay, like a failure, in JSON and text.
+    assertThat(m.mostThrottledRun()).hasValueSatisfying(c -> assertThat(c).contains("--seed "));
+    assertThat(r.toJson(false)).contains("\"mostThrottledRun\"");
+    assertThat(r.toText()).contains("most throttled run (" + m.maxThrottledInRun() + " calls)");
     assertThat(m.violatedRuns("S1")).isZero();
     assertThat(m.violatedRuns("S2")).isZero();
     assertThat(m.violatedRuns("ERROR")).isZero();
