@@ -57,6 +57,7 @@ public final class JoinFlow {
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
+  private boolean joinable;
 
   public JoinFlow(
       BootstrapSettings settings,
@@ -129,7 +130,7 @@ public final class JoinFlow {
       watchFounder(formation.get());
     }
     ViewKeeper.Next next =
-        views.next(storeState, formation.map(FormationRecord::viewSize).orElse(0), now);
+        views.next(storeState, formation.map(FormationRecord::viewSize).orElse(0), joinable, now);
     if (next.deferred()) {
       return new StepResult.Retry(
           next.deferFor(),
@@ -578,6 +579,7 @@ public final class JoinFlow {
       Instant now) {
     Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
     ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
+    joinable = cluster.formed() && (cluster.ownerInView() || !cluster.liveMembers().isEmpty());
     Duration unchanged = views.unchangedFor(now);
     return Election.decide(
         new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));

@@ -85,8 +85,11 @@ final class ViewKeeper {
    *
    * @param storeState the store's current formation ("" for none); a change is a fleet-wide event
    * @param formedViewSize the size of the founder's view recorded with the formation (0: unknown)
+   * @param joinable whether the last decision saw a cluster this node could join (a live member or
+   *     the founder of the current generation in view)
    */
-  Next next(String storeState, int formedViewSize, Instant now) throws DiscoveryException {
+  Next next(String storeState, int formedViewSize, boolean joinable, Instant now)
+      throws DiscoveryException {
     if (lastAuthoritative == null) {
       lastAuthoritative = now; // counts from this flow's start, like the orphan timer
     }
@@ -112,7 +115,7 @@ final class ViewKeeper {
       return new Next(list(storeState, now), null);
     }
     if (storeState.equals(cachedStoreState)
-        && now.isBefore(cachedAt.plus(reuseFor(rank, !storeState.isEmpty())))) {
+        && now.isBefore(cachedAt.plus(reuseFor(rank, joinable)))) {
       // Younger than an interval, a view is as current as a new call could make it (a retry after
       // a failed join acts on it); older, it is only good for deciding to wait.
       boolean recent = now.isBefore(cachedAt.plus(settings.interval()));
@@ -201,13 +204,15 @@ final class ViewKeeper {
     return Duration.ofMillis((long) Math.ceil(over * 1000.0 / settings.fleetRate()));
   }
 
-  private Duration reuseFor(int rank, boolean formed) {
-    if (rank <= 1 || (formed && !selfInView())) {
-      // The seed watches its view for stability. Once a cluster exists, a view without this node
-      // cannot be joined on; the node shows up within the discovery lag. Before that, a node with
-      // a lower address in view only waits, in its view or not: at 1,000 nodes, listing at every
-      // step until it showed up was a fifth of the boot's describe calls and, with crashes
-      // restarting agents on top, emptied EC2's bucket (found by the simulation).
+  private Duration reuseFor(int rank, boolean joinable) {
+    if (rank <= 1 || (joinable && !selfInView())) {
+      // The seed watches its view for stability. With a cluster to join in view, a view without
+      // this node cannot be joined on; the node shows up within the discovery lag. Otherwise a
+      // node with a lower address in view only waits, in its view or not: at 1,000 nodes, listing
+      // at every step until it showed up was a fifth of the boot's describe calls and, with
+      // crashes restarting agents on top, emptied EC2's bucket; so did a new fleet's boot next to
+      // the store record of a lost fleet's generation, which it can only wait out (found by the
+      // simulation, seeds 263 and 602).
       return Duration.ZERO;
     }
     Duration cap =

@@ -149,6 +149,22 @@ class JoinFlowPacingTest {
   }
 
   @Test
+  void aNodeMissingFromItsOwnViewNextToALostFleetsGenerationListsByItsRank() throws Exception {
+    // The store still holds generation 1 of a fleet that is gone; a new fleet boots. Nothing of
+    // generation 1 is in view, so this node can only wait (for election.replace-after), in its
+    // view or not: listing at every step emptied EC2's bucket at 1,000 nodes (simulation seed 602).
+    formedBy(Peer.of("10.0.0.200").withInstanceId("i-gone"), 2);
+    discovery.view = List.of(seed);
+    JoinFlow f = flow(me);
+    for (int s = 0; s <= 15; s += 5) {
+      at(s);
+      assertThat(f.step().message()).contains("not in its own view");
+    }
+    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(adapter.joinedThrough).isEmpty();
+  }
+
+  @Test
   void theSeedListsAtEveryStepAndFormsOnlyAfterAnAuthoritativePass() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
     discovery.view = List.of(lowest.asPeer(), seed, me.asPeer());
@@ -234,7 +250,7 @@ class JoinFlowPacingTest {
             settings,
             new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)));
     at(0);
-    keeper.next("", 0, clock.instant());
+    keeper.next("", 0, false, clock.instant());
     keeper.authoritative("", clock.instant());
     at(60);
     assertThat(keeper.list("", clock.instant()).peers()).containsExactly(me.asPeer());

@@ -391,6 +391,15 @@ class SimulationTest {
     assertThousandNodeRunHoldsUnthrottled("263", "crash before discover");
   }
 
+  @Test
+  void foundBugANewFleetBootingNextToALostFleetsGenerationListedAtEveryStep() {
+    // The first fleet was lost; a second one of 1,019 instances booted with generation 1's record
+    // still in the store. Its nodes not yet in their own listings counted that as a cluster to join
+    // and listed at every step (230 decisions in 35 s): 3 throttled calls. Nothing of generation 1
+    // was alive to join through, so they could only wait; they now list by their rank.
+    assertThousandNodeRunHoldsUnthrottled("602", "fleet loss");
+  }
+
   /** One 1,000-node run with every fault on, which struck {@code fault}: S1..L2 and no throttle. */
   private void assertThousandNodeRunHoldsUnthrottled(String seed, String fault) {
     SimulationReport r =
