@@ -79,8 +79,17 @@ public final class SimulationReport {
       Strategy strategy, int index, long seed, RunResult.Violation violation, List<String> replay) {
     /** The command that replays this run alone. */
     public String command() {
-      return "muster simulate " + String.join(" ", replay);
+      return commandOf(replay);
     }
+  }
+
+  /** The arguments that replay {@code run} alone, with its strategy only. */
+  static List<String> replayOf(SimulationSettings settings, RunResult run) {
+    return settings.withStrategies(List.of(run.strategy())).reproduction(run.seed());
+  }
+
+  static String commandOf(List<String> arguments) {
+    return "muster simulate " + String.join(" ", arguments);
   }
 
   /** Aggregates of one strategy over all runs. */
@@ -137,14 +146,13 @@ public final class SimulationReport {
             }
           }
           if (failures.size() < SHOWN_FAILURES) {
-            SimulationSettings one = settings.withStrategies(List.of(r.strategy()));
             failures.add(
                 new Failure(
                     r.strategy(),
                     r.index(),
                     r.seed(),
                     r.violations().get(0),
-                    one.reproduction(r.seed())));
+                    replayOf(settings, r)));
           }
         }
         launchedSum += r.launched();
@@ -184,14 +192,7 @@ public final class SimulationReport {
       this.maxThrottledInRun = maxThrottled;
       // Throttling breaks no property but is a target: name the run to trace, like a failure.
       this.mostThrottledReplay =
-          mostThrottled == null
-              ? null
-              : "muster simulate "
-                  + String.join(
-                      " ",
-                      settings
-                          .withStrategies(List.of(mostThrottled.strategy()))
-                          .reproduction(mostThrottled.seed()));
+          mostThrottled == null ? null : commandOf(replayOf(settings, mostThrottled));
       this.s3Checks = checks;
       this.steps = stepSum;
       Arrays.sort(clusters);
