@@ -114,6 +114,7 @@ public final class SimulationReport {
     private final double[] describePerNode;
     private final long maxThrottledInRun;
     private final String mostThrottledReplay;
+    private final List<String> slowestReplay;
     private final long s3Checks;
     private final long steps;
 
@@ -130,6 +131,7 @@ public final class SimulationReport {
       int losses = 0;
       long maxThrottled = 0;
       RunResult mostThrottled = null;
+      RunResult slowest = null;
       long checks = 0;
       long stepSum = 0;
       List<Long> conv = new ArrayList<>();
@@ -161,6 +163,9 @@ public final class SimulationReport {
         clusters[i] = r.clustersFormed();
         if (r.convergence() >= 0) {
           conv.add(r.convergence());
+          if (slowest == null || r.convergence() > slowest.convergence()) {
+            slowest = r;
+          }
           if (!r.fleetLoss()) {
             convNoLoss.add(r.convergence());
           }
@@ -193,6 +198,8 @@ public final class SimulationReport {
       // Throttling breaks no property but is a target: name the run to trace, like a failure.
       this.mostThrottledReplay =
           mostThrottled == null ? null : commandOf(replayOf(settings, mostThrottled));
+      // The convergence maximum is a figure worth explaining: name its run too.
+      this.slowestReplay = slowest == null ? null : replayOf(settings, slowest);
       this.s3Checks = checks;
       this.steps = stepSum;
       Arrays.sort(clusters);
@@ -211,6 +218,11 @@ public final class SimulationReport {
     /** The command that replays the run with the most throttled calls, if any was throttled. */
     public Optional<String> mostThrottledRun() {
       return Optional.ofNullable(mostThrottledReplay);
+    }
+
+    /** The options that replay the converged run that took longest to converge, if any did. */
+    public Optional<List<String>> slowestRun() {
+      return Optional.ofNullable(slowestReplay);
     }
 
     public int runs() {
@@ -447,6 +459,17 @@ public final class SimulationReport {
       }
     }
     for (Summary s : summaries) {
+      if (s.slowestReplay != null && s.runs > 1) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s: slowest run (converged in %.1fs): %s%n",
+                s.strategy().label(),
+                s.convergence(1.0) / 1000.0,
+                commandOf(s.slowestReplay)));
+      }
+    }
+    for (Summary s : summaries) {
       if (s.failures().isEmpty()) {
         continue;
       }
@@ -570,6 +593,9 @@ public final class SimulationReport {
       o.put("maxThrottledInRun", s.maxThrottledInRun);
       if (s.mostThrottledReplay != null) {
         o.put("mostThrottledRun", s.mostThrottledReplay);
+      }
+      if (s.slowestReplay != null) {
+        o.put("slowestRun", commandOf(s.slowestReplay));
       }
       o.put("steps", s.steps);
       ObjectNode fl = o.putObject("faults");

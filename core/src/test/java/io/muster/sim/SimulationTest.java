@@ -501,6 +501,24 @@ class SimulationTest {
   }
 
   @Test
+  void theSlowestRunIsNamedAndReplayedExactly() {
+    SimulationReport r =
+        simulate(
+            settings("--nodes", "10", "--runs", "50", "--seed", "3", "--strategies", "muster"));
+    SimulationReport.Summary m = r.summary(Strategy.MUSTER);
+    List<String> slowest = m.slowestRun().orElseThrow();
+    SimulationReport replay = simulate(SimulationSettings.parse(slowest));
+    assertThat(replay.summary(Strategy.MUSTER).convergence(1.0))
+        .as("the replayed run converges in the whole set's maximum")
+        .isEqualTo(m.convergence(1.0))
+        .isGreaterThan(m.convergence(0.5));
+    assertThat(r.toText())
+        .contains("slowest run (converged in ")
+        .contains("muster simulate " + String.join(" ", slowest));
+    assertThat(r.toJson(false)).contains("\"slowestRun\"");
+  }
+
+  @Test
   void optionsRoundTripThroughTheirReproduction() {
     SimulationSettings s =
         settings(
