@@ -81,6 +81,14 @@ class JoinFlowPacingTest {
         new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
   }
 
+  /** Steps {@code f} at 0, 5, 10 and 15 s; each step waits, the node not in its own view. */
+  void stepMissingFromOwnViewAt0To15Seconds(JoinFlow f) {
+    for (int s = 0; s <= 15; s += 5) {
+      at(s);
+      assertThat(f.step().message()).contains("not in its own view");
+    }
+  }
+
   @Test
   void theRunnerUpListsEveryTwoIntervalsWhileItWaitsForTheSeed() throws Exception {
     discovery.view = List.of(seed, me.asPeer());
@@ -114,11 +122,7 @@ class JoinFlowPacingTest {
   @Test
   void beforeAClusterExistsANodeMissingFromItsOwnViewListsByItsRankLikeAnyOther() throws Exception {
     discovery.view = List.of(seed); // discovery does not show this node yet
-    JoinFlow f = flow(me);
-    for (int s = 0; s <= 15; s += 5) {
-      at(s);
-      assertThat(f.step().message()).contains("not in its own view");
-    }
+    stepMissingFromOwnViewAt0To15Seconds(flow(me));
     // Rank 2 behind 10.0.0.1: it would only wait, so it lists at 0 and 10 s, not at every step.
     assertThat(discovery.lists).isEqualTo(2);
   }
@@ -139,11 +143,7 @@ class JoinFlowPacingTest {
   void onceAClusterExistsANodeMissingFromItsOwnViewListsAtEveryStep() throws Exception {
     formedBy(seed, 2);
     discovery.view = List.of(seed);
-    JoinFlow f = flow(me);
-    for (int s = 0; s <= 15; s += 5) {
-      at(s);
-      assertThat(f.step().message()).contains("not in its own view");
-    }
+    stepMissingFromOwnViewAt0To15Seconds(flow(me));
     assertThat(discovery.lists).isEqualTo(4);
     assertThat(adapter.joinedThrough).isEmpty();
   }
@@ -155,11 +155,7 @@ class JoinFlowPacingTest {
     // view or not: listing at every step emptied EC2's bucket at 1,000 nodes (simulation seed 602).
     formedBy(Peer.of("10.0.0.200").withInstanceId("i-gone"), 2);
     discovery.view = List.of(seed);
-    JoinFlow f = flow(me);
-    for (int s = 0; s <= 15; s += 5) {
-      at(s);
-      assertThat(f.step().message()).contains("not in its own view");
-    }
+    stepMissingFromOwnViewAt0To15Seconds(flow(me));
     assertThat(discovery.lists).isEqualTo(2);
     assertThat(adapter.joinedThrough).isEmpty();
   }
