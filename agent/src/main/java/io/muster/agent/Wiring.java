@@ -1,10 +1,7 @@
 package io.muster.agent;
 
 import io.muster.adapter.Adapter;
-import io.muster.adapter.AdapterContext;
-import io.muster.adapter.AdapterProviders;
 import io.muster.adapter.ClusterAdapter;
-import io.muster.agent.cli.CliContext;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
 import io.muster.bootstrap.FileNodeState;
@@ -14,12 +11,9 @@ import io.muster.bootstrap.StepListener;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStore;
-import io.muster.credentials.CredentialStoreProviders;
 import io.muster.discovery.Discovery;
-import io.muster.discovery.DiscoveryContext;
-import io.muster.discovery.DiscoveryProviders;
-import io.muster.process.SystemProcessRunner;
-import io.muster.time.Sleeper;
+import io.muster.plugin.PluginContext;
+import io.muster.plugin.Plugins;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,41 +22,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Builds the production object graph of one command from its context. */
-final class Wiring {
+public final class Wiring {
   private static final Logger LOG = LoggerFactory.getLogger("bootstrap");
-  final CliContext ctx;
-  final BootstrapSettings bootstrap;
+  private final NodeContext ctx;
+  private final PluginContext plugins;
+  private final BootstrapSettings bootstrap;
 
-  Wiring(CliContext ctx) {
+  public Wiring(NodeContext ctx) {
     this.ctx = ctx;
+    this.plugins = ctx.plugins();
     this.bootstrap = BootstrapSettings.from(ctx.settings());
   }
 
-  Discovery discovery() {
-    return DiscoveryProviders.discover()
-        .selected(ctx.settings())
-        .create(new DiscoveryContext(ctx.settings(), ctx::identity, ctx::aws));
+  public NodeContext context() {
+    return ctx;
   }
 
-  CredentialStore store() {
-    return CredentialStoreProviders.discover()
-        .selected(ctx.settings())
-        .create(bootstrap.cluster(), ctx.settings(), ctx::aws);
+  public BootstrapSettings bootstrap() {
+    return bootstrap;
   }
 
-  Adapter adapter() {
-    return AdapterProviders.discover()
-        .selected(ctx.settings())
-        .create(
-            new AdapterContext(
-                ctx.settings(),
-                ctx::identity,
-                new SystemProcessRunner(),
-                ctx.clock(),
-                Sleeper.SYSTEM));
+  public Discovery discovery() {
+    return Plugins.discovery().selected(ctx.settings()).create(plugins);
   }
 
-  ClusterAdapter clusterAdapter(Adapter a) {
+  public CredentialStore store() {
+    return Plugins.stores().selected(ctx.settings()).create(bootstrap.cluster(), plugins);
+  }
+
+  public Adapter adapter() {
+    return Plugins.adapters().selected(ctx.settings()).create(plugins);
+  }
+
+  public ClusterAdapter clusterAdapter(Adapter a) {
     if (a instanceof ClusterAdapter c) {
       return c;
     }
@@ -74,13 +66,13 @@ final class Wiring {
         "Run it with `muster agent`, or choose a joining adapter (ejabberd, swarm, exec)");
   }
 
-  NodeState state() {
+  public NodeState state() {
     return new FileNodeState(
         Path.of(ctx.settings().string(CoreKeys.STATE_DIR, "a writable directory")),
         bootstrap.cluster());
   }
 
-  JoinFlow flow(
+  public JoinFlow flow(
       Discovery discovery, CredentialStore store, ClusterAdapter adapter, NodeState state) {
     return new JoinFlow(
         bootstrap,
@@ -114,7 +106,7 @@ final class Wiring {
     };
   }
 
-  Duration timeout() {
+  public Duration timeout() {
     return bootstrap.timeout();
   }
 }

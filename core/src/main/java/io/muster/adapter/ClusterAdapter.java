@@ -1,7 +1,7 @@
 package io.muster.adapter;
 
 import io.muster.credentials.Credentials;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.muster.adapter;
 
 import io.muster.credentials.Credentials;
-import io.muster.discovery.Peer;
-import io.muster.node.NodeIdentity;
+import io.muster.model.NodeIdentity;
+import io.muster.model.Peer;
 import java.util.List;
 
 /**

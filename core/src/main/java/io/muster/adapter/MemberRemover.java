@@ -1,6 +1,6 @@
 package io.muster.adapter;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 
 /** Optional capability: remove another (dead or terminating) member from the cluster. */
 public interface MemberRemover extends Adapter {

@@ -1,6 +1,6 @@
 package io.muster.adapter;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.util.List;
 
 /** Keeps something (an HAProxy backend, an operator script) equal to the current membership. */

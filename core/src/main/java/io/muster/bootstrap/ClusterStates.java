@@ -2,8 +2,8 @@ package io.muster.bootstrap;
 
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberRecord;
-import io.muster.discovery.Peer;
 import io.muster.election.ClusterState;
+import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.muster.bootstrap;
 
 import io.muster.discovery.Discovery;
 import io.muster.discovery.DiscoveryException;
-import io.muster.discovery.Peer;
 import io.muster.election.AddressOrder;
+import io.muster.model.Peer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

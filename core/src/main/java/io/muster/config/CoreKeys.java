@@ -1,6 +1,5 @@
 package io.muster.config;
 
-import static io.muster.config.Key.Kind.BOOL;
 import static io.muster.config.Key.Kind.DURATION;
 import static io.muster.config.Key.Kind.INT;
 import static io.muster.config.Key.Kind.STRING;
@@ -40,28 +39,6 @@ public final class CoreKeys implements KeyCatalog {
           STRING,
           null,
           "This node's Auto Scaling group; default: from IMDSv2 (autoscaling/group-name).");
-  public static final Key IMDS_ENDPOINT =
-      Key.of(
-          "node.imds-endpoint",
-          STRING,
-          "http://169.254.169.254",
-          "Instance metadata endpoint (IMDSv2 only).");
-  public static final Key IMDS_TIMEOUT =
-      Key.of(
-          "node.imds-timeout",
-          DURATION,
-          "1s",
-          "Per-request timeout for instance metadata; off EC2 identity fails within 2x this.");
-
-  public static final Key AWS_ENDPOINT_URL =
-      Key.of(
-              "aws.endpoint-url",
-              STRING,
-              null,
-              "Override the endpoint of every AWS API call (an AWS-compatible or local endpoint).")
-          .withFlag("--endpoint-url");
-  public static final Key AWS_CALL_TIMEOUT =
-      Key.of("aws.call-timeout", DURATION, "10s", "Timeout of one AWS API call, retries included.");
 
   public static final Key DISCOVERY_PROVIDER =
       Key.of("discovery.provider", STRING, "asg", "Peer discovery: asg, ec2-tags, static or dns.")
@@ -112,30 +89,9 @@ public final class CoreKeys implements KeyCatalog {
   public static final Key STATE_DIR =
       Key.of("state.dir", STRING, "/var/lib/muster", "Where muster keeps this node's own state.");
 
-  public static final Key LOG_FORMAT =
-      Key.of("log.format", STRING, "text", "Log line format: text or json.")
-          .withFlag("--log-format");
-  public static final Key LOG_LEVEL =
-      Key.of("log.level", STRING, "info", "Log level: error, warn, info, debug.");
-
   public static final Key JOIN_TIMEOUT =
       Key.of("join.timeout", DURATION, "10m", "Give up joining after this long.")
           .withFlag("--timeout");
-  public static final Key AGENT_CHECK_INTERVAL =
-      Key.of(
-          "agent.check-interval",
-          DURATION,
-          "60s",
-          "How often `muster agent` re-checks a node that is a member (store reads and the"
-              + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
-              + " 1,000 nodes; SSM's default quota is 40.");
-
-  public static final Key AGENT_LEAVE_ON_SHUTDOWN =
-      Key.of(
-          "agent.leave-on-shutdown",
-          BOOL,
-          "false",
-          "Leave the cluster when the agent receives SIGTERM.");
 
   @Override
   public String section() {
@@ -152,10 +108,6 @@ public final class CoreKeys implements KeyCatalog {
         NODE_REGION,
         NODE_AVAILABILITY_ZONE,
         NODE_ASG,
-        IMDS_ENDPOINT,
-        IMDS_TIMEOUT,
-        AWS_ENDPOINT_URL,
-        AWS_CALL_TIMEOUT,
         DISCOVERY_PROVIDER,
         DISCOVERY_INTERVAL,
         DISCOVERY_FLEET_RATE,
@@ -165,10 +117,6 @@ public final class CoreKeys implements KeyCatalog {
         ADAPTER_NAME,
         STORE_PROVIDER,
         STATE_DIR,
-        LOG_FORMAT,
-        LOG_LEVEL,
-        JOIN_TIMEOUT,
-        AGENT_CHECK_INTERVAL,
-        AGENT_LEAVE_ON_SHUTDOWN);
+        JOIN_TIMEOUT);
   }
 }

@@ -1,11 +1,9 @@
 package io.muster.config;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /** Every declared key, from every {@link KeyCatalog} on the class path. */
 public final class KeyRegistry {
@@ -24,14 +22,6 @@ public final class KeyRegistry {
         byEnv.put(k.env(), k);
       }
     }
-  }
-
-  /** All catalogs visible to the service loader, core first. */
-  public static KeyRegistry discover() {
-    List<KeyCatalog> found = new ArrayList<>();
-    ServiceLoader.load(KeyCatalog.class).forEach(found::add);
-    found.sort((a, b) -> a.section().compareTo(b.section()));
-    return new KeyRegistry(found);
   }
 
   public List<KeyCatalog> catalogs() {

@@ -1,16 +1,15 @@
 package io.muster.credentials;
 
-import io.muster.aws.AwsClients;
-import io.muster.config.KeyCatalog;
 import io.muster.config.Settings;
+import io.muster.plugin.Plugin;
+import io.muster.plugin.PluginContext;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A credential store registered by short name (ssm, secretsmanager, file) through {@link
  * java.util.ServiceLoader}; also the catalog of its keys.
  */
-public interface CredentialStoreProvider extends KeyCatalog {
+public interface CredentialStoreProvider extends Plugin {
   String name();
 
   /** IAM actions the store calls (empty for file). */
@@ -24,5 +23,5 @@ public interface CredentialStoreProvider extends KeyCatalog {
     return iamActions();
   }
 
-  CredentialStore create(String cluster, Settings settings, Supplier<AwsClients> aws);
+  CredentialStore create(String cluster, PluginContext context);
 }

@@ -1,5 +1,6 @@
 package io.muster.discovery;
 
+import io.muster.model.Peer;
 import java.util.List;
 
 /** One configured source of peers. Implementations make one pass per call and hold no view. */

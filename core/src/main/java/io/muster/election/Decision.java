@@ -1,6 +1,6 @@
 package io.muster.election;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.util.List;
 
 /** What this node should do now, and why (always in words an operator can act on). */

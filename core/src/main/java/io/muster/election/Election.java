@@ -1,7 +1,7 @@
 package io.muster.election;
 
 import io.muster.config.Durations;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

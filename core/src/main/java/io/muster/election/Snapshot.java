@@ -1,6 +1,6 @@
 package io.muster.election;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,12 +3,12 @@ package io.muster.node;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.config.Settings;
+import io.muster.model.NodeIdentity;
 import io.muster.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -29,17 +29,8 @@ public final class NodeIdentityResolver {
     this.osHostname = osHostname;
   }
 
-  /**
-   * The production resolver: IMDSv2 at {@code node.imds-endpoint} with {@code node.imds-timeout}
-   * (contacted only when needed), and the kernel's host name as the last resort.
-   */
-  public static NodeIdentityResolver fromSettings(Settings settings, Clock clock) {
-    return new NodeIdentityResolver(
-        settings, () -> ImdsClient.fromSettings(settings, clock), NodeIdentityResolver::osHostname);
-  }
-
   /** The kernel's host name, or null. Never a DNS lookup, which can hang on a host off-network. */
-  static String osHostname() {
+  public static String osHostname() {
     try {
       String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
       if (!h.isEmpty()) {

@@ -13,7 +13,7 @@ import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
 import io.muster.credentials.StoreException;
 import io.muster.discovery.Discovery;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.muster.election;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;

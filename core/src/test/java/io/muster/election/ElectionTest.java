@@ -2,7 +2,7 @@ package io.muster.election;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

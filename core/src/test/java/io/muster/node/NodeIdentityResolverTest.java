@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.config.Settings;
+import io.muster.model.NodeIdentity;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

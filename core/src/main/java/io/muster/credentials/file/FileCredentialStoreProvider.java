@@ -1,13 +1,11 @@
 package io.muster.credentials.file;
 
-import io.muster.aws.AwsClients;
 import io.muster.config.Key;
-import io.muster.config.Settings;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.CredentialStoreProvider;
 import io.muster.credentials.StoreLayout;
+import io.muster.plugin.PluginContext;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * {@code file}: records and secrets in a directory, for local runs, tests and several muster
@@ -44,8 +42,9 @@ public final class FileCredentialStoreProvider implements CredentialStoreProvide
   }
 
   @Override
-  public CredentialStore create(String cluster, Settings settings, Supplier<AwsClients> aws) {
-    StoreLayout.checkCluster(cluster, settings);
-    return new FileCredentialStore(FileStoreSettings.from(settings).dir().resolve(cluster));
+  public CredentialStore create(String cluster, PluginContext context) {
+    StoreLayout.checkCluster(cluster, context.settings());
+    return new FileCredentialStore(
+        FileStoreSettings.from(context.settings()).dir().resolve(cluster));
   }
 }

@@ -3,7 +3,7 @@ package io.muster.discovery.dns;
 import io.muster.config.Durations;
 import io.muster.discovery.Discovery;
 import io.muster.discovery.DiscoveryException;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

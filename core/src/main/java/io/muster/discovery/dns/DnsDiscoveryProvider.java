@@ -2,8 +2,8 @@ package io.muster.discovery.dns;
 
 import io.muster.config.Key;
 import io.muster.discovery.Discovery;
-import io.muster.discovery.DiscoveryContext;
 import io.muster.discovery.DiscoveryProvider;
+import io.muster.plugin.PluginContext;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,7 +65,7 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
   }
 
   @Override
-  public Discovery create(DiscoveryContext context) {
+  public Discovery create(PluginContext context) {
     DnsSettings settings = DnsSettings.from(context.settings());
     NameServers servers =
         settings.server() != null

@@ -4,10 +4,10 @@ import io.muster.config.ConfigException;
 import io.muster.config.Key;
 import io.muster.config.Settings;
 import io.muster.discovery.Discovery;
-import io.muster.discovery.DiscoveryContext;
 import io.muster.discovery.DiscoveryProvider;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
+import io.muster.plugin.PluginContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +45,7 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
   }
 
   @Override
-  public Discovery create(DiscoveryContext context) {
+  public Discovery create(PluginContext context) {
     List<Peer> peers = parse(context.settings());
     return new Discovery() {
       @Override

@@ -12,6 +12,7 @@ import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.Secret;
 import io.muster.credentials.StoreException;
+import io.muster.plugin.TestContexts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +42,8 @@ class FileCredentialStoreTest extends CredentialStoreContract {
     return new FileCredentialStoreProvider()
         .create(
             cluster,
-            Settings.empty().with(FileCredentialStoreProvider.DIR, dir.toString()),
-            () -> {
-              throw new AssertionError("the file store must not build AWS clients");
-            });
+            TestContexts.withoutIdentity(
+                Settings.empty().with(FileCredentialStoreProvider.DIR, dir.toString())));
   }
 
   @Test
@@ -180,7 +179,7 @@ class FileCredentialStoreTest extends CredentialStoreContract {
   @Test
   void theDirectoryIsRequiredAndMustBeAbsolute() {
     FileCredentialStoreProvider p = new FileCredentialStoreProvider();
-    assertThatThrownBy(() -> p.create("c", Settings.empty(), () -> null))
+    assertThatThrownBy(() -> p.create("c", TestContexts.withoutIdentity(Settings.empty())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("store.file.dir is required")
         .hasMessageContaining("MUSTER_STORE_FILE_DIR");
@@ -188,8 +187,8 @@ class FileCredentialStoreTest extends CredentialStoreContract {
             () ->
                 p.create(
                     "c",
-                    Settings.empty().with(FileCredentialStoreProvider.DIR, "rel/dir"),
-                    () -> null))
+                    TestContexts.withoutIdentity(
+                        Settings.empty().with(FileCredentialStoreProvider.DIR, "rel/dir"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("store.file.dir='rel/dir'")
         .hasMessageContaining("absolute");
@@ -201,7 +200,9 @@ class FileCredentialStoreTest extends CredentialStoreContract {
         Settings.empty()
             .with(FileCredentialStoreProvider.DIR, dir.toString())
             .with(CoreKeys.CLUSTER_NAME, "../up");
-    assertThatThrownBy(() -> new FileCredentialStoreProvider().create("../up", s, () -> null))
+    assertThatThrownBy(
+            () ->
+                new FileCredentialStoreProvider().create("../up", TestContexts.withoutIdentity(s)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.name='../up'");
   }

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.fail;
 import io.muster.config.CoreKeys;
 import io.muster.config.Settings;
 import io.muster.discovery.Discovery;
-import io.muster.discovery.DiscoveryContext;
 import io.muster.discovery.DiscoveryException;
-import io.muster.discovery.DiscoveryProviders;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
+import io.muster.plugin.Plugins;
+import io.muster.plugin.TestContexts;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -283,17 +283,7 @@ class DnsDiscoveryIT {
             .with(DnsDiscoveryProvider.TYPE, type)
             .with(DnsDiscoveryProvider.SERVER, server)
             .with(DnsDiscoveryProvider.TIMEOUT, timeout);
-    return DiscoveryProviders.discover()
-        .selected(s)
-        .create(
-            new DiscoveryContext(
-                s,
-                () -> {
-                  throw new AssertionError("not needed");
-                },
-                () -> {
-                  throw new AssertionError("not needed");
-                }));
+    return Plugins.discovery().selected(s).create(TestContexts.withoutIdentity(s));
   }
 
   private static Peer srvPeer(String address, String host, int port) {

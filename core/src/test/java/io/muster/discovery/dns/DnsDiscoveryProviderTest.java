@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muster.config.CoreKeys;
 import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
-import io.muster.discovery.DiscoveryContext;
-import io.muster.discovery.DiscoveryProviders;
+import io.muster.plugin.Plugins;
+import io.muster.plugin.TestContexts;
 import org.junit.jupiter.api.Test;
 
 class DnsDiscoveryProviderTest {
   @Test
   void isFoundByShortNameThroughTheServiceLoader() {
     Settings s = Settings.empty().with(CoreKeys.DISCOVERY_PROVIDER, "dns");
-    assertThat(DiscoveryProviders.discover().selected(s)).isInstanceOf(DnsDiscoveryProvider.class);
+    assertThat(Plugins.discovery().selected(s)).isInstanceOf(DnsDiscoveryProvider.class);
   }
 
   @Test
   void itsKeysAreRegisteredAndNeedNoIam() {
-    KeyRegistry registry = KeyRegistry.discover();
+    KeyRegistry registry = Plugins.keys();
     DnsDiscoveryProvider p = new DnsDiscoveryProvider();
     assertThat(p.keys())
         .allSatisfy(k -> assertThat(registry.byName(k.name())).isEqualTo(k))
@@ -41,17 +41,7 @@ class DnsDiscoveryProviderTest {
             .with(DnsDiscoveryProvider.NAME, "_xmpp._tcp.example.test")
             .with(DnsDiscoveryProvider.TYPE, "srv")
             .with(DnsDiscoveryProvider.SERVER, "127.0.0.1:5353");
-    var discovery =
-        new DnsDiscoveryProvider()
-            .create(
-                new DiscoveryContext(
-                    s,
-                    () -> {
-                      throw new AssertionError("dns discovery must not need the node identity");
-                    },
-                    () -> {
-                      throw new AssertionError("dns discovery must not need AWS");
-                    }));
+    var discovery = new DnsDiscoveryProvider().create(TestContexts.withoutIdentity(s));
     assertThat(discovery.describe())
         .isEqualTo("DNS SRV of _xmpp._tcp.example.test via 127.0.0.1:5353");
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.muster.discovery.DiscoveryException;
-import io.muster.discovery.Peer;
+import io.muster.model.Peer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,333 @@
+package io.muster.adapter.ejabberd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.muster.adapter.AdapterException;
+import io.muster.adapter.ClusterAdapter;
+import io.muster.adapter.CredentialsRejectedException;
+import io.muster.adapter.FormRequest;
+import io.muster.adapter.JoinRequest;
+import io.muster.adapter.LocalMembership;
+import io.muster.config.CoreKeys;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.Secret;
+import io.muster.model.Peer;
+import io.muster.plugin.PluginContext;
+import io.muster.plugin.Plugins;
+import io.muster.process.CommandException;
+import io.muster.process.ProcessRunner;
+import io.muster.process.SystemProcessRunner;
+import io.muster.testing.TestNetwork;
+import io.muster.time.Sleeper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The adapter against three real ejabberd 23.01 nodes (Debian package), each in its own network
+ * namespace (10.99.1.1-3, TestNetwork "mej") with its own dirs, epmd and cookie file. The tests
+ * build on each other, in order: form, join, idempotent join, leave, node down, wrong cookie,
+ * rejoin, removal of a crashed member.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EjabberdAdapterIT {
+
+  /** Records every command the adapter runs, then runs it for real. */
+  static final class RecordingRunner implements ProcessRunner {
+    final List<Command> commands = Collections.synchronizedList(new ArrayList<>());
+    final List<String> timed = Collections.synchronizedList(new ArrayList<>());
+    private final ProcessRunner real = new SystemProcessRunner();
+
+    @Override
+    public ProcessResult run(Command command) throws CommandException {
+      commands.add(command);
+      long t0 = System.nanoTime();
+      try {
+        return real.run(command);
+      } finally {
+        List<String> argv = command.argv();
+        // "status" or "join_cluster ejabberd@..." rather than the whole nsenter ... prefix.
+        String shortName =
+            argv.get(argv.size() - 1).endsWith("restart.sh")
+                ? "restart.sh"
+                : String.join(" ", argv.subList(argv.indexOf("--config-dir") + 2, argv.size()));
+        timed.add(String.format("%s %d ms", shortName, (System.nanoTime() - t0) / 1_000_000));
+      }
+    }
+
+    List<String> lines() {
+      synchronized (commands) {
+        return commands.stream().map(Command::display).toList();
+      }
+    }
+  }
+
+  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final RecordingRunner runner = new RecordingRunner();
+  private TestNetwork net;
+  private Path base;
+  private final List<EjabberdNode> nodes = new ArrayList<>();
+  private EjabberdNode n1;
+  private EjabberdNode n2;
+  private EjabberdNode n3;
+  private Credentials cluster;
+
+  @BeforeAll
+  void startThreeStandaloneNodes() throws Exception {
+    EjabberdNode.requirePrerequisites();
+    // On failure here JUnit still runs cleanUp() (@AfterAll), which handles partial set-ups.
+    net = TestNetwork.create("mej", "10.99.1", 3);
+    base = Files.createTempDirectory("mej-it-");
+    for (TestNetwork.Node n : net.nodes()) {
+      EjabberdNode node = EjabberdNode.create(n, base.resolve(n.name()));
+      nodes.add(node);
+      node.start();
+      timings.put(
+          "start " + node.nodeName() + " (ejabberdctl start until status 0)", node.lastStart());
+    }
+    n1 = nodes.get(0);
+    n2 = nodes.get(1);
+    n3 = nodes.get(2);
+  }
+
+  @AfterAll
+  void cleanUp() {
+    List<String> leaks = new ArrayList<>();
+    try {
+      for (EjabberdNode n : nodes) {
+        try {
+          n.close();
+          if (!n.processes().isEmpty()) {
+            leaks.add(n.nodeName() + ": pids " + n.processes());
+          }
+        } catch (RuntimeException e) {
+          leaks.add(n.nodeName() + ": " + e.getMessage());
+        }
+      }
+    } finally {
+      if (net != null) {
+        net.close();
+      }
+      EjabberdNode.deleteTree(base);
+      System.out.println("ejabberd adapter IT timings (3 nodes, ejabberd 23.01, 2-core VM):");
+      timings.forEach((what, d) -> System.out.printf("  %-75s %6d ms%n", what, d.toMillis()));
+      System.out.println("commands run by the adapter, each with its duration:");
+      breakdown.forEach(b -> System.out.println("  " + b));
+    }
+    assertThat(leaks).as("processes left in the test namespaces").isEmpty();
+  }
+
+  private EjabberdAdapter adapter(EjabberdNode n) {
+    EjabberdSettings s = EjabberdSettings.from(n.adapterSettings());
+    return new EjabberdAdapter(
+        s,
+        n::identity,
+        runner,
+        Clock.systemUTC(),
+        Sleeper.SYSTEM,
+        new PosixCookieFile(s.cookieFile(), s.cookieOwner(), s.cookieMode()),
+        n.epmdProbe());
+  }
+
+  private JoinRequest join(EjabberdNode self, Credentials creds, EjabberdNode... members) {
+    List<Peer> peers = new ArrayList<>();
+    for (EjabberdNode m : members) {
+      peers.add(m.peer());
+    }
+    return new JoinRequest(
+        "chat", "gen-1", self.identity(), peers, creds, List.of(n1.peer(), n2.peer(), n3.peer()));
+  }
+
+  private final List<String> breakdown = new ArrayList<>();
+
+  private Duration timed(String what, ThrowingRunnable r) throws Exception {
+    int first = runner.timed.size();
+    long t0 = System.nanoTime();
+    r.run();
+    Duration d = Duration.ofNanos(System.nanoTime() - t0);
+    timings.put(what, d);
+    breakdown.add(
+        what + ": " + String.join(", ", runner.timed.subList(first, runner.timed.size())));
+    return d;
+  }
+
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  @Order(1)
+  void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookie() throws Exception {
+    // Through the ServiceLoader, as the agent does.
+    ClusterAdapter viaProvider =
+        (ClusterAdapter)
+            Plugins.adapters()
+                .selected(n1.adapterSettings().with(CoreKeys.ADAPTER_NAME, "ejabberd"))
+                .create(
+                    new PluginContext(
+                        n1.adapterSettings(),
+                        n1::identity,
+                        runner,
+                        Clock.systemUTC(),
+                        Sleeper.SYSTEM));
+    String before = Files.readString(n1.cookieFile());
+    long pidBefore = n1.pid().orElseThrow();
+
+    timed(
+        "form on n1 (write cookie, stop, restart, until started)",
+        () ->
+            cluster =
+                viaProvider.form(
+                    new FormRequest("chat", "gen-1", n1.identity(), List.of(n1.peer()))));
+
+    Secret cookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
+    assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}").isNotEqualTo(before);
+    assertThat(Files.readString(n1.cookieFile())).isEqualTo(cookie.reveal());
+    assertThat(Files.getOwner(n1.cookieFile()).getName()).isEqualTo("ejabberd");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(n1.cookieFile())))
+        .isEqualTo("r--------");
+    try (var files = Files.list(n1.cookieFile().getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(".erlang.cookie");
+    }
+    assertThat(n1.pid()).as("restarted").isPresent().get().isNotEqualTo(pidBefore);
+    assertThat(n1.status()).isZero();
+    assertThat(viaProvider.inspect())
+        .isEqualTo(new LocalMembership(true, false, null, List.of(n1.nodeName())));
+    assertThat(String.join("\n", runner.lines())).doesNotContain(cookie.reveal());
+  }
+
+  @Test
+  @Order(2)
+  void twoNodesJoinThroughMembersAndEveryNodeListsAllThree() throws Exception {
+    timed(
+        "join n2 through n1 (cookie, restart, join_cluster, list_cluster)",
+        () -> adapter(n2).join(join(n2, cluster, n1)));
+    timed(
+        "join n3 through n2 then n1 (cookie, restart, join_cluster, list_cluster)",
+        () -> adapter(n3).join(join(n3, cluster, n2, n1)));
+
+    List<String> all = List.of(n1.nodeName(), n2.nodeName(), n3.nodeName());
+    for (EjabberdNode n : List.of(n1, n2, n3)) {
+      assertThat(n.listCluster()).as("list_cluster on " + n.nodeName()).hasSameElementsAs(all);
+      assertThat(adapter(n).verify(List.of(n1.peer(), n2.peer(), n3.peer()))).isEmpty();
+      assertThat(adapter(n).inspect().clustered()).isTrue();
+      assertThat(Files.readString(n.cookieFile()))
+          .isEqualTo(cluster.get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
+    }
+    assertThat(runner.lines())
+        .contains(
+            String.join(" ", n2.ctlArgv()) + " join_cluster " + n1.nodeName(),
+            String.join(" ", n3.ctlArgv()) + " join_cluster " + n2.nodeName());
+  }
+
+  @Test
+  @Order(3)
+  void joiningAgainOnAMemberChangesNothing() throws Exception {
+    long pid = n2.pid().orElseThrow();
+    int before = runner.commands.size();
+
+    timed("join again on member n2 (no change)", () -> adapter(n2).join(join(n2, cluster, n1)));
+
+    List<String> ran = runner.lines().subList(before, runner.lines().size());
+    assertThat(ran)
+        .containsExactly(
+            String.join(" ", n2.ctlArgv()) + " status",
+            String.join(" ", n2.ctlArgv()) + " list_cluster");
+    assertThat(n2.pid()).contains(pid);
+    assertThat(n2.listCluster()).hasSize(3);
+  }
+
+  @Test
+  @Order(4)
+  void aLeavingNodeIsRemovedAndStops() throws Exception {
+    timed("leave n3 (leave_cluster itself)", () -> adapter(n3).leave(false));
+
+    n3.awaitStatus(3, Duration.ofSeconds(30));
+    assertThat(n1.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+    assertThat(n2.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+    assertThat(adapter(n1).verify(List.of(n3.peer())))
+        .get()
+        .asString()
+        .contains("but not [" + n3.nodeName() + "]");
+  }
+
+  @Test
+  @Order(5)
+  void aJoinThroughAnAddressWithoutEjabberdIsARetryableNodeDown() throws Exception {
+    // n3 is stopped (leave stops it): the adapter starts it again, fresh and standalone.
+    Peer nobody = Peer.of("10.99.1.9");
+    JoinRequest req =
+        new JoinRequest(
+            "chat", "gen-1", n3.identity(), List.of(nobody), cluster, List.of(n1.peer()));
+
+    assertThatThrownBy(() -> adapter(n3).join(req))
+        .isInstanceOf(AdapterException.class)
+        .isNotInstanceOf(CredentialsRejectedException.class)
+        .hasMessageContaining(
+            "ejabberd@10.99.1.9: node down (no node ejabberd registered with epmd on 10.99.1.9)")
+        .matches(e -> ((AdapterException) e).retryable());
+    assertThat(n3.status()).isZero();
+    assertThat(n3.listCluster()).containsExactly(n3.nodeName());
+  }
+
+  @Test
+  @Order(6)
+  void aWrongCookieIsRejectedWithAClearMessage() throws Exception {
+    Credentials wrong = new Credentials(Map.of(EjabberdAdapter.COOKIE, Secret.random(32)));
+    long t0 = System.nanoTime();
+
+    assertThatThrownBy(() -> adapter(n3).join(join(n3, wrong, n1)))
+        .isInstanceOf(CredentialsRejectedException.class)
+        .hasMessageContaining("[" + n1.nodeName() + "] are up but refuse this node")
+        .hasMessageContaining("Erlang cookie differs")
+        .hasMessageContaining(n3.cookieFile().toString());
+    timings.put(
+        "join n3 with a wrong cookie until CredentialsRejectedException",
+        Duration.ofNanos(System.nanoTime() - t0));
+    assertThat(n1.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+  }
+
+  @Test
+  @Order(7)
+  void afterARejectionTheRightCookieJoins() throws Exception {
+    timed(
+        "rejoin n3 through n1 with the right cookie",
+        () -> adapter(n3).join(join(n3, cluster, n1)));
+
+    for (EjabberdNode n : List.of(n1, n2, n3)) {
+      assertThat(n.listCluster()).hasSize(3);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aCrashedMemberIsRemovedFromTheCluster() throws Exception {
+    n3.crash();
+    n1.awaitStatus(0, Duration.ofSeconds(10));
+
+    timed("remove crashed n3 from n1 (leave_cluster n3)", () -> adapter(n1).remove(n3.peer()));
+
+    assertThat(n1.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+    assertThat(n2.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+    // Removing it again is harmless (ejabberd's del_table_copy of an unknown node is ok).
+    adapter(n1).remove(n3.peer());
+    assertThat(n1.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+  }
+}

@@ -1,0 +1,483 @@
+package io.muster.adapter.ejabberd;
+
+import static io.muster.adapter.ejabberd.FakeRunner.ok;
+import static io.muster.adapter.ejabberd.FakeRunner.rc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.muster.adapter.AdapterException;
+import io.muster.adapter.CredentialsRejectedException;
+import io.muster.adapter.FormRequest;
+import io.muster.adapter.JoinRequest;
+import io.muster.adapter.LocalMembership;
+import io.muster.adapter.ejabberd.Fakes.MapEpmd;
+import io.muster.adapter.ejabberd.Fakes.MemoryCookieFile;
+import io.muster.adapter.ejabberd.Fakes.RecordingLog;
+import io.muster.adapter.ejabberd.Fakes.VirtualTime;
+import io.muster.config.Settings;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.Secret;
+import io.muster.model.NodeIdentity;
+import io.muster.model.Peer;
+import io.muster.net.IpLiteral;
+import io.muster.process.CommandException;
+import io.muster.process.ProcessRunner.ProcessResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EjabberdAdapterTest {
+  static final String STATUS = "ejabberdctl status";
+  static final String LIST = "ejabberdctl list_cluster";
+  static final String STOP = "ejabberdctl stop";
+  static final String RESTART = "systemctl restart ejabberd";
+  static final String JOIN_N1 = "ejabberdctl join_cluster ejabberd@n1.example";
+  static final String JOIN_N2 = "ejabberdctl join_cluster ejabberd@n2.example";
+
+  static final ProcessResult UP = rc(0, "The node 'ejabberd@n3.example' is started");
+  static final ProcessResult STARTING = rc(1, "The node 'ejabberd@n3.example' is starting");
+  static final ProcessResult DOWN =
+      rc(3, "Failed RPC connection to the node 'ejabberd@n3.example': nodedown");
+  static final ProcessResult ALONE = ok("'ejabberd@n3.example'\n");
+  static final ProcessResult WITH_N1 = ok("'ejabberd@n1.example'\n'ejabberd@n3.example'\n");
+  static final ProcessResult NO_PING_N1 =
+      rc(1, "Error: error\nError: {no_ping,'ejabberd@n1.example'}\n");
+  static final ProcessResult NO_PING_N2 =
+      rc(1, "Error: error\nError: {no_ping,'ejabberd@n2.example'}\n");
+
+  final NodeIdentity self =
+      new NodeIdentity("i-3", IpLiteral.parse("10.0.0.3"), null, "n3.example", null, null, null);
+  final Peer n1 = Peer.of("10.0.0.1").withHostname("n1.example");
+  final Peer n2 = Peer.of("10.0.0.2").withHostname("n2.example");
+  final Secret clusterCookie = Secret.of("ClusterCookie0123456789abcdefABCDEF");
+
+  final FakeRunner runner = new FakeRunner();
+  final VirtualTime time = new VirtualTime();
+  final MapEpmd epmd = new MapEpmd();
+  final RecordingLog log = new RecordingLog();
+  MemoryCookieFile cookieFile = new MemoryCookieFile(Secret.of("OLDCOOKIEFROMFIRSTSTART"));
+
+  EjabberdAdapter adapter() {
+    return adapter(Settings.empty());
+  }
+
+  EjabberdAdapter adapter(Settings s) {
+    return new EjabberdAdapter(
+        EjabberdSettings.from(s), () -> self, runner, time, time, cookieFile, epmd, log.logger);
+  }
+
+  JoinRequest joinRequest(Credentials creds, Peer... members) {
+    return new JoinRequest(
+        "chat", "gen-1", self, List.of(members), creds, List.of(n1, n2, self.asPeer()));
+  }
+
+  Credentials creds() {
+    return new Credentials(Map.of(EjabberdAdapter.COOKIE, clusterCookie));
+  }
+
+  // ---- form ----
+
+  @Test
+  void formWritesANewCookieStopsRestartsAndWaitsUntilStarted() throws Exception {
+    runner.on(STATUS, UP, DOWN, STARTING, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+
+    Credentials creds =
+        adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, STOP, STATUS, RESTART, STATUS, STATUS);
+    Secret cookie = creds.get(EjabberdAdapter.COOKIE).orElseThrow();
+    assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}");
+    assertThat(cookieFile.writes).containsExactly(cookie);
+    assertThat(creds.toString()).doesNotContain(cookie.reveal());
+    assertThat(runner.everything()).doesNotContain(cookie.reveal());
+    assertThat(log.all()).doesNotContain(cookie.reveal()).contains("formed ejabberd cluster chat");
+    assertThat(time.slept).isEqualTo(EjabberdAdapter.POLL);
+  }
+
+  @Test
+  void formStartsEjabberdWithoutStoppingWhenItIsDown() throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(STATUS, DOWN, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS);
+    assertThat(cookieFile.writes).hasSize(1);
+  }
+
+  @Test
+  void formRefusesOnANodeThatIsAlreadyClustered() {
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    assertThatThrownBy(
+            () -> adapter().form(new FormRequest("chat", "gen-2", self, List.of(self.asPeer()))))
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("already clustered with [ejabberd@n1.example]")
+        .hasMessageContaining("ejabberdctl leave_cluster ejabberd@n3.example")
+        .matches(e -> !((AdapterException) e).retryable());
+    assertThat(cookieFile.writes).isEmpty();
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  // ---- join ----
+
+  @Test
+  void joinWritesTheCookieRestartsJoinsThroughTheFirstMemberAndChecksListCluster()
+      throws Exception {
+    runner
+        .on(STATUS, UP, DOWN, UP, STARTING, UP)
+        .on(STOP, ok(""))
+        .on(RESTART, ok(""))
+        .on(LIST, ALONE, WITH_N1)
+        .on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), n1, n2));
+
+    assertThat(runner.lines())
+        .containsExactly(
+            STATUS, STOP, STATUS, RESTART, STATUS, LIST, JOIN_N1, STATUS, STATUS, LIST);
+    assertThat(cookieFile.writes).containsExactly(clusterCookie);
+    assertThat(runner.everything()).doesNotContain(clusterCookie.reveal());
+    assertThat(log.all())
+        .doesNotContain(clusterCookie.reveal())
+        .contains("WARN joining ejabberd cluster chat: join_cluster replaces this node's own");
+    // The warning comes before the join command is run.
+    assertThat(log.all().indexOf("replaces")).isLessThan(log.all().indexOf("joining through"));
+  }
+
+  @Test
+  void joinOnAMemberWithTheSameCookieChangesNothing() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n2, n1));
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+    assertThat(cookieFile.writes).isEmpty();
+    assertThat(log.all()).contains("already clustered with ejabberd@n1.example");
+  }
+
+  @Test
+  void joinWithTheSameCookieStartsEjabberdWhenItIsDown() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, DOWN, UP).on(RESTART, ok("")).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS, LIST);
+    assertThat(cookieFile.writes).isEmpty();
+  }
+
+  @Test
+  void joinSkipsItselfAmongTheMembers() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, ALONE, WITH_N1).on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), self.asPeer(), n1));
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, STATUS, LIST);
+  }
+
+  @Test
+  void joinTriesTheNextMemberWhenTheFirstIsDown() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    ProcessResult withN2 = ok("'ejabberd@n2.example'\n'ejabberd@n3.example'\n");
+    runner.on(STATUS, UP).on(LIST, ALONE, withN2).on(JOIN_N1, NO_PING_N1).on(JOIN_N2, ok(""));
+
+    adapter().join(joinRequest(creds(), n1, n2));
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, JOIN_N2, STATUS, LIST);
+    assertThat(epmd.asked).containsExactly("n1.example");
+    assertThat(log.all())
+        .contains("could not join through ejabberd@n1.example: ")
+        .contains("node down");
+  }
+
+  @Test
+  void noPingFromANodeThatIsUpMeansTheCookieWasRejected() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    epmd.byHost.put("n1.example", List.of("ejabberd"));
+    runner.on(STATUS, UP).on(LIST, ALONE).on(JOIN_N1, NO_PING_N1).on(JOIN_N2, NO_PING_N2);
+
+    assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
+        .isInstanceOf(CredentialsRejectedException.class)
+        .hasMessageContaining("[ejabberd@n1.example] are up but refuse this node")
+        .hasMessageContaining("Erlang cookie differs")
+        .hasMessageContaining("/var/lib/ejabberd/.erlang.cookie")
+        .hasMessageContaining("ejabberd@n2.example: node down")
+        .hasMessageNotContaining(clusterCookie.reveal());
+  }
+
+  @Test
+  void noPingFromNodesThatAreAllDownIsARetryableNodeDownError() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    epmd.byHost.put("n1.example", List.of("other"));
+    runner.on(STATUS, UP).on(LIST, ALONE).on(JOIN_N1, NO_PING_N1).on(JOIN_N2, NO_PING_N2);
+
+    assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
+        .isInstanceOf(AdapterException.class)
+        .isNotInstanceOf(CredentialsRejectedException.class)
+        .hasMessageContaining("could not join ejabberd cluster chat through any member")
+        .hasMessageContaining(
+            "ejabberd@n1.example: node down (no node ejabberd registered with epmd on n1.example)")
+        .hasMessageContaining("ejabberd@n2.example: node down")
+        .matches(e -> ((AdapterException) e).retryable());
+  }
+
+  @Test
+  void joinWithoutACookieInTheCredentialsFailsClearly() {
+    assertThatThrownBy(() -> adapter().join(joinRequest(Credentials.none(), n1)))
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("hold no erlang-cookie");
+    assertThat(runner.commands).isEmpty();
+  }
+
+  @Test
+  void missingEjabberdctlSaysInstallEjabberdOrSetTheCtlKey() {
+    runner.fail(
+        STATUS,
+        new CommandException(
+            "could not run `ejabberdctl status`: No such file", new IOException("error=2")));
+
+    assertThatThrownBy(() -> adapter().inspect())
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("Install ejabberd")
+        .hasMessageContaining("adapter.ejabberd.ctl")
+        .matches(e -> !((AdapterException) e).retryable());
+  }
+
+  @Test
+  void aWrapperThatCannotExecuteEjabberdctlIsReportedAsMissing() {
+    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl status";
+    runner.on(wrapped, rc(127, "nsenter: failed to execute ejabberdctl: No such file"));
+
+    assertThatThrownBy(
+            () ->
+                adapter(
+                        Settings.empty()
+                            .with(
+                                EjabberdAdapterProvider.CTL,
+                                "nsenter,--net=/var/run/netns/x,ejabberdctl"))
+                    .inspect())
+        .hasMessageContaining("cannot run ejabberdctl (`" + wrapped)
+        .hasMessageContaining("nsenter: failed to execute ejabberdctl")
+        .hasMessageContaining("adapter.ejabberd.ctl");
+  }
+
+  @Test
+  void aJoinThatTimesOutNamesTheJoinTimeoutKey() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner
+        .on(STATUS, UP)
+        .on(LIST, ALONE)
+        .fail(JOIN_N1, new CommandException("`" + JOIN_N1 + "` did not finish within 120 s"));
+
+    assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("did not finish within 120 s")
+        .hasMessageContaining("raise adapter.ejabberd.join-timeout (now 120s)");
+    // A timed-out join may still be running on the node: never start a second one.
+    assertThat(runner.lines()).doesNotContain(JOIN_N2);
+  }
+
+  @Test
+  void ejabberdThatNeverStartsFailsAfterTheStartTimeoutOnVirtualTime() {
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(STATUS, DOWN).on(RESTART, ok(""));
+
+    assertThatThrownBy(
+            () ->
+                adapter(Settings.empty().with(EjabberdAdapterProvider.START_TIMEOUT, "10s"))
+                    .join(joinRequest(creds(), n1)))
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("did not report started within 10s")
+        .hasMessageContaining("node down")
+        .hasMessageContaining("adapter.ejabberd.start-timeout");
+    assertThat(time.slept).isEqualTo(Duration.ofSeconds(10));
+    // 1 initial status, then one per 500 ms poll until the deadline.
+    assertThat(runner.lines().stream().filter(STATUS::equals)).hasSize(1 + 20 + 1);
+  }
+
+  @Test
+  void aJoinThatSucceedsButNeverListsTheTargetNamesTheJoinTimeoutKey() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, ALONE).on(JOIN_N1, ok(""));
+
+    assertThatThrownBy(
+            () ->
+                adapter(Settings.empty().with(EjabberdAdapterProvider.JOIN_TIMEOUT, "5s"))
+                    .join(joinRequest(creds(), n1)))
+        .hasMessageContaining("succeeded, but after 5s node ejabberd@n3.example lists")
+        .hasMessageContaining("adapter.ejabberd.join-timeout");
+    assertThat(time.slept).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void localNodeGoingDownDuringTheJoinIsNotBlamedOnTheTarget() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, ALONE).on(JOIN_N1, DOWN);
+
+    assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
+        .hasMessageContaining("ejabberd on this node stopped answering");
+    assertThat(epmd.asked).isEmpty();
+  }
+
+  // ---- inspect / verify ----
+
+  @Test
+  void inspectReportsRunningClusteredAndTheNodeNames() throws Exception {
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    assertThat(adapter().inspect())
+        .isEqualTo(
+            new LocalMembership(
+                true, true, null, List.of("ejabberd@n1.example", "ejabberd@n3.example")));
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  @Test
+  void inspectOfAStandaloneOrStoppedNode() throws Exception {
+    runner.on(STATUS, UP, DOWN).on(LIST, ALONE);
+
+    assertThat(adapter().inspect())
+        .isEqualTo(new LocalMembership(true, false, null, List.of("ejabberd@n3.example")));
+    assertThat(adapter().inspect()).isEqualTo(new LocalMembership(false, false, null, List.of()));
+  }
+
+  @Test
+  void verifyWantsSelfAndAtLeastOneExpectedMemberInListCluster() throws Exception {
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    assertThat(adapter().verify(List.of(n1))).isEmpty();
+    // n2 died and is gone from list_cluster, but n1 shows this node joined the right cluster.
+    assertThat(adapter().verify(List.of(n1, n2))).isEmpty();
+    assertThat(adapter().verify(List.of(n2)))
+        .contains(
+            "list_cluster lists [ejabberd@n1.example, ejabberd@n3.example] but not"
+                + " [ejabberd@n2.example]");
+  }
+
+  @Test
+  void verifyReportsAStoppedNodeAndAWrongNodeName() throws Exception {
+    runner.on(STATUS, DOWN);
+    assertThat(adapter().verify(List.of())).get().asString().contains("not running");
+
+    FakeRunner other = new FakeRunner().on(STATUS, UP).on(LIST, ok("'ejabberd@localhost'\n"));
+    EjabberdAdapter a =
+        new EjabberdAdapter(
+            EjabberdSettings.from(Settings.empty()),
+            () -> self,
+            other,
+            time,
+            time,
+            cookieFile,
+            epmd,
+            log.logger);
+    assertThat(a.verify(List.of()))
+        .get()
+        .asString()
+        .contains("not this node ejabberd@n3.example")
+        .contains("adapter.ejabberd.node-name must match ERLANG_NODE");
+  }
+
+  // ---- leave / remove ----
+
+  @Test
+  void leaveRunsLeaveClusterForItself() throws Exception {
+    runner
+        .on(STATUS, UP)
+        .on(LIST, WITH_N1)
+        .on("ejabberdctl leave_cluster ejabberd@n3.example", ok(""));
+
+    adapter().leave(false);
+
+    assertThat(runner.lines())
+        .containsExactly(STATUS, LIST, "ejabberdctl leave_cluster ejabberd@n3.example");
+    assertThat(log.all()).contains("stops ejabberd on this node and deletes its database");
+  }
+
+  @Test
+  void leaveOfAStandaloneNodeDoesNothing() throws Exception {
+    runner.on(STATUS, UP).on(LIST, ALONE);
+
+    adapter().leave(true);
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  @Test
+  void leaveOfAStoppedNodeSaysHowToRemoveItFromAMember() {
+    runner.on(STATUS, DOWN);
+
+    assertThatThrownBy(() -> adapter().leave(false))
+        .hasMessageContaining("on a member run `ejabberdctl leave_cluster ejabberd@n3.example`");
+  }
+
+  @Test
+  void removeRunsLeaveClusterForTheOtherNode() throws Exception {
+    runner.on("ejabberdctl leave_cluster ejabberd@n1.example", ok(""));
+
+    adapter().remove(n1);
+
+    assertThat(runner.lines()).containsExactly("ejabberdctl leave_cluster ejabberd@n1.example");
+    assertThatThrownBy(() -> adapter().remove(self.asPeer())).hasMessageContaining("use leave");
+  }
+
+  // ---- plan / names ----
+
+  @Test
+  void planShowsTheExactCommandsAndNeverTheCookie() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    List<String> plan =
+        adapter(
+                Settings.empty()
+                    .with(EjabberdAdapterProvider.CTL, "ejabberdctl", "--config-dir", "/etc/e1"))
+            .plan("join", List.of(n1, n2));
+
+    assertThat(plan)
+        .containsExactly(
+            "write the cluster's Erlang cookie from the credential store (value not shown) to"
+                + " /var/lib/ejabberd/.erlang.cookie (owner ejabberd, mode r--------)",
+            "if it differs from the file: `ejabberdctl --config-dir /etc/e1 stop` (while the old"
+                + " cookie still reaches the node), write the file, `systemctl restart ejabberd`",
+            "`ejabberdctl --config-dir /etc/e1 status` until it exits 0 (started), at most 60s",
+            "`ejabberdctl --config-dir /etc/e1 list_cluster` (nothing more to do if a member is"
+                + " listed)",
+            "`ejabberdctl --config-dir /etc/e1 join_cluster ejabberd@n1.example` (replaces this"
+                + " node's database; next member only if this fails), then `ejabberdctl"
+                + " --config-dir /etc/e1 list_cluster` until it lists ejabberd@n1.example",
+            "`ejabberdctl --config-dir /etc/e1 join_cluster ejabberd@n2.example` (replaces this"
+                + " node's database; next member only if this fails), then `ejabberdctl"
+                + " --config-dir /etc/e1 list_cluster` until it lists ejabberd@n2.example");
+    assertThat(String.join("\n", plan)).doesNotContain(clusterCookie.reveal());
+    assertThat(adapter().plan("form", List.of()))
+        .anyMatch(s -> s.startsWith("generate a new Erlang cookie (value not shown)"));
+    assertThat(adapter().plan("wait", List.of()))
+        .containsExactly("nothing to run for decision 'wait'");
+    assertThat(runner.commands).isEmpty();
+  }
+
+  @Test
+  void addressNodeNamesNeedNoHostNames() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    Settings byAddress =
+        Settings.empty().with(EjabberdAdapterProvider.NODE_NAME, "ejabberd@{address}");
+    runner
+        .on(STATUS, UP)
+        .on(LIST, ok("'ejabberd@10.0.0.3'\n"), ok("'ejabberd@10.0.0.1'\n'ejabberd@10.0.0.3'\n"))
+        .on("ejabberdctl join_cluster ejabberd@10.0.0.1", ok(""));
+
+    adapter(byAddress).join(joinRequest(creds(), Peer.of("10.0.0.1")));
+
+    assertThat(runner.lines()).contains("ejabberdctl join_cluster ejabberd@10.0.0.1");
+  }
+
+  @Test
+  void aHostNameTemplateWithoutHostNamesFailsWithTheFix() {
+    assertThatThrownBy(() -> adapter().join(joinRequest(creds(), Peer.of("10.0.0.1"))))
+        .hasMessageContaining("cannot name the ejabberd node of 10.0.0.1")
+        .hasMessageContaining("ejabberd@{address}");
+  }
+}

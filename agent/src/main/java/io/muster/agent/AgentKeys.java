@@ -1,0 +1,44 @@
+package io.muster.agent;
+
+import static io.muster.config.Key.Kind.BOOL;
+import static io.muster.config.Key.Kind.DURATION;
+import static io.muster.config.Key.Kind.STRING;
+
+import io.muster.config.Key;
+import io.muster.config.KeyCatalog;
+import java.util.List;
+
+/** Keys of the daemon runtime ({@code muster agent}) and of logging. */
+public final class AgentKeys implements KeyCatalog {
+  public static final Key LOG_FORMAT =
+      Key.of("log.format", STRING, "text", "Log line format: text or json.")
+          .withFlag("--log-format");
+  public static final Key LOG_LEVEL =
+      Key.of("log.level", STRING, "info", "Log level: error, warn, info, debug.");
+
+  public static final Key CHECK_INTERVAL =
+      Key.of(
+          "agent.check-interval",
+          DURATION,
+          "60s",
+          "How often `muster agent` re-checks a node that is a member (store reads and the"
+              + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
+              + " 1,000 nodes; SSM's default quota is 40.");
+
+  public static final Key LEAVE_ON_SHUTDOWN =
+      Key.of(
+          "agent.leave-on-shutdown",
+          BOOL,
+          "false",
+          "Leave the cluster when the agent receives SIGTERM.");
+
+  @Override
+  public String section() {
+    return "2 Agent and logging";
+  }
+
+  @Override
+  public List<Key> keys() {
+    return List.of(LOG_FORMAT, LOG_LEVEL, CHECK_INTERVAL, LEAVE_ON_SHUTDOWN);
+  }
+}

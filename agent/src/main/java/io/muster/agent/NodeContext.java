@@ -1,0 +1,126 @@
+package io.muster.agent;
+
+import io.muster.agent.logging.Logging;
+import io.muster.aws.imds.ImdsClient;
+import io.muster.config.ConfigException;
+import io.muster.config.KeyRegistry;
+import io.muster.config.Settings;
+import io.muster.config.SettingsLoader;
+import io.muster.model.NodeIdentity;
+import io.muster.node.NodeIdentityResolver;
+import io.muster.plugin.PluginContext;
+import io.muster.plugin.SharedResources;
+import io.muster.process.SystemProcessRunner;
+import io.muster.time.Sleeper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a command needs, built once from the config file, the environment and the flags. Node
+ * identity and AWS clients are resolved on first use only, so a static set-up never touches
+ * instance metadata or loads the AWS SDK.
+ */
+public final class NodeContext implements AutoCloseable {
+  public static final Path DEFAULT_CONFIG = Path.of("/etc/muster/muster.yaml");
+
+  private final KeyRegistry registry;
+  private final Settings settings;
+  private final Path configFile;
+  private final Clock clock = Clock.systemUTC();
+  private final SharedResources shared = new SharedResources();
+  private NodeIdentity identity;
+
+  private NodeContext(KeyRegistry registry, Settings settings, Path configFile) {
+    this.registry = registry;
+    this.settings = settings;
+    this.configFile = configFile;
+  }
+
+  /**
+   * @param explicitConfig the -c file, or null for the default path when it exists
+   */
+  public static NodeContext load(
+      KeyRegistry registry,
+      Path explicitConfig,
+      Map<String, List<String>> flags,
+      Map<String, String> env) {
+    Path file = explicitConfig;
+    if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+      file = DEFAULT_CONFIG;
+    }
+    SettingsLoader loader = new SettingsLoader(registry);
+    Settings settings = loader.load(file, env, flags);
+    String format = settings.string(AgentKeys.LOG_FORMAT, "text or json");
+    if (!format.equals("text") && !format.equals("json")) {
+      throw ConfigException.invalid(
+          AgentKeys.LOG_FORMAT,
+          format,
+          settings.source(AgentKeys.LOG_FORMAT),
+          "unknown log format",
+          "Use text or json");
+    }
+    Logging.configure(format, settings.string(AgentKeys.LOG_LEVEL, "info"));
+    Logger log = LoggerFactory.getLogger(NodeContext.class);
+    loader.warnings().forEach(log::warn);
+    return new NodeContext(registry, settings, file);
+  }
+
+  public KeyRegistry registry() {
+    return registry;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public Optional<Path> configFile() {
+    return Optional.ofNullable(configFile);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** This node's identity; throws {@link IdentityFailure} (exit 1) when it cannot be resolved. */
+  public synchronized NodeIdentity identity() {
+    if (identity == null) {
+      try {
+        identity =
+            new NodeIdentityResolver(
+                    settings,
+                    () -> ImdsClient.fromSettings(settings, clock),
+                    NodeIdentityResolver::osHostname)
+                .resolve();
+      } catch (NodeIdentityResolver.IdentityException e) {
+        throw new IdentityFailure(e.getMessage(), e);
+      }
+    }
+    return identity;
+  }
+
+  /** What plugins are built with: these settings, this node, the production seams. */
+  public PluginContext plugins() {
+    return new PluginContext(
+        settings, this::identity, new SystemProcessRunner(), clock, Sleeper.SYSTEM, shared);
+  }
+
+  @Override
+  public void close() {
+    shared.close();
+  }
+
+  /** Node identity could not be resolved (exit 1). */
+  public static final class IdentityFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IdentityFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

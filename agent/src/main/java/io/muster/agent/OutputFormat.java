@@ -1,7 +1,0 @@
-package io.muster.agent;
-
-/** --output values. */
-enum OutputFormat {
-  text,
-  json
-}

@@ -1,0 +1,44 @@
+package io.muster.aws;
+
+import static io.muster.config.Key.Kind.DURATION;
+import static io.muster.config.Key.Kind.STRING;
+
+import io.muster.config.Key;
+import io.muster.config.KeyCatalog;
+import java.util.List;
+
+/** Keys of the AWS client factory and of the instance metadata service. */
+public final class AwsKeys implements KeyCatalog {
+  public static final Key IMDS_ENDPOINT =
+      Key.of(
+          "node.imds-endpoint",
+          STRING,
+          "http://169.254.169.254",
+          "Instance metadata endpoint (IMDSv2 only).");
+  public static final Key IMDS_TIMEOUT =
+      Key.of(
+          "node.imds-timeout",
+          DURATION,
+          "1s",
+          "Per-request timeout for instance metadata; off EC2 identity fails within 2x this.");
+
+  public static final Key ENDPOINT_URL =
+      Key.of(
+              "aws.endpoint-url",
+              STRING,
+              null,
+              "Override the endpoint of every AWS API call (an AWS-compatible or local endpoint).")
+          .withFlag("--endpoint-url");
+  public static final Key CALL_TIMEOUT =
+      Key.of("aws.call-timeout", DURATION, "10s", "Timeout of one AWS API call, retries included.");
+
+  @Override
+  public String section() {
+    return "1 AWS";
+  }
+
+  @Override
+  public List<Key> keys() {
+    return List.of(IMDS_ENDPOINT, IMDS_TIMEOUT, ENDPOINT_URL, CALL_TIMEOUT);
+  }
+}

@@ -1,0 +1,246 @@
+package io.muster.aws.store.ssm;
+
+import io.muster.aws.AwsErrors;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.RecordCodec;
+import io.muster.credentials.StoreException;
+import io.muster.credentials.StoreLayout;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest;
+import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
+
+/**
+ * The store in SSM Parameter Store below {@code <prefix>/<cluster>}: {@code formation/<generation>}
+ * (String, created with Overwrite=false: ParameterAlreadyExists means another node won), {@code
+ * credentials/<generation>} (SecureString, overwritten on rotation), {@code members/<instance-id>}
+ * (String). Every listing follows NextToken.
+ */
+public final class SsmCredentialStore implements CredentialStore {
+  /** The largest page GetParametersByPath allows. */
+  static final int PAGE_SIZE = 10;
+
+  private final Supplier<SsmClient> ssm;
+  private final String root;
+  private final String kmsKeyId;
+
+  /**
+   * @param root {@code <prefix>/<cluster>}, no trailing slash
+   * @param kmsKeyId KMS key for SecureString values, or null for the default key
+   */
+  public SsmCredentialStore(Supplier<SsmClient> ssm, String root, String kmsKeyId) {
+    this.ssm = ssm;
+    this.root = root;
+    this.kmsKeyId = kmsKeyId;
+  }
+
+  @Override
+  public Optional<FormationRecord> currentFormation() throws StoreException {
+    Parameter best = null;
+    long bestGen = 0;
+    for (Parameter p : byPath(StoreLayout.FORMATION)) {
+      OptionalLong g = StoreLayout.generation(leaf(p.name()));
+      if (g.isPresent() && g.getAsLong() > bestGen) {
+        bestGen = g.getAsLong();
+        best = p;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    FormationRecord r = RecordCodec.formation(best.value(), where(best.name()));
+    if (r.generation() != bestGen) {
+      throw new StoreException(
+          where(best.name())
+              + " holds generation "
+              + r.generation()
+              + ": the parameter name and value disagree");
+    }
+    return Optional.of(r);
+  }
+
+  @Override
+  public boolean claimFormation(FormationRecord record) throws StoreException {
+    String name = name(StoreLayout.formation(record.generation()));
+    try {
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(name)
+                  .value(RecordCodec.formation(record))
+                  .type(ParameterType.STRING)
+                  .overwrite(false)
+                  .description("muster formation claim of generation " + record.generation())
+                  .build());
+      return true;
+    } catch (ParameterAlreadyExistsException lost) {
+      return false;
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", name, e);
+    }
+  }
+
+  @Override
+  public void putCredentials(long generation, Credentials credentials) throws StoreException {
+    String name = name(StoreLayout.credentials(generation));
+    PutParameterRequest.Builder req =
+        PutParameterRequest.builder()
+            .name(name)
+            .value(RecordCodec.credentials(credentials))
+            .type(ParameterType.SECURE_STRING)
+            .overwrite(true);
+    if (kmsKeyId != null) {
+      req.keyId(kmsKeyId);
+    }
+    try {
+      ssm.get().putParameter(req.build());
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", name, e);
+    }
+  }
+
+  @Override
+  public Optional<Credentials> credentials(long generation) throws StoreException {
+    String name = name(StoreLayout.credentials(generation));
+    try {
+      Parameter p = ssm.get().getParameter(b -> b.name(name).withDecryption(true)).parameter();
+      return Optional.of(RecordCodec.credentials(p.value(), where(name)));
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameter", name, e);
+    }
+  }
+
+  @Override
+  public void registerMember(MemberRecord member) throws StoreException {
+    String name = name(StoreLayout.member(member.instanceId()));
+    try {
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(name)
+                  .value(RecordCodec.member(member))
+                  .type(ParameterType.STRING)
+                  .overwrite(true)
+                  .build());
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", name, e);
+    }
+  }
+
+  @Override
+  public void deregisterMember(String instanceId) throws StoreException {
+    String name = name(StoreLayout.member(instanceId));
+    try {
+      ssm.get().deleteParameter(b -> b.name(name));
+    } catch (ParameterNotFoundException gone) {
+      // Already deregistered: the goal is reached.
+    } catch (SdkException e) {
+      throw failed("ssm:DeleteParameter", name, e);
+    }
+  }
+
+  @Override
+  public List<MemberRecord> members() throws StoreException {
+    List<MemberRecord> out = new ArrayList<>();
+    for (Parameter p : byPath(StoreLayout.MEMBERS)) {
+      if (StoreLayout.isSegment(leaf(p.name()))) {
+        out.add(RecordCodec.member(p.value(), where(p.name())));
+      }
+    }
+    out.sort(Comparator.comparing(MemberRecord::instanceId));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public Optional<MemberRecord> member(String instanceId) throws StoreException {
+    String name = name(StoreLayout.member(instanceId));
+    try {
+      Parameter p = ssm.get().getParameter(b -> b.name(name).withDecryption(false)).parameter();
+      return Optional.of(RecordCodec.member(p.value(), where(name)));
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameter", name, e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "ssm:" + root + "/";
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /**
+   * Every parameter below {@code <root>/<folder>}, all pages. Only plain String parameters are
+   * listed this way; credentials are read one by one with decryption.
+   */
+  private List<Parameter> byPath(String folder) throws StoreException {
+    String path = name(folder);
+    List<Parameter> all = new ArrayList<>();
+    String token = null;
+    try {
+      do {
+        GetParametersByPathResponse page =
+            ssm.get()
+                .getParametersByPath(
+                    GetParametersByPathRequest.builder()
+                        .path(path)
+                        .recursive(true)
+                        .withDecryption(false)
+                        .maxResults(PAGE_SIZE)
+                        .nextToken(token)
+                        .build());
+        all.addAll(page.parameters());
+        token = page.nextToken();
+      } while (token != null && !token.isEmpty());
+    } catch (SdkException e) {
+      throw failed("ssm:GetParametersByPath", path, e);
+    }
+    return all;
+  }
+
+  private String name(String entry) {
+    return root + "/" + entry;
+  }
+
+  private static String leaf(String name) {
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  private static String where(String name) {
+    return "ssm:" + name;
+  }
+
+  private StoreException failed(String action, String name, SdkException e) {
+    String msg = AwsErrors.explain(action, e) + " (parameter " + name + ")";
+    if (kmsKeyId != null && isKms(e)) {
+      msg += "; the role also needs kms:Encrypt and kms:Decrypt on key " + kmsKeyId;
+    }
+    return new StoreException(msg, e);
+  }
+
+  private static boolean isKms(SdkException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("KMS") || m.contains("kms");
+  }
+}

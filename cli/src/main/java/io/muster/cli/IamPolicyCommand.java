@@ -1,0 +1,54 @@
+package io.muster.cli;
+
+import io.muster.agent.NodeContext;
+import io.muster.aws.store.secretsmanager.SecretsManagerCredentialStoreProvider;
+import io.muster.aws.store.ssm.SsmCredentialStoreProvider;
+import io.muster.config.CoreKeys;
+import io.muster.credentials.CredentialStoreProvider;
+import io.muster.plugin.Plugins;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code muster iam-policy}: the paste-ready least-privilege policy for this configuration. */
+@Command(
+    name = "iam-policy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the least-privilege IAM policy (JSON) for this configuration's discovery and store.")
+final class IamPolicyCommand extends ConfiguredCommand {
+  @Override
+  int run(NodeContext ctx) {
+    var s = ctx.settings();
+    String cluster = s.optionalString(CoreKeys.CLUSTER_NAME).orElse("*");
+    List<IamPolicy.Statement> statements = new ArrayList<>();
+    var discovery = Plugins.discovery().selected(s);
+    statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
+    CredentialStoreProvider store = Plugins.stores().selected(s);
+    statements.add(
+        new IamPolicy.Statement(
+            "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
+    spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
+    spec.commandLine().getOut().flush();
+    return Main.OK;
+  }
+
+  /** The cluster's own path in the store: a policy for one cluster cannot touch another's. */
+  static String storeResource(String store, io.muster.config.Settings s, String cluster) {
+    return switch (store) {
+      case "ssm" ->
+          "arn:aws:ssm:*:*:parameter"
+              + s.string(SsmCredentialStoreProvider.PREFIX, "/muster")
+              + "/"
+              + cluster
+              + "/*";
+      case "secretsmanager" ->
+          "arn:aws:secretsmanager:*:*:secret:"
+              + s.string(SecretsManagerCredentialStoreProvider.PREFIX, "muster")
+              + "/"
+              + cluster
+              + "/*";
+      default -> "*";
+    };
+  }
+}

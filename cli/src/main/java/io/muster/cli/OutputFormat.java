@@ -1,0 +1,7 @@
+package io.muster.cli;
+
+/** --output values. */
+enum OutputFormat {
+  text,
+  json
+}

@@ -1,0 +1,88 @@
+package io.muster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberRecord;
+import io.muster.discovery.Discovery;
+import io.muster.model.Peer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentMembershipTest {
+  static final Instant T = Instant.parse("2026-11-21T10:00:00Z");
+  final Peer a = Peer.of("10.0.0.10").withInstanceId("i-a");
+  final Peer b = Peer.of("10.0.0.9").withInstanceId("i-b");
+  final Peer reused = Peer.of("10.0.0.11").withInstanceId("i-new");
+
+  Discovery view(Peer... peers) {
+    return new Discovery() {
+      @Override
+      public List<Peer> discover() {
+        return List.of(peers);
+      }
+
+      @Override
+      public String describe() {
+        return "test";
+      }
+    };
+  }
+
+  CredentialStore members(MemberRecord... records) {
+    return new CredentialStore() {
+      @Override
+      public Optional<FormationRecord> currentFormation() {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean claimFormation(FormationRecord record) {
+        return false;
+      }
+
+      @Override
+      public void putCredentials(long generation, Credentials credentials) {}
+
+      @Override
+      public Optional<Credentials> credentials(long generation) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void registerMember(MemberRecord member) {}
+
+      @Override
+      public void deregisterMember(String instanceId) {}
+
+      @Override
+      public List<MemberRecord> members() {
+        return List.of(records);
+      }
+
+      @Override
+      public String describe() {
+        return "test";
+      }
+    };
+  }
+
+  @Test
+  void aPureFollowerMirrorsTheDiscoveredGroupRanked() throws Exception {
+    assertThat(AgentCommand.membership(view(a, b), null, false)).containsExactly(b, a);
+  }
+
+  @Test
+  void aJoinedNodeFollowsOnlyRegisteredMembersInViewUnderTheSameInstanceId() throws Exception {
+    var store =
+        members(
+            new MemberRecord("i-a", "10.0.0.10", null, 1, T),
+            new MemberRecord("i-b", "10.0.0.9", null, 1, T, MemberRecord.Status.JOINING),
+            new MemberRecord("i-old", "10.0.0.11", null, 1, T));
+    assertThat(AgentCommand.membership(view(a, b, reused), store, true)).containsExactly(a);
+  }
+}

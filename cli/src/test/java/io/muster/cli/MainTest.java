@@ -1,0 +1,155 @@
+package io.muster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  static final String EXAMPLE = Path.of("..", "examples", "static.yaml").toString();
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  @Test
+  void peersJsonHasTheDocumentedShape() throws Exception {
+    Run r = run("peers", "-c", EXAMPLE, "--output", "json");
+    assertThat(r.code()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.at("/self/address").asText()).isEqualTo("10.0.0.12");
+    assertThat(j.at("/self/instanceId").asText()).isEqualTo("n2");
+    assertThat(j.at("/self/hostname").asText()).isEqualTo("n2");
+    assertThat(j.at("/peers")).hasSize(3);
+    assertThat(j.at("/peers/0/rank").asInt()).isEqualTo(1);
+    assertThat(j.at("/peers/0/address").asText()).isEqualTo("10.0.0.9");
+    assertThat(j.at("/peers/2/address").asText()).isEqualTo("10.0.0.12");
+    assertThat(j.at("/seed/address").asText()).isEqualTo("10.0.0.9");
+    assertThat(j.at("/peers/0/hostname").asText()).isEqualTo("n3");
+    assertThat(j.at("/decision").asText()).isEqualTo("wait");
+    assertThat(j.at("/reason").asText()).contains("seed is 10.0.0.9");
+  }
+
+  @Test
+  void flagsOverrideTheFile() throws Exception {
+    Run r =
+        run(
+            "peers",
+            "-c",
+            EXAMPLE,
+            "--output",
+            "json",
+            "--node-address",
+            "10.0.0.9",
+            "--node-instance-id",
+            "n3");
+    assertThat(r.code()).isZero();
+    assertThat(new ObjectMapper().readTree(r.out()).at("/decision").asText()).isEqualTo("form");
+  }
+
+  @Test
+  void selfOutsideTheViewIsExplainedAndStillExitsZero() {
+    Run r = run("peers", "-c", EXAMPLE, "--node-address", "10.9.9.9");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("is not in its own view");
+  }
+
+  @Test
+  void badValueExitsTwoNamingKeyValueAndSource() {
+    Run r = run(Map.of("MUSTER_ELECTION_STABLE_FOR", "soon"), "peers", "-c", EXAMPLE);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "election.stable-for='soon' (from env MUSTER_ELECTION_STABLE_FOR): not a duration");
+  }
+
+  @Test
+  void unknownProviderListsTheKnownOnes() {
+    Run r = run("peers", "-c", EXAMPLE, "--discovery", "consul");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("discovery.provider='consul'").contains("static").contains("dns");
+  }
+
+  @Test
+  void badStaticPeerNamesTheItem() {
+    Run r = run("peers", "-c", EXAMPLE, "--peers", "10.0.0.1,web-1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("discovery.static.peers='web-1'");
+  }
+
+  @Test
+  void unknownFlagIsAUsageError() {
+    Run r = run("peers", "--no-such-flag");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option");
+  }
+
+  @Test
+  void offEc2WithoutAnAddressFailsWithTheOverrideToSet() {
+    Map<String, String> env = new HashMap<>();
+    env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:9"); // discard port: nothing listens
+    env.put("MUSTER_NODE_IMDS_TIMEOUT", "300ms");
+    Run r = run(env, "peers", "--discovery", "static", "--peers", "10.0.0.1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("node.address").contains("--node-address");
+  }
+
+  @Test
+  void configCheckRedactsNothingSecretAndShowsSources() {
+    Run r = run("config", "check", "-c", EXAMPLE, "--cluster", "override");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).containsPattern("cluster.name\\s+override\\s+# flag --cluster");
+    assertThat(r.out()).containsPattern("discovery.provider\\s+static\\s+# file ");
+    assertThat(r.out()).containsPattern("election.replace-after\\s+2m\\s+# default");
+    assertThat(r.out()).contains("# configuration is valid");
+  }
+
+  @Test
+  void iamPolicyIsValidJsonWithOnlyWhatTheConfigNeeds() throws Exception {
+    Run r = run("iam-policy", "-c", EXAMPLE, "--discovery", "static");
+    assertThat(r.code()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.at("/Version").asText()).isEqualTo("2012-10-17");
+    assertThat(j.at("/Statement"))
+        .isEmpty(); // static discovery + file store need no AWS permission
+  }
+
+  @Test
+  void iamPolicyForAsgAndSsmIsScopedToTheClustersParameters() throws Exception {
+    Run r =
+        run(
+            "iam-policy",
+            "--discovery",
+            "asg",
+            "--asg",
+            "web",
+            "--cluster",
+            "prod",
+            "--node-address",
+            "10.0.0.1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
+    assertThat(st.get(0).at("/Action").toString())
+        .contains("autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances");
+    assertThat(st.get(1).at("/Action").toString())
+        .contains("ssm:PutParameter")
+        .doesNotContain("kms:");
+    assertThat(st.get(1).at("/Resource").asText())
+        .isEqualTo("arn:aws:ssm:*:*:parameter/muster/prod/*");
+  }
+}
