@@ -4,26 +4,31 @@ import static io.muster.config.Key.Kind.BOOL;
 import static io.muster.config.Key.Kind.DURATION;
 import static io.muster.config.Key.Kind.STRING;
 
+import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
+import java.time.Duration;
 import java.util.List;
 
 /** Keys of the daemon runtime ({@code muster agent}) and of logging. */
 public final class AgentKeys implements KeyCatalog {
   public static final Key LOG_FORMAT =
-      Key.of("log.format", STRING, "text", "Log line format: text or json.")
-          .withFlag("--log-format");
+      Key.of("log.format", STRING, "text", "Log line format.")
+          .withFlag("--log-format")
+          .constrained(Constraints.oneOf("text", "json"));
   public static final Key LOG_LEVEL =
-      Key.of("log.level", STRING, "info", "Log level: error, warn, info, debug.");
+      Key.of("log.level", STRING, "info", "Log level.")
+          .constrained(Constraints.oneOf("error", "warn", "info", "debug"));
 
   public static final Key CHECK_INTERVAL =
       Key.of(
-          "agent.check-interval",
-          DURATION,
-          "60s",
-          "How often `muster agent` re-checks a node that is a member (store reads and the"
-              + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
-              + " 1,000 nodes; SSM's default quota is 40.");
+              "agent.check-interval",
+              DURATION,
+              "60s",
+              "How often `muster agent` re-checks a node that is a member (store reads and the"
+                  + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
+                  + " 1,000 nodes; SSM's default quota is 40.")
+          .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(24)));
 
   public static final Key LEAVE_ON_SHUTDOWN =
       Key.of(

@@ -2,7 +2,6 @@ package io.muster.agent;
 
 import io.muster.agent.logging.Logging;
 import io.muster.aws.imds.ImdsClient;
-import io.muster.config.ConfigException;
 import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
 import io.muster.config.SettingsLoader;
@@ -56,16 +55,10 @@ public final class NodeContext implements AutoCloseable {
     }
     SettingsLoader loader = new SettingsLoader(registry);
     Settings settings = loader.load(file, env, flags);
-    String format = settings.string(AgentKeys.LOG_FORMAT, "text or json");
-    if (!format.equals("text") && !format.equals("json")) {
-      throw ConfigException.invalid(
-          AgentKeys.LOG_FORMAT,
-          format,
-          settings.source(AgentKeys.LOG_FORMAT),
-          "unknown log format",
-          "Use text or json");
-    }
-    Logging.configure(format, settings.string(AgentKeys.LOG_LEVEL, "info"));
+    // Both values were checked against their keys' allowed values when the settings loaded.
+    Logging.configure(
+        settings.string(AgentKeys.LOG_FORMAT, "text or json"),
+        settings.string(AgentKeys.LOG_LEVEL, "info"));
     Logger log = LoggerFactory.getLogger(NodeContext.class);
     loader.warnings().forEach(log::warn);
     return new NodeContext(registry, settings, file);

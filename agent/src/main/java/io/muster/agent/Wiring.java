@@ -1,6 +1,7 @@
 package io.muster.agent;
 
 import io.muster.adapter.Adapter;
+import io.muster.adapter.AdapterProvider;
 import io.muster.adapter.ClusterAdapter;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
@@ -54,6 +55,19 @@ public final class Wiring {
     return Plugins.adapters().selected(ctx.settings()).create(plugins);
   }
 
+  /**
+   * Builds, without running, every component `muster join` and `muster agent` build from these
+   * settings (discovery, store, adapter), so that `muster config check` rejects exactly what they
+   * reject. Nothing is contacted: components reach the outside world only when used.
+   *
+   * @return the adapter, for what the caller may say about it
+   */
+  public Adapter buildComponents() {
+    discovery();
+    store();
+    return adapter();
+  }
+
   public ClusterAdapter clusterAdapter(Adapter a) {
     if (a instanceof ClusterAdapter c) {
       return c;
@@ -63,7 +77,13 @@ public final class Wiring {
         a.name(),
         ctx.settings().source(CoreKeys.ADAPTER_NAME),
         "this adapter follows membership and joins nothing",
-        "Run it with `muster agent`, or choose a joining adapter (ejabberd, swarm, exec)");
+        "Run it with `muster agent`, or choose an adapter that joins a cluster: "
+            + String.join(
+                ", ",
+                Plugins.adapters().all().values().stream()
+                    .filter(AdapterProvider::joinsClusters)
+                    .map(AdapterProvider::name)
+                    .toList()));
   }
 
   public NodeState state() {

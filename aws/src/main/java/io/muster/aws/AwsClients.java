@@ -70,10 +70,7 @@ public final class AwsClients implements AutoCloseable {
     }
     URI endpoint =
         settings.optionalString(AwsKeys.ENDPOINT_URL).map(AwsClients::endpoint).orElse(null);
-    return new AwsClients(
-        region,
-        endpoint,
-        settings.duration(AwsKeys.CALL_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(5)));
+    return new AwsClients(region, endpoint, settings.duration(AwsKeys.CALL_TIMEOUT));
   }
 
   private static URI endpoint(String text) {

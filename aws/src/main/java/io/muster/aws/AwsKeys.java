@@ -3,24 +3,28 @@ package io.muster.aws;
 import static io.muster.config.Key.Kind.DURATION;
 import static io.muster.config.Key.Kind.STRING;
 
+import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
+import java.time.Duration;
 import java.util.List;
 
 /** Keys of the AWS client factory and of the instance metadata service. */
 public final class AwsKeys implements KeyCatalog {
   public static final Key IMDS_ENDPOINT =
       Key.of(
-          "node.imds-endpoint",
-          STRING,
-          "http://169.254.169.254",
-          "Instance metadata endpoint (IMDSv2 only).");
+              "node.imds-endpoint",
+              STRING,
+              "http://169.254.169.254",
+              "Instance metadata endpoint (IMDSv2 only).")
+          .constrained(Constraints.httpUrl());
   public static final Key IMDS_TIMEOUT =
       Key.of(
-          "node.imds-timeout",
-          DURATION,
-          "1s",
-          "Per-request timeout for instance metadata; off EC2 identity fails within 2x this.");
+              "node.imds-timeout",
+              DURATION,
+              "1s",
+              "Per-request timeout for instance metadata; off EC2 identity fails within 2x this.")
+          .constrained(Constraints.between(Duration.ofMillis(50), Duration.ofSeconds(30)));
 
   public static final Key ENDPOINT_URL =
       Key.of(
@@ -28,9 +32,11 @@ public final class AwsKeys implements KeyCatalog {
               STRING,
               null,
               "Override the endpoint of every AWS API call (an AWS-compatible or local endpoint).")
-          .withFlag("--endpoint-url");
+          .withFlag("--endpoint-url")
+          .constrained(Constraints.httpUrl());
   public static final Key CALL_TIMEOUT =
-      Key.of("aws.call-timeout", DURATION, "10s", "Timeout of one AWS API call, retries included.");
+      Key.of("aws.call-timeout", DURATION, "10s", "Timeout of one AWS API call, retries included.")
+          .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofMinutes(5)));
 
   @Override
   public String section() {

@@ -44,9 +44,7 @@ final class AgentCommand extends ConfiguredCommand {
     Adapter adapter = w.adapter();
     Discovery discovery = w.discovery();
     boolean leaveOnShutdown = ctx.settings().bool(AgentKeys.LEAVE_ON_SHUTDOWN);
-    Duration checkInterval =
-        ctx.settings()
-            .duration(AgentKeys.CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(24));
+    Duration checkInterval = ctx.settings().duration(AgentKeys.CHECK_INTERVAL);
     Backoff backoff =
         new Backoff(w.bootstrap().interval(), w.bootstrap().backoffCap(), new SecureRandom());
     Thread main = Thread.currentThread();

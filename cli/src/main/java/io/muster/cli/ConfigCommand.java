@@ -1,10 +1,12 @@
 package io.muster.cli;
 
+import io.muster.adapter.Adapter;
+import io.muster.adapter.ClusterAdapter;
 import io.muster.agent.NodeContext;
+import io.muster.agent.Wiring;
 import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
 import io.muster.config.Settings;
-import io.muster.plugin.Plugins;
 import picocli.CommandLine.Command;
 
 /** {@code muster config check}. */
@@ -32,8 +34,9 @@ final class ConfigCommand implements Runnable {
     @Override
     int run(NodeContext ctx) {
       Settings s = ctx.settings();
-      // Validate what the selected providers need, without calling any of them.
-      Plugins.discovery().selected(s).create(ctx.plugins());
+      // Every value was checked against its key when the settings loaded; now build what join
+      // and agent build from them, without running any of it.
+      Adapter adapter = new Wiring(ctx).buildComponents();
       var out = spec.commandLine().getOut();
       out.println(
           "# effective configuration" + ctx.configFile().map(f -> " (file " + f + ")").orElse(""));
@@ -50,6 +53,13 @@ final class ConfigCommand implements Runnable {
           out.println("## " + catalog.section());
           out.print(section);
         }
+      }
+      if (!(adapter instanceof ClusterAdapter)) {
+        out.println(
+            "# note: adapter "
+                + adapter.name()
+                + " follows the membership and joins nothing: run it with `muster agent`"
+                + " (`muster join` refuses it)");
       }
       out.println("# configuration is valid");
       out.flush();

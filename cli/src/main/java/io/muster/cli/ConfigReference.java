@@ -28,7 +28,7 @@ final class ConfigReference {
             .append(" | ")
             .append(k.defaultValue() == null ? "" : "`" + k.defaultValue() + "`")
             .append(" | ")
-            .append(k.doc().replace("|", "\\|"))
+            .append(k.fullDoc().replace("|", "\\|"))
             .append(k.secret() ? " (secret)" : "")
             .append(
                 k.kind() == Key.Kind.LIST

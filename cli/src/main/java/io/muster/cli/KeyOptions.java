@@ -24,7 +24,7 @@ public final class KeyOptions {
       boolean repeatable = key.kind() == Key.Kind.LIST || key.kind() == Key.Kind.MAP;
       OptionSpec.Builder b =
           OptionSpec.builder(key.flag())
-              .description(key.doc() + " [" + key.name() + ", " + key.env() + "]")
+              .description(key.fullDoc() + " [" + key.name() + ", " + key.env() + "]")
               .paramLabel(key.kind() == Key.Kind.MAP ? "KEY=VALUE" : "VALUE")
               .descriptionKey(key.name())
               .hidden(false);

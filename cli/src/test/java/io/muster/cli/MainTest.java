@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
   static final String EXAMPLE = Path.of("..", "examples", "static.yaml").toString();
@@ -151,5 +154,67 @@ class MainTest {
         .doesNotContain("kms:");
     assertThat(st.get(1).at("/Resource").asText())
         .isEqualTo("arn:aws:ssm:*:*:parameter/muster/prod/*");
+  }
+
+  /**
+   * What a new user tried (issue "One home per concern"): config check said "configuration is
+   * valid" for each of these while join rejected it, or both silently accepted it.
+   */
+  @Test
+  void configCheckRejectsWhatJoinRejects(@TempDir Path dir) throws Exception {
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("election:\n  stable-for: -5s\n", "election.stable-for='-5s'");
+    cases.put("adapter:\n  name: consul\n", "adapter.name='consul'");
+    cases.put("store:\n  provider: vault\n", "store.provider='vault'");
+    cases.put("election:\n  min-peers: -3\n", "election.min-peers='-3'");
+    cases.put("log:\n  level: garbage\n", "log.level='garbage'");
+    cases.put(
+        "election:\n  stable-for: 5s\n  stable-for: 30s\n",
+        "key 'election.stable-for' is given twice");
+    int i = 0;
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path f = dir.resolve("case" + i++ + ".yaml");
+      // The example with its election section swapped for the case's own.
+      Files.writeString(
+          f, withoutSection(Files.readString(Path.of(EXAMPLE)), c.getKey()) + c.getKey());
+      Run check = run("config", "check", "-c", f.toString());
+      Run join = run("join", "--dry-run", "-c", f.toString());
+      assertThat(check.code()).as(c.getValue() + ": " + check.err()).isEqualTo(2);
+      assertThat(check.err()).contains("configuration error").contains(c.getValue());
+      assertThat(join.code()).as(c.getValue() + ": " + join.err()).isEqualTo(2);
+      assertThat(join.err()).contains(c.getValue());
+    }
+  }
+
+  /** The example without the top-level section the case redefines. */
+  private static String withoutSection(String yaml, String caseYaml) {
+    String section = caseYaml.substring(0, caseYaml.indexOf(':') + 1);
+    StringBuilder out = new StringBuilder();
+    boolean skipping = false;
+    for (String line : yaml.split("\n")) {
+      if (!line.startsWith(" ")) {
+        skipping = line.startsWith(section);
+      }
+      if (!skipping) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void configCheckNotesThatAFollowingAdapterIsForTheAgent() {
+    Run r = run("config", "check", "-c", EXAMPLE, "--adapter", "haproxy", "--discovery", "static");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("adapter.haproxy.backend is required");
+    Map<String, String> env = Map.of("MUSTER_ADAPTER_HAPROXY_BACKEND", "web");
+    Run ok = run(env, "config", "check", "-c", EXAMPLE, "--adapter", "haproxy");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out())
+        .contains("# note: adapter haproxy follows the membership and joins nothing");
+    Run join = run(env, "join", "--dry-run", "-c", EXAMPLE, "--adapter", "haproxy");
+    assertThat(join.code()).isEqualTo(2);
+    assertThat(join.err())
+        .contains("choose an adapter that joins a cluster: ejabberd, exec, swarm");
   }
 }

@@ -21,15 +21,20 @@ public record BootstrapSettings(
     Duration backoffCap,
     Duration timeout,
     int fleetRate) {
-  public static final int DEFAULT_FLEET_RATE = 10;
-
+  /** With discovery.fleet-rate at its declared default. */
   public BootstrapSettings(
       String cluster,
       ElectionSettings election,
       Duration interval,
       Duration backoffCap,
       Duration timeout) {
-    this(cluster, election, interval, backoffCap, timeout, DEFAULT_FLEET_RATE);
+    this(
+        cluster,
+        election,
+        interval,
+        backoffCap,
+        timeout,
+        CoreKeys.DISCOVERY_FLEET_RATE.defaultInt());
   }
 
   public BootstrapSettings {
@@ -37,7 +42,7 @@ public record BootstrapSettings(
       throw new IllegalArgumentException("discovery.fleet-rate must be at least 1: " + fleetRate);
     }
     Objects.requireNonNull(cluster, "cluster");
-    if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+    if (!cluster.matches(CoreKeys.CLUSTER_NAME_PATTERN)) {
       throw new IllegalArgumentException(
           "cluster.name '"
               + cluster
@@ -46,24 +51,16 @@ public record BootstrapSettings(
   }
 
   public static BootstrapSettings from(Settings s) {
+    // The name's pattern is declared with the key and checked by the getter.
     String cluster =
         s.string(CoreKeys.CLUSTER_NAME, "every node of one cluster needs the same name");
-    if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
-      throw io.muster.config.ConfigException.invalid(
-          CoreKeys.CLUSTER_NAME,
-          cluster,
-          s.source(CoreKeys.CLUSTER_NAME),
-          "not a valid cluster name",
-          "Use 1-63 letters, digits, '.', '_' or '-'");
-    }
-    Duration interval =
-        s.duration(CoreKeys.DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    Duration interval = s.duration(CoreKeys.DISCOVERY_INTERVAL);
     return new BootstrapSettings(
         cluster,
         ElectionSettings.from(s),
         interval,
         Duration.ofSeconds(60).compareTo(interval) > 0 ? Duration.ofSeconds(60) : interval,
-        s.duration(CoreKeys.JOIN_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)),
-        s.integer(CoreKeys.DISCOVERY_FLEET_RATE, 1, 10_000));
+        s.duration(CoreKeys.JOIN_TIMEOUT),
+        s.integer(CoreKeys.DISCOVERY_FLEET_RATE));
   }
 }

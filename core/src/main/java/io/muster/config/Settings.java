@@ -52,8 +52,27 @@ public final class Settings {
     return raw == null ? "default" : raw.source();
   }
 
-  /** The value as text (joined with commas for lists), or the default, or empty. */
+  /**
+   * The value as text (joined with commas for lists), or the default, or empty. A value that is set
+   * must satisfy the key's constraint.
+   */
   public Optional<String> optionalString(Key key) {
+    Raw raw = values.get(key.name());
+    if (raw != null) {
+      String v = raw.joined().trim();
+      if (v.isEmpty()) {
+        return Optional.empty();
+      }
+      if (key.kind() == Key.Kind.STRING) {
+        check(key, v, v);
+      }
+      return Optional.of(v);
+    }
+    return Optional.ofNullable(key.defaultValue());
+  }
+
+  /** The value or default as text, unchecked: for conditions between keys. */
+  Optional<String> text(Key key) {
     Raw raw = values.get(key.name());
     if (raw != null) {
       String v = raw.joined().trim();
@@ -66,23 +85,18 @@ public final class Settings {
     return optionalString(key).orElseThrow(() -> ConfigException.missing(key, fixIfMissing));
   }
 
-  public int integer(Key key, int min, int max) {
-    String v = string(key, "give a whole number from " + min + " to " + max);
+  /** A whole number within the key's declared bounds. */
+  public int integer(Key key) {
+    String v = string(key, "give a whole number" + allowed(key));
+    int n;
     try {
-      int n = Integer.parseInt(v.trim());
-      if (n < min || n > max) {
-        throw ConfigException.invalid(
-            key, v, source(key), "out of range", "Use a whole number from " + min + " to " + max);
-      }
-      return n;
+      n = Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
       throw ConfigException.invalid(
-          key,
-          v,
-          source(key),
-          "not a whole number",
-          "Use a whole number from " + min + " to " + max);
+          key, v, source(key), "not a whole number", "Use a whole number" + allowed(key));
     }
+    check(key, v, n);
+    return n;
   }
 
   public boolean bool(Key key) {
@@ -95,22 +109,31 @@ public final class Settings {
     };
   }
 
-  public Duration duration(Key key, Duration min, Duration max) {
+  /** A duration within the key's declared bounds. */
+  public Duration duration(Key key) {
     String v = string(key, "give a duration such as 30s");
     Duration d = Durations.parseOrNull(v);
     if (d == null) {
       throw ConfigException.invalid(
           key, v, source(key), "not a duration", "Write it like 500ms, 30s, 2m or 1h");
     }
-    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      throw ConfigException.invalid(
-          key,
-          v,
-          source(key),
-          "out of range",
-          "Use a duration from " + Durations.format(min) + " to " + Durations.format(max));
-    }
+    check(key, v, d);
     return d;
+  }
+
+  private void check(Key key, String shown, Object parsed) {
+    Constraint c = key.constraint();
+    if (c == null) {
+      return;
+    }
+    String problem = c.problem(parsed);
+    if (problem != null) {
+      throw ConfigException.invalid(key, shown, source(key), problem, c.fix());
+    }
+  }
+
+  private static String allowed(Key key) {
+    return key.constraint() == null ? "" : " (" + key.constraint().describe() + ")";
   }
 
   /** A list: the raw items, each also split on commas, blanks dropped. */
@@ -151,6 +174,18 @@ public final class Settings {
     return values;
   }
 
+  /** Equal when the same keys were set to the same items from the same sources. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Settings other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  /** Key names only: values may be secret. */
   @Override
   public String toString() {
     return "Settings" + values.keySet();

@@ -1,5 +1,6 @@
 package io.muster.config;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -19,6 +20,10 @@ import java.util.Map;
  * through {@link #warnings()}.
  */
 public final class SettingsLoader {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
   private final KeyRegistry registry;
   private final List<String> warnings = new ArrayList<>();
 
@@ -63,15 +68,76 @@ public final class SettingsLoader {
       String shown = key.flag() == null ? e.getKey() : key.flag();
       values.put(key.name(), new Settings.Raw(e.getValue(), "flag " + shown));
     }
-    return new Settings(values);
+    Settings settings = new Settings(values);
+    validate(registry, settings);
+    return settings;
+  }
+
+  /**
+   * Checks every value that is set against its key's kind and constraint, and every key that a
+   * setting makes required, so that a bad value is reported when settings load, whichever command
+   * reads it and whether or not the component that reads it is selected. Defaults are not checked
+   * here: a test checks each default once against its own key. Every problem is reported, not just
+   * the first.
+   */
+  public static void validate(KeyRegistry registry, Settings settings) {
+    List<String> problems = new ArrayList<>();
+    for (Key key : registry.keys()) {
+      try {
+        if (settings.isSet(key)) {
+          parse(settings, key);
+        }
+        if (key.requiredWhen() != null
+            && key.requiredWhen().holds(settings)
+            && settings.optionalString(key).isEmpty()) {
+          throw ConfigException.missing(key, "it is required when " + key.requiredWhen());
+        }
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (problems.size() == 1) {
+      throw new ConfigException(problems.get(0));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.size() + " problems:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  /** Reads the key through its typed getter: the one place values are judged. */
+  private static void parse(Settings settings, Key key) {
+    if (settings.optionalString(key).isEmpty()) {
+      return; // set to nothing: the key's default no longer applies, and it is not required
+    }
+    switch (key.kind()) {
+      case INT -> settings.integer(key);
+      case BOOL -> settings.bool(key);
+      case DURATION -> settings.duration(key);
+      case MAP -> settings.map(key);
+      case STRING -> settings.optionalString(key);
+      case LIST -> settings.list(key);
+    }
   }
 
   private Map<String, Settings.Raw> readFile(Path file) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+      root = YAML.readTree(Files.readString(file));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new ConfigException("config file " + file + " does not exist: check -c / --config");
+    } catch (StreamReadException e) {
+      String duplicate = duplicateField(e);
+      if (duplicate != null) {
+        throw new ConfigException(
+            "config file "
+                + file
+                + ": key '"
+                + duplicate
+                + "' is given twice"
+                + line(e)
+                + "; keep one (YAML would silently use the last)");
+      }
+      throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
     } catch (IOException e) {
       throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
     }
@@ -87,6 +153,36 @@ public final class SettingsLoader {
     return out;
   }
 
+  /** The field a duplicate-key error names, or null for any other parse error. */
+  private static String duplicateField(StreamReadException e) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
+            .matcher(e.getOriginalMessage());
+    if (!m.find()) {
+      return null;
+    }
+    String parent = "";
+    com.fasterxml.jackson.core.JsonParser p = e.getProcessor();
+    if (p != null && p.getParsingContext() != null) {
+      parent = path(p.getParsingContext().getParent());
+    }
+    return parent.isEmpty() ? m.group(1) : parent + "." + m.group(1);
+  }
+
+  private static String path(com.fasterxml.jackson.core.JsonStreamContext c) {
+    StringBuilder b = new StringBuilder();
+    for (; c != null; c = c.getParent()) {
+      if (c.getCurrentName() != null) {
+        b.insert(0, b.length() == 0 ? c.getCurrentName() : c.getCurrentName() + ".");
+      }
+    }
+    return b.toString();
+  }
+
+  private static String line(StreamReadException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+  }
+
   private void flatten(String prefix, JsonNode node, Path file, Map<String, Settings.Raw> out) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
@@ -96,6 +192,12 @@ public final class SettingsLoader {
       Key key = registry.byName(name);
       String source = "file " + file;
       if (key != null) {
+        if (out.containsKey(name)) {
+          // Nested and dotted forms of one key (election: {stable-for: 1s} and
+          // election.stable-for: 2s) would otherwise silently keep the last.
+          throw new ConfigException(
+              "config file " + file + ": key '" + name + "' is given twice; keep one");
+        }
         out.put(name, new Settings.Raw(items(key, v, file), source));
       } else if (v.isObject() && registry.hasPrefix(name + ".")) {
         flatten(name, v, file, out);

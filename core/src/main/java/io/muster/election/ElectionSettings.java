@@ -23,16 +23,15 @@ public record ElectionSettings(Duration stableFor, int minPeers, Duration replac
     }
   }
 
+  /** With election.replace-after at its declared default. */
   public ElectionSettings(Duration stableFor, int minPeers) {
-    this(stableFor, minPeers, DEFAULT_REPLACE_AFTER);
+    this(stableFor, minPeers, CoreKeys.ELECTION_REPLACE_AFTER.defaultDuration());
   }
-
-  public static final Duration DEFAULT_REPLACE_AFTER = Duration.ofMinutes(2);
 
   public static ElectionSettings from(Settings s) {
     return new ElectionSettings(
-        s.duration(CoreKeys.ELECTION_STABLE_FOR, Duration.ZERO, Duration.ofHours(1)),
-        s.integer(CoreKeys.ELECTION_MIN_PEERS, 1, 100_000),
-        s.duration(CoreKeys.ELECTION_REPLACE_AFTER, Duration.ofSeconds(1), Duration.ofDays(1)));
+        s.duration(CoreKeys.ELECTION_STABLE_FOR),
+        s.integer(CoreKeys.ELECTION_MIN_PEERS),
+        s.duration(CoreKeys.ELECTION_REPLACE_AFTER));
   }
 }

@@ -1,7 +1,9 @@
 package io.muster.plugin;
 
 import io.muster.adapter.AdapterProvider;
+import io.muster.config.Constraints;
 import io.muster.config.CoreKeys;
+import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
 import io.muster.config.KeyRegistry;
 import io.muster.credentials.CredentialStoreProvider;
@@ -71,11 +73,41 @@ public final class Plugins {
    */
   public static KeyRegistry keys() {
     List<KeyCatalog> catalogs = new ArrayList<>();
-    ServiceLoader.load(KeyCatalog.class).forEach(catalogs::add);
+    ServiceLoader.load(KeyCatalog.class).forEach(c -> catalogs.add(withSelectors(c)));
     for (PluginRegistry<?> r : all()) {
       catalogs.addAll(r.all().values());
     }
     catalogs.sort(Comparator.comparing(KeyCatalog::section));
     return new KeyRegistry(catalogs);
+  }
+
+  /**
+   * The catalog with each selecting key (discovery.provider, store.provider, adapter.name)
+   * constrained to the names its registry holds: declared here, not with the key, because config
+   * knows nothing of plugins; the names in the reference, --help and messages are this build's.
+   */
+  private static KeyCatalog withSelectors(KeyCatalog c) {
+    List<Key> keys = new ArrayList<>();
+    for (Key k : c.keys()) {
+      Key constrained = k;
+      for (PluginRegistry<?> r : all()) {
+        if (r.kind().selector().equals(k)) {
+          constrained = k.constrained(Constraints.oneOf(r::names, "unknown " + r.kind().noun()));
+        }
+      }
+      keys.add(constrained);
+    }
+    List<Key> result = List.copyOf(keys);
+    return new KeyCatalog() {
+      @Override
+      public String section() {
+        return c.section();
+      }
+
+      @Override
+      public List<Key> keys() {
+        return result;
+      }
+    };
   }
 }

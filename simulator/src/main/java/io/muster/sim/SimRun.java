@@ -7,7 +7,6 @@ import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
 import io.muster.bootstrap.StepListener;
 import io.muster.bootstrap.StepResult;
-import io.muster.election.ElectionSettings;
 import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import java.io.IOException;
@@ -34,7 +33,7 @@ import java.util.function.Supplier;
  * now + latency of this step's calls + the Retry delay JoinFlow asked for).
  */
 final class SimRun implements Faults.Host, SimClusters.Listener {
-  static final String CLUSTER = "sim";
+  static final String CLUSTER = SimulationSettings.CLUSTER;
 
   private enum Kind {
     LAUNCH,
@@ -149,14 +148,7 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
     this.store = new SimStore(api, faults);
     this.clusters =
         new SimClusters(clock, clusterRandom, s.faults().pairJoin(), faults, this::liveAt, this);
-    this.bootstrap =
-        new BootstrapSettings(
-            CLUSTER,
-            new ElectionSettings(s.protocol().stableFor(), s.protocol().minPeers()),
-            s.protocol().interval(),
-            s.protocol().backoffCap(),
-            Duration.ofDays(1),
-            s.protocol().fleetRate());
+    this.bootstrap = s.protocol().bootstrap();
     boolean forcedLoss = s.forced().stream().anyMatch(f -> f.kind() == ForcedFault.Kind.FLEET_LOSS);
     // Drawn up front from the fleet stream, so both strategies get the same world.
     double lossDraw = fleetRandom.nextDouble();
@@ -307,7 +299,7 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
         clusters.adapter(n, false),
         new HookedState(n),
         clock,
-        new Backoff(s.protocol().interval(), s.protocol().backoffCap(), backoffRandom.split()),
+        new Backoff(bootstrap.interval(), bootstrap.backoffCap(), backoffRandom.split()),
         ids,
         listener);
   }

@@ -1,6 +1,11 @@
 package io.muster.sim;
 
+import io.muster.bootstrap.BootstrapSettings;
+import io.muster.config.ConfigException;
+import io.muster.config.CoreKeys;
 import io.muster.config.Durations;
+import io.muster.config.Key;
+import io.muster.config.Settings;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,41 +207,70 @@ public record SimulationSettings(
   }
 
   /**
-   * @param stableFor muster's election.stable-for
-   * @param interval muster's discovery.interval
-   * @param backoffCap longest wait after repeated failures
-   * @param minPeers muster's election.min-peers
-   * @param fleetRate muster's discovery.fleet-rate
+   * muster's own settings, built from the protocol options by the same code as production ({@link
+   * BootstrapSettings#from}), so every protocol key keeps its one declared default and its
+   * constraints, and the simulation can vary any of them.
+   *
+   * @param muster the protocol keys as options gave them (see {@link #PROTOCOL_KEYS})
+   * @param bootstrap what {@code muster join} would build from them
    * @param naiveRetry the naive script's retry period
    * @param l1Bound L1 holds when every live node is a member within this long after the view
    *     stabilised and the last fault
    */
   public record Protocol(
-      Duration stableFor,
-      Duration interval,
-      Duration backoffCap,
-      int minPeers,
-      int fleetRate,
-      Duration naiveRetry,
-      Duration l1Bound) {
+      Settings muster, BootstrapSettings bootstrap, Duration naiveRetry, Duration l1Bound) {
     public Protocol {
-      nonNegative("--stable-for", stableFor);
-      if (interval.toMillis() < 100) {
-        throw new IllegalArgumentException("--interval must be at least 100ms");
-      }
-      if (backoffCap.compareTo(interval) < 0) {
-        throw new IllegalArgumentException("--backoff-cap must not be below --interval");
-      }
-      if (minPeers < 1) {
-        throw new IllegalArgumentException("--min-peers must be at least 1");
-      }
-      if (fleetRate < 1) {
-        throw new IllegalArgumentException("--fleet-rate must be at least 1");
-      }
+      Objects.requireNonNull(muster, "muster");
+      Objects.requireNonNull(bootstrap, "bootstrap");
       if (naiveRetry.toMillis() < 100 || l1Bound.toMillis() < 1000) {
         throw new IllegalArgumentException("--naive-retry >= 100ms and --l1-bound >= 1s");
       }
     }
+
+    /**
+     * @param options protocol option values by key (option text as given)
+     */
+    static Protocol of(Map<Key, String> options, Duration naiveRetry, Duration l1Bound) {
+      Map<String, Settings.Raw> raw = new LinkedHashMap<>();
+      raw.put(CoreKeys.CLUSTER_NAME.name(), new Settings.Raw(List.of(CLUSTER), "simulate"));
+      // A simulated join never gives up: L1 is checked against --l1-bound instead.
+      raw.put(CoreKeys.JOIN_TIMEOUT.name(), new Settings.Raw(List.of("1d"), "simulate"));
+      options.forEach(
+          (key, value) ->
+              raw.put(
+                  key.name(), new Settings.Raw(List.of(value), "simulate --" + optionName(key))));
+      Settings muster = new Settings(raw);
+      try {
+        return new Protocol(muster, BootstrapSettings.from(muster), naiveRetry, l1Bound);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+
+    /** The option's value as {@link Option#current()} prints it. */
+    String text(Key key) {
+      String v = muster.optionalString(key).orElseThrow();
+      return canonical(v);
+    }
+  }
+
+  /** The cluster name every simulated node uses. */
+  static final String CLUSTER = "sim";
+
+  /**
+   * The protocol keys {@code muster simulate} exposes as options, each named by its last segment
+   * ({@code --stable-for}) with its declared default. Add a key here to vary it.
+   */
+  public static final List<Key> PROTOCOL_KEYS =
+      List.of(
+          CoreKeys.ELECTION_STABLE_FOR,
+          CoreKeys.DISCOVERY_INTERVAL,
+          CoreKeys.ELECTION_MIN_PEERS,
+          CoreKeys.DISCOVERY_FLEET_RATE,
+          CoreKeys.ELECTION_REPLACE_AFTER);
+
+  static String optionName(Key key) {
+    return key.name().substring(key.name().lastIndexOf('.') + 1);
   }
 
   private static void nonNegative(String flag, Duration d) {
@@ -475,19 +509,13 @@ public record SimulationSettings(
         "0.3",
         "Probability a finished member runs muster join again (checks S3).",
         s -> p(s.faults.rerun));
-    opt("stable-for", "10s", "muster election.stable-for.", s -> d(s.protocol.stableFor));
-    opt("interval", "5s", "muster discovery.interval.", s -> d(s.protocol.interval));
-    opt(
-        "backoff-cap",
-        "60s",
-        "Longest wait after repeated failures.",
-        s -> d(s.protocol.backoffCap));
-    opt("min-peers", "1", "muster election.min-peers.", s -> Integer.toString(s.protocol.minPeers));
-    opt(
-        "fleet-rate",
-        "10",
-        "muster discovery.fleet-rate (describe calls/s when the fleet reacts to one event).",
-        s -> Integer.toString(s.protocol.fleetRate));
+    for (Key key : PROTOCOL_KEYS) {
+      opt(
+          optionName(key),
+          key.defaultValue(),
+          "muster " + key.name() + " (its default is the key's).",
+          s -> s.protocol.text(key));
+    }
     opt("naive-retry", "30s", "The naive script's retry period.", s -> d(s.protocol.naiveRetry));
     opt(
         "l1-bound",
@@ -619,15 +647,16 @@ public record SimulationSettings(
             r.decimal("fleet-loss-rate"),
             r.decimal("pair-join"),
             r.decimal("rerun-rate")),
-        new Protocol(
-            r.duration("stable-for"),
-            r.duration("interval"),
-            r.duration("backoff-cap"),
-            r.integer("min-peers"),
-            r.integer("fleet-rate"),
-            r.duration("naive-retry"),
-            r.duration("l1-bound")),
+        Protocol.of(protocolOptions(v), r.duration("naive-retry"), r.duration("l1-bound")),
         forced);
+  }
+
+  private static Map<Key, String> protocolOptions(Map<String, String> v) {
+    Map<Key, String> out = new LinkedHashMap<>();
+    for (Key key : PROTOCOL_KEYS) {
+      out.put(key, v.get(optionName(key)));
+    }
+    return out;
   }
 
   /**

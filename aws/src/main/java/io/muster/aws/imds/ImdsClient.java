@@ -46,7 +46,7 @@ public final class ImdsClient implements InstanceMetadata {
   public static ImdsClient fromSettings(Settings settings, Clock clock) {
     return new ImdsClient(
         settings.string(AwsKeys.IMDS_ENDPOINT, "give the instance metadata endpoint URL"),
-        settings.duration(AwsKeys.IMDS_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30)),
+        settings.duration(AwsKeys.IMDS_TIMEOUT),
         clock);
   }
 

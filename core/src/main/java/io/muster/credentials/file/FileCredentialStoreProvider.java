@@ -1,5 +1,7 @@
 package io.muster.credentials.file;
 
+import io.muster.config.Constraints;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.CredentialStoreProvider;
@@ -15,11 +17,13 @@ import java.util.List;
 public final class FileCredentialStoreProvider implements CredentialStoreProvider {
   public static final Key DIR =
       Key.of(
-          "store.file.dir",
-          Key.Kind.STRING,
-          null,
-          "Directory of the file store (absolute path); each cluster uses <dir>/<cluster>. Required"
-              + " when store.provider is file.");
+              "store.file.dir",
+              Key.Kind.STRING,
+              null,
+              "Directory of the file store (absolute path); each cluster uses <dir>/<cluster>. Required"
+                  + " when store.provider is file.")
+          .constrained(Constraints.absolutePath())
+          .requiredWhen(CoreKeys.STORE_PROVIDER, "file");
 
   @Override
   public String name() {

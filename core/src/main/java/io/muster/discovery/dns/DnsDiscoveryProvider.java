@@ -1,10 +1,13 @@
 package io.muster.discovery.dns;
 
+import io.muster.config.Constraints;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.discovery.Discovery;
 import io.muster.discovery.DiscoveryProvider;
 import io.muster.plugin.PluginContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,12 +18,13 @@ import java.util.List;
 public final class DnsDiscoveryProvider implements DiscoveryProvider {
   public static final Key NAME =
       Key.of(
-          "discovery.dns.name",
-          Key.Kind.STRING,
-          null,
-          "Fully qualified DNS name whose records list the peers, e.g."
-              + " web.default.svc.cluster.local or _xmpp._tcp.chat.internal.example (no search"
-              + " domains are applied).");
+              "discovery.dns.name",
+              Key.Kind.STRING,
+              null,
+              "Fully qualified DNS name whose records list the peers, e.g."
+                  + " web.default.svc.cluster.local or _xmpp._tcp.chat.internal.example (no search"
+                  + " domains are applied).")
+          .requiredWhen(CoreKeys.DISCOVERY_PROVIDER, "dns");
   public static final Key TYPE =
       Key.of(
           "discovery.dns.type",
@@ -37,10 +41,11 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
               + " nameservers in /etc/resolv.conf.");
   public static final Key TIMEOUT =
       Key.of(
-          "discovery.dns.timeout",
-          Key.Kind.DURATION,
-          "2s",
-          "How long one DNS server may take to answer one query, its one retry included.");
+              "discovery.dns.timeout",
+              Key.Kind.DURATION,
+              "2s",
+              "How long one DNS server may take to answer one query, its one retry included.")
+          .constrained(Constraints.between(Duration.ofMillis(100), Duration.ofSeconds(60)));
 
   private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 

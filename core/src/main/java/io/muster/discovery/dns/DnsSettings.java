@@ -69,7 +69,7 @@ record DnsSettings(String name, Type type, InetSocketAddress server, Duration ti
             .optionalString(DnsDiscoveryProvider.SERVER)
             .map(s -> parseServer(settings, s))
             .orElse(null);
-    Duration timeout = settings.duration(DnsDiscoveryProvider.TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
+    Duration timeout = settings.duration(DnsDiscoveryProvider.TIMEOUT);
     return new DnsSettings(name, type, server, timeout);
   }
 

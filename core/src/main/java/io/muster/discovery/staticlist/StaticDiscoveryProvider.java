@@ -1,6 +1,7 @@
 package io.muster.discovery.staticlist;
 
 import io.muster.config.ConfigException;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.config.Settings;
 import io.muster.discovery.Discovery;
@@ -22,7 +23,8 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
               Key.Kind.LIST,
               null,
               "Peers as addresses or host=address pairs, e.g. n1=10.0.0.1,n2=10.0.0.2.")
-          .withFlag("--peers");
+          .withFlag("--peers")
+          .requiredWhen(CoreKeys.DISCOVERY_PROVIDER, "static");
 
   @Override
   public String name() {

@@ -2,8 +2,10 @@ package io.muster.adapter.ejabberd;
 
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
+import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,10 +42,14 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
           "User that owns the cookie file (the user ejabberd runs as).");
   public static final Key COOKIE_MODE =
       Key.of(
-          "adapter.ejabberd.cookie-mode",
-          Key.Kind.STRING,
-          "0400",
-          "Octal mode of the cookie file; Erlang refuses a cookie readable by group or others.");
+              "adapter.ejabberd.cookie-mode",
+              Key.Kind.STRING,
+              "0400",
+              "Octal mode of the cookie file; Erlang refuses a cookie readable by group or others.")
+          .constrained(
+              Constraints.matching(
+                  "0?[0-7]{3}",
+                  "an octal mode such as 0400", "not an octal file mode", "Write it like 0400"));
   public static final Key RESTART =
       Key.of(
           "adapter.ejabberd.restart",
@@ -53,17 +59,19 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
               + " not running.");
   public static final Key START_TIMEOUT =
       Key.of(
-          "adapter.ejabberd.start-timeout",
-          Key.Kind.DURATION,
-          "60s",
-          "How long to wait for ejabberd to report 'started' after a (re)start; also the limit of"
-              + " each quick ejabberdctl command.");
+              "adapter.ejabberd.start-timeout",
+              Key.Kind.DURATION,
+              "60s",
+              "How long to wait for ejabberd to report 'started' after a (re)start; also the limit of"
+                  + " each quick ejabberdctl command.")
+          .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(1)));
   public static final Key JOIN_TIMEOUT =
       Key.of(
-          "adapter.ejabberd.join-timeout",
-          Key.Kind.DURATION,
-          "120s",
-          "How long one join_cluster or leave_cluster, and the check that follows it, may take.");
+              "adapter.ejabberd.join-timeout",
+              Key.Kind.DURATION,
+              "120s",
+              "How long one join_cluster or leave_cluster, and the check that follows it, may take.")
+          .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(1)));
 
   @Override
   public String name() {

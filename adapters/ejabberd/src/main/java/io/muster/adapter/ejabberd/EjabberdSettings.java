@@ -122,8 +122,8 @@ public record EjabberdSettings(
           s.string(COOKIE_OWNER, "name the user ejabberd runs as"),
           parseMode(s.string(COOKIE_MODE, "give an octal mode such as 0400")),
           s.list(RESTART),
-          s.duration(START_TIMEOUT, min, max),
-          s.duration(JOIN_TIMEOUT, min, max));
+          s.duration(START_TIMEOUT),
+          s.duration(JOIN_TIMEOUT));
     } catch (Invalid e) {
       // Show the value as the operator wrote it.
       String shown = s.optionalString(e.key).orElse(e.value);

@@ -2,9 +2,11 @@ package io.muster.adapter.exec;
 
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
+import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -48,7 +50,8 @@ public final class ExecAdapterProvider implements AdapterProvider {
           "Command that prints 'member' (first line) when this node is a cluster member; unset:"
               + " the node counts as not clustered and verify always passes.");
   public static final Key TIMEOUT =
-      Key.of("adapter.exec.timeout", Key.Kind.DURATION, "5m", "Kill a script after this long.");
+      Key.of("adapter.exec.timeout", Key.Kind.DURATION, "5m", "Kill a script after this long.")
+          .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(24)));
 
   @Override
   public String name() {

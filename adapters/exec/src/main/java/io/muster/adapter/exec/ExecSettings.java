@@ -39,7 +39,7 @@ public record ExecSettings(
         s.list(ExecAdapterProvider.LEAVE),
         s.list(ExecAdapterProvider.MEMBERS_CHANGED),
         s.list(ExecAdapterProvider.INSPECT),
-        s.duration(ExecAdapterProvider.TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
+        s.duration(ExecAdapterProvider.TIMEOUT),
         s.optionalString(CoreKeys.CLUSTER_NAME).orElse(null));
   }
 }

@@ -2,6 +2,8 @@ package io.muster.adapter.haproxy;
 
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
+import io.muster.config.Constraints;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
 import java.time.Duration;
@@ -17,16 +19,18 @@ public final class HaproxyProvider implements AdapterProvider {
 
   public static final Key BACKEND =
       Key.of(
-          "adapter.haproxy.backend",
-          Key.Kind.STRING,
-          null,
-          "HAProxy backend whose servers muster owns and keeps equal to the membership.");
+              "adapter.haproxy.backend",
+              Key.Kind.STRING,
+              null,
+              "HAProxy backend whose servers muster owns and keeps equal to the membership.")
+          .requiredWhen(CoreKeys.ADAPTER_NAME, "haproxy");
   public static final Key SERVER_PORT =
       Key.of(
-          "adapter.haproxy.server-port",
-          Key.Kind.INT,
-          null,
-          "Port of every server when discovery gives none (DNS SRV records give one per peer).");
+              "adapter.haproxy.server-port",
+              Key.Kind.INT,
+              null,
+              "Port of every server when discovery gives none (DNS SRV records give one per peer).")
+          .constrained(Constraints.between(1, 65535));
   public static final Key SERVER_OPTIONS =
       Key.of(
           "adapter.haproxy.server-options",
@@ -62,10 +66,11 @@ public final class HaproxyProvider implements AdapterProvider {
               + " main configuration.");
   public static final Key DRAIN_TIMEOUT =
       Key.of(
-          "adapter.haproxy.drain-timeout",
-          Key.Kind.DURATION,
-          "30s",
-          "How long a leaving server drains its sessions before the rest are cut.");
+              "adapter.haproxy.drain-timeout",
+              Key.Kind.DURATION,
+              "30s",
+              "How long a leaving server drains its sessions before the rest are cut.")
+          .constrained(Constraints.between(Duration.ZERO, Duration.ofHours(1)));
   public static final Key CHECK_COMMAND =
       Key.of(
           "adapter.haproxy.check-command",
@@ -100,6 +105,11 @@ public final class HaproxyProvider implements AdapterProvider {
         CONFIG_FILE,
         DRAIN_TIMEOUT,
         CHECK_COMMAND);
+  }
+
+  @Override
+  public boolean joinsClusters() {
+    return false;
   }
 
   @Override

@@ -95,7 +95,7 @@ public record HaproxySettings(
   public static HaproxySettings from(Settings s) {
     String backend =
         s.string(BACKEND, "name the HAProxy backend whose servers follow the membership");
-    int port = s.isSet(SERVER_PORT) ? s.integer(SERVER_PORT, 1, 65535) : 0;
+    int port = s.isSet(SERVER_PORT) ? s.integer(SERVER_PORT) : 0;
     Path main = path(s, MAIN_CONFIG);
     Path configFile = s.optionalString(CONFIG_FILE).isPresent() ? path(s, CONFIG_FILE) : main;
     List<String> check =
@@ -116,7 +116,7 @@ public record HaproxySettings(
         s.optionalString(MASTER_SOCKET).isPresent() ? path(s, MASTER_SOCKET) : null,
         main,
         configFile,
-        s.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofHours(1)),
+        s.duration(DRAIN_TIMEOUT),
         check);
   }
 

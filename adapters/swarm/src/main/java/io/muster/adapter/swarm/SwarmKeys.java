@@ -4,6 +4,7 @@ import static io.muster.config.Key.Kind.INT;
 import static io.muster.config.Key.Kind.MAP;
 import static io.muster.config.Key.Kind.STRING;
 
+import io.muster.config.Constraints;
 import io.muster.config.Key;
 import java.util.List;
 
@@ -26,11 +27,12 @@ public final class SwarmKeys {
               + " (seed first) join as managers, the rest as workers.");
   public static final Key MANAGERS =
       Key.of(
-          "adapter.swarm.managers",
-          INT,
-          "3",
-          "How many managers role auto aims for: 1, 3, 5 or 7 (an odd number keeps a raft"
-              + " majority).");
+              "adapter.swarm.managers",
+              INT,
+              "3",
+              "How many managers role auto aims for: 1, 3, 5 or 7 (an odd number keeps a raft"
+                  + " majority).")
+          .constrained(Constraints.between(1, 7));
   public static final Key LABELS =
       Key.of(
           "adapter.swarm.labels",
@@ -40,11 +42,12 @@ public final class SwarmKeys {
               + " cannot (see docs/adapters/swarm.md).");
   public static final Key LISTEN_PORT =
       Key.of(
-          "adapter.swarm.listen-port",
-          INT,
-          "2377",
-          "Swarm management port; listen and advertise address is node.address:PORT, never"
-              + " 0.0.0.0.");
+              "adapter.swarm.listen-port",
+              INT,
+              "2377",
+              "Swarm management port; listen and advertise address is node.address:PORT, never"
+                  + " 0.0.0.0.")
+          .constrained(Constraints.between(1, 65535));
 
   public static List<Key> all() {
     return List.of(SOCKET, ROLE, MANAGERS, LABELS, LISTEN_PORT);

@@ -75,7 +75,7 @@ public record SwarmSettings(
                   "unknown role",
                   "Use manager, worker or auto");
         };
-    int managers = s.integer(SwarmKeys.MANAGERS, 1, 7);
+    int managers = s.integer(SwarmKeys.MANAGERS);
     if (managers % 2 == 0) {
       throw ConfigException.invalid(
           SwarmKeys.MANAGERS,
@@ -95,7 +95,7 @@ public record SwarmSettings(
             "Use letters, digits, '.', '_', '/' and '-', starting with a letter or digit");
       }
     }
-    int port = s.integer(SwarmKeys.LISTEN_PORT, 1, 65535);
+    int port = s.integer(SwarmKeys.LISTEN_PORT);
     return new SwarmSettings(Path.of(path), role, managers, labels, port);
   }
 }

@@ -3,6 +3,7 @@ package io.muster.aws.discovery.ec2tags;
 import io.muster.aws.AwsClients;
 import io.muster.aws.discovery.ec2.Ec2Api;
 import io.muster.aws.discovery.ec2.SdkEc2Api;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.discovery.Discovery;
 import io.muster.discovery.DiscoveryProvider;
@@ -20,7 +21,8 @@ public final class Ec2TagsDiscoveryProvider implements DiscoveryProvider {
               Key.Kind.MAP,
               null,
               "Tags every peer carries, as KEY=VALUE (all must match; * and ? are wildcards).")
-          .withFlag("--tag");
+          .withFlag("--tag")
+          .requiredWhen(CoreKeys.DISCOVERY_PROVIDER, "ec2-tags");
   public static final Key VPC_ID =
       Key.of("discovery.ec2-tags.vpc-id", Key.Kind.STRING, null, "Only instances in this VPC.");
   public static final Key SUBNET_IDS =
