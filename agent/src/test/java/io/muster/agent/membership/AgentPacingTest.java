@@ -1,4 +1,4 @@
-package io.muster.cli;
+package io.muster.agent.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,28 +17,27 @@ class AgentPacingTest {
   @Test
   void aMemberRechecksEveryCheckIntervalNotEveryPoll() {
     StepResult done = new StepResult.Done("already a member", false);
-    assertThat(AgentCommand.nextWait(done, false, POLL, CHECK, CAP)).isEqualTo(CHECK);
+    assertThat(AgentPacing.nextWait(done, false, POLL, CHECK, CAP)).isEqualTo(CHECK);
   }
 
   @Test
   void aMemberThatAlsoFollowsMembershipKeepsPollingEveryInterval() {
     StepResult done = new StepResult.Done("already a member", false);
-    assertThat(AgentCommand.nextWait(done, true, POLL, CHECK, CAP)).isEqualTo(POLL);
+    assertThat(AgentPacing.nextWait(done, true, POLL, CHECK, CAP)).isEqualTo(POLL);
   }
 
   @Test
   void aWaitingNodeSleepsWhatTheFlowAskedAndAFailureBacksOffToTheCap() {
     StepResult.Retry retry = new StepResult.Retry(Duration.ofMillis(1234), "waiting: seed");
-    assertThat(AgentCommand.nextWait(retry, false, POLL, CHECK, CAP))
+    assertThat(AgentPacing.nextWait(retry, false, POLL, CHECK, CAP))
         .isEqualTo(Duration.ofMillis(1234));
-    assertThat(AgentCommand.nextWait(new StepResult.Failed("bad cookie"), false, POLL, CHECK, CAP))
+    assertThat(AgentPacing.nextWait(new StepResult.Failed("bad cookie"), false, POLL, CHECK, CAP))
         .isEqualTo(CAP);
   }
 
   @Test
   void aCheckIntervalShorterThanThePollIsThePoll() {
     StepResult done = new StepResult.Done("already a member", false);
-    assertThat(AgentCommand.nextWait(done, false, POLL, Duration.ofSeconds(2), CAP))
-        .isEqualTo(POLL);
+    assertThat(AgentPacing.nextWait(done, false, POLL, Duration.ofSeconds(2), CAP)).isEqualTo(POLL);
   }
 }

@@ -1,4 +1,4 @@
-package io.muster.cli;
+package io.muster.agent.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +73,7 @@ class AgentMembershipTest {
 
   @Test
   void aPureFollowerMirrorsTheDiscoveredGroupRanked() throws Exception {
-    assertThat(AgentCommand.membership(view(a, b), null, false)).containsExactly(b, a);
+    assertThat(FollowerComponent.membership(view(a, b), null, false)).containsExactly(b, a);
   }
 
   @Test
@@ -83,6 +83,6 @@ class AgentMembershipTest {
             new MemberRecord("i-a", "10.0.0.10", null, 1, T),
             new MemberRecord("i-b", "10.0.0.9", null, 1, T, MemberRecord.Status.JOINING),
             new MemberRecord("i-old", "10.0.0.11", null, 1, T));
-    assertThat(AgentCommand.membership(view(a, b, reused), store, true)).containsExactly(a);
+    assertThat(FollowerComponent.membership(view(a, b, reused), store, true)).containsExactly(a);
   }
 }
