@@ -29,6 +29,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The layering of issue 13, checked on the production classes of every module (this module's test
@@ -223,22 +225,20 @@ class LayeringTest {
         .check(MUSTER);
   }
 
-  @Test
-  void netTimeAndProcessAreLeaves() {
-    for (String leaf :
-        new String[] {"io.muster.net..", "io.muster.time..", "io.muster.process.."}) {
-      classes()
-          .that()
-          .resideInAPackage(leaf)
-          .should()
-          .onlyDependOnClassesThat(resideOutsideOfPackage("io.muster..").or(resideInAPackage(leaf)))
-          .because("the seams (addresses, time, processes) know nothing of muster")
-          .check(MUSTER);
-    }
+  @ParameterizedTest
+  @ValueSource(strings = {"io.muster.net..", "io.muster.time..", "io.muster.process.."})
+  void theSeamsAreLeaves(String leaf) {
+    classes()
+        .that()
+        .resideInAPackage(leaf)
+        .should()
+        .onlyDependOnClassesThat(resideOutsideOfPackage("io.muster..").or(resideInAPackage(leaf)))
+        .because("the seams (addresses, time, processes) know nothing of muster")
+        .check(MUSTER);
   }
 
   @Test
-  void theElectionIsAPureFunctionOfItsSnapshot() {
+  void theElectionSeesOnlyItsSnapshotsTypes() {
     classes()
         .that()
         .resideInAPackage("io.muster.election..")
@@ -253,6 +253,10 @@ class LayeringTest {
                         "io.muster.config..")))
         .because("the election decides from a snapshot: no store, discovery, process or protocol")
         .check(MUSTER);
+  }
+
+  @Test
+  void theElectionIsAPureFunctionOfItsSnapshot() {
     noClasses()
         .that()
         .resideInAPackage("io.muster.election..")
@@ -323,22 +327,26 @@ class LayeringTest {
         .check(MUSTER);
   }
 
-  @Test
-  void coresPluginsStandAlone() {
-    for (String plugin : CORE_PLUGINS) {
-      noClasses()
-          .that()
-          .resideInAPackage(plugin)
-          .should()
-          .dependOnClassesThat(
-              resideInAnyPackage(CORE_PLUGINS)
-                  .and(not(resideInAPackage(plugin)))
-                  .or(resideInAnyPackage("io.muster.bootstrap..", "io.muster.election..")))
-          .because(
-              "a plugin shares code through its SPI package, not another plugin, and serves the"
-                  + " protocol without driving it")
-          .check(MUSTER);
-    }
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "io.muster.discovery.dns..",
+        "io.muster.discovery.staticlist..",
+        "io.muster.credentials.file.."
+      })
+  void coresPluginsStandAlone(String plugin) {
+    noClasses()
+        .that()
+        .resideInAPackage(plugin)
+        .should()
+        .dependOnClassesThat(
+            resideInAnyPackage(CORE_PLUGINS)
+                .and(not(resideInAPackage(plugin)))
+                .or(resideInAnyPackage("io.muster.bootstrap..", "io.muster.election..")))
+        .because(
+            "a plugin shares code through its SPI package, not another plugin, and serves the"
+                + " protocol without driving it")
+        .check(MUSTER);
   }
 
   /**
