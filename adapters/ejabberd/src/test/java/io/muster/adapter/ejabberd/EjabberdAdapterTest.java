@@ -13,7 +13,6 @@ import io.muster.adapter.LocalMembership;
 import io.muster.adapter.ejabberd.Fakes.MapEpmd;
 import io.muster.adapter.ejabberd.Fakes.MemoryCookieFile;
 import io.muster.adapter.ejabberd.Fakes.RecordingLog;
-import io.muster.adapter.ejabberd.Fakes.VirtualTime;
 import io.muster.config.Settings;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
@@ -22,6 +21,7 @@ import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.testing.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +54,7 @@ class EjabberdAdapterTest {
   final Secret clusterCookie = Secret.of("ClusterCookie0123456789abcdefABCDEF");
 
   final FakeRunner runner = new FakeRunner();
-  final VirtualTime time = new VirtualTime();
+  final ManualClock time = new ManualClock();
   final MapEpmd epmd = new MapEpmd();
   final RecordingLog log = new RecordingLog();
   MemoryCookieFile cookieFile = new MemoryCookieFile(Secret.of("OLDCOOKIEFROMFIRSTSTART"));
@@ -65,7 +65,14 @@ class EjabberdAdapterTest {
 
   EjabberdAdapter adapter(Settings s) {
     return new EjabberdAdapter(
-        EjabberdSettings.from(s), () -> self, runner, time, time, cookieFile, epmd, log.logger);
+        EjabberdSettings.from(s),
+        () -> self,
+        runner,
+        time,
+        time::sleep,
+        cookieFile,
+        epmd,
+        log.logger);
   }
 
   JoinRequest joinRequest(Credentials creds, Peer... members) {
@@ -93,7 +100,7 @@ class EjabberdAdapterTest {
     assertThat(creds.toString()).doesNotContain(cookie.reveal());
     assertThat(runner.everything()).doesNotContain(cookie.reveal());
     assertThat(log.all()).doesNotContain(cookie.reveal()).contains("formed ejabberd cluster chat");
-    assertThat(time.slept).isEqualTo(EjabberdAdapter.POLL);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL);
   }
 
   @Test
@@ -295,7 +302,7 @@ class EjabberdAdapterTest {
         .hasMessageContaining("did not report started within 10s")
         .hasMessageContaining("node down")
         .hasMessageContaining("adapter.ejabberd.start-timeout");
-    assertThat(time.slept).isEqualTo(Duration.ofSeconds(10));
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(10));
     // 1 initial status, then one per 500 ms poll until the deadline.
     assertThat(runner.lines().stream().filter(STATUS::equals)).hasSize(1 + 20 + 1);
   }
@@ -311,7 +318,7 @@ class EjabberdAdapterTest {
                     .join(joinRequest(creds(), n1)))
         .hasMessageContaining("succeeded, but after 5s node ejabberd@n3.example lists")
         .hasMessageContaining("adapter.ejabberd.join-timeout");
-    assertThat(time.slept).isEqualTo(Duration.ofSeconds(5));
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -371,7 +378,7 @@ class EjabberdAdapterTest {
             () -> self,
             other,
             time,
-            time,
+            time::sleep,
             cookieFile,
             epmd,
             log.logger);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.muster.adapter.AdapterException;
 import io.muster.model.Peer;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class HaproxyFollowerTest {
   @TempDir Path dir;
   private Path cfg;
   private FakeHaproxy haproxy;
-  private FakeTime time;
+  private ManualClock time;
   private RecordingProcessRunner processes;
 
   @BeforeEach
@@ -38,7 +39,7 @@ class HaproxyFollowerTest {
     cfg = dir.resolve("haproxy.cfg");
     Files.writeString(cfg, CONFIG);
     haproxy = new FakeHaproxy("app", cfg);
-    time = new FakeTime();
+    time = new ManualClock();
     processes = new RecordingProcessRunner();
   }
 
@@ -55,7 +56,7 @@ class HaproxyFollowerTest {
             Duration.ofSeconds(30),
             List.of("haproxy", "-c", "-f", cfg.toString()));
     return new HaproxyFollower(
-        s, haproxy.runtime(), withMaster ? haproxy.master() : null, processes, time, time);
+        s, haproxy.runtime(), withMaster ? haproxy.master() : null, processes, time, time::sleep);
   }
 
   private static Peer peer(String address, String id) {
@@ -344,7 +345,7 @@ class HaproxyFollowerTest {
                 .with(HaproxyProvider.BACKEND, "app")
                 .with(HaproxyProvider.SERVER_PORT, "80")
                 .with(HaproxyProvider.MAIN_CONFIG, cfg.toString()));
-    HaproxyFollower f = new HaproxyFollower(s, refusing, null, processes, time, time);
+    HaproxyFollower f = new HaproxyFollower(s, refusing, null, processes, time, time::sleep);
 
     assertThatThrownBy(() -> f.membersChanged(List.of(Peer.of("10.0.0.5"))))
         .isInstanceOf(AdapterException.class)
