@@ -1,7 +1,7 @@
 package io.muster.adapter.ejabberd;
 
-import static io.muster.adapter.ejabberd.FakeRunner.ok;
-import static io.muster.adapter.ejabberd.FakeRunner.rc;
+import static io.muster.process.RecordingProcessRunner.ok;
+import static io.muster.process.RecordingProcessRunner.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +21,7 @@ import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
 import io.muster.testing.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class EjabberdAdapterTest {
   final Peer n2 = Peer.of("10.0.0.2").withHostname("n2.example");
   final Secret clusterCookie = Secret.of("ClusterCookie0123456789abcdefABCDEF");
 
-  final FakeRunner runner = new FakeRunner();
+  final RecordingProcessRunner runner = new RecordingProcessRunner().failOnUnscripted();
   final ManualClock time = new ManualClock();
   final MapEpmd epmd = new MapEpmd();
   final RecordingLog log = new RecordingLog();
@@ -238,7 +239,7 @@ class EjabberdAdapterTest {
     assertThatThrownBy(() -> adapter().join(joinRequest(Credentials.none(), n1)))
         .isInstanceOf(AdapterException.class)
         .hasMessageContaining("hold no erlang-cookie");
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test
@@ -371,7 +372,11 @@ class EjabberdAdapterTest {
     runner.on(STATUS, DOWN);
     assertThat(adapter().verify(List.of())).get().asString().contains("not running");
 
-    FakeRunner other = new FakeRunner().on(STATUS, UP).on(LIST, ok("'ejabberd@localhost'\n"));
+    RecordingProcessRunner other =
+        new RecordingProcessRunner()
+            .failOnUnscripted()
+            .on(STATUS, UP)
+            .on(LIST, ok("'ejabberd@localhost'\n"));
     EjabberdAdapter a =
         new EjabberdAdapter(
             EjabberdSettings.from(Settings.empty()),
@@ -463,7 +468,7 @@ class EjabberdAdapterTest {
         .anyMatch(s -> s.startsWith("generate a new Erlang cookie (value not shown)"));
     assertThat(adapter().plan("wait", List.of()))
         .containsExactly("nothing to run for decision 'wait'");
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.muster.adapter.AdapterException;
 import io.muster.model.Peer;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
 import io.muster.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class HaproxyFollowerTest {
             "    # BEGIN muster servers\n"
                 + "    server i-0abc 10.0.0.5:8080 check inter 2s\n"
                 + "    # END muster servers\n");
-    assertThat(processes.argvs)
+    assertThat(processes.argvs())
         .containsExactly(
             List.of("haproxy", "-c", "-f", dir.resolve(".haproxy.cfg.muster-new").toString()));
   }
@@ -182,12 +183,12 @@ class HaproxyFollowerTest {
     List<Peer> members = List.of(peer("10.0.0.5", "i-1"), peer("10.0.0.6", "i-2"));
     f.membersChanged(members);
     haproxy.commands.clear();
-    processes.argvs.clear();
+    processes.clear();
 
     f.membersChanged(members);
 
     assertThat(haproxy.commands).containsExactly("show servers state app");
-    assertThat(processes.argvs).as("no check when the file does not change").isEmpty();
+    assertThat(processes.argvs()).as("no check when the file does not change").isEmpty();
   }
 
   @Test
@@ -240,7 +241,7 @@ class HaproxyFollowerTest {
   @Test
   void aRejectedConfigurationChangesNothingAndQuotesHaproxy() throws Exception {
     haproxy.configured("i-1", "10.0.0.5", 8080);
-    processes.answering(
+    processes.otherwise(
         c ->
             new ProcessResult(
                 1,
