@@ -14,10 +14,8 @@ import io.muster.credentials.Secret;
 import io.muster.credentials.StoreException;
 import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
-import java.time.Clock;
-import java.time.Duration;
+import io.muster.testing.ManualClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,26 +28,10 @@ import java.util.TreeMap;
 final class Fakes {
   private Fakes() {}
 
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
+  /** test-support's manual clock, starting where these tests always started. */
+  static final class MutableClock extends ManualClock {
+    MutableClock() {
+      super(Instant.parse("2026-11-21T10:00:00Z"));
     }
   }
 

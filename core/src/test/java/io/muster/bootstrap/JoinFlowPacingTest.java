@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class JoinFlowPacingTest {
   final Fakes.MutableClock clock = new Fakes.MutableClock();
-  final Instant t0 = clock.now;
+  final Instant t0 = clock.instant();
   final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
   final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
   final CountingDiscovery discovery = new CountingDiscovery();
@@ -46,7 +46,7 @@ class JoinFlowPacingTest {
           10);
 
   void at(int seconds) {
-    clock.now = t0.plusSeconds(seconds);
+    clock.set(t0.plusSeconds(seconds));
   }
 
   JoinFlow flow(NodeIdentity self) {

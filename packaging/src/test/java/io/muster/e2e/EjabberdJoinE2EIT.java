@@ -12,6 +12,7 @@ import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
 import io.muster.credentials.file.FileCredentialStore;
+import io.muster.testing.ArgvSampler;
 import io.muster.testing.TestNetwork;
 import java.io.File;
 import java.io.IOException;

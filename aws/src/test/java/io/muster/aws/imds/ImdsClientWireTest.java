@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.muster.testing.FakeImds;
+import io.muster.testing.ManualClock;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** {@link ImdsClient} against a loopback IMDS that enforces IMDSv2 like EC2 does. */
 class ImdsClientWireTest {
   private FakeImds imds;
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock();
 
   @BeforeEach
   void start() throws IOException {
@@ -116,29 +113,5 @@ class ImdsClientWireTest {
     client().get("instance-id");
 
     assertThat(imds.calls()).allSatisfy(c -> assertThat(c.upgrade()).isNull());
-  }
-
-  /** A clock tests move by hand. */
-  static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -1,7 +1,7 @@
 package io.muster.adapter.ejabberd;
 
-import static io.muster.adapter.ejabberd.FakeRunner.ok;
-import static io.muster.adapter.ejabberd.FakeRunner.rc;
+import static io.muster.process.RecordingProcessRunner.ok;
+import static io.muster.process.RecordingProcessRunner.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +13,6 @@ import io.muster.adapter.LocalMembership;
 import io.muster.adapter.ejabberd.Fakes.MapEpmd;
 import io.muster.adapter.ejabberd.Fakes.MemoryCookieFile;
 import io.muster.adapter.ejabberd.Fakes.RecordingLog;
-import io.muster.adapter.ejabberd.Fakes.VirtualTime;
 import io.muster.config.Settings;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
@@ -22,6 +21,8 @@ import io.muster.model.Peer;
 import io.muster.net.IpLiteral;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
+import io.muster.testing.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -53,8 +54,8 @@ class EjabberdAdapterTest {
   final Peer n2 = Peer.of("10.0.0.2").withHostname("n2.example");
   final Secret clusterCookie = Secret.of("ClusterCookie0123456789abcdefABCDEF");
 
-  final FakeRunner runner = new FakeRunner();
-  final VirtualTime time = new VirtualTime();
+  final RecordingProcessRunner runner = new RecordingProcessRunner().failOnUnscripted();
+  final ManualClock time = new ManualClock();
   final MapEpmd epmd = new MapEpmd();
   final RecordingLog log = new RecordingLog();
   MemoryCookieFile cookieFile = new MemoryCookieFile(Secret.of("OLDCOOKIEFROMFIRSTSTART"));
@@ -65,7 +66,14 @@ class EjabberdAdapterTest {
 
   EjabberdAdapter adapter(Settings s) {
     return new EjabberdAdapter(
-        EjabberdSettings.from(s), () -> self, runner, time, time, cookieFile, epmd, log.logger);
+        EjabberdSettings.from(s),
+        () -> self,
+        runner,
+        time,
+        time::sleep,
+        cookieFile,
+        epmd,
+        log.logger);
   }
 
   JoinRequest joinRequest(Credentials creds, Peer... members) {
@@ -93,7 +101,7 @@ class EjabberdAdapterTest {
     assertThat(creds.toString()).doesNotContain(cookie.reveal());
     assertThat(runner.everything()).doesNotContain(cookie.reveal());
     assertThat(log.all()).doesNotContain(cookie.reveal()).contains("formed ejabberd cluster chat");
-    assertThat(time.slept).isEqualTo(EjabberdAdapter.POLL);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL);
   }
 
   @Test
@@ -231,7 +239,7 @@ class EjabberdAdapterTest {
     assertThatThrownBy(() -> adapter().join(joinRequest(Credentials.none(), n1)))
         .isInstanceOf(AdapterException.class)
         .hasMessageContaining("hold no erlang-cookie");
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test
@@ -295,7 +303,7 @@ class EjabberdAdapterTest {
         .hasMessageContaining("did not report started within 10s")
         .hasMessageContaining("node down")
         .hasMessageContaining("adapter.ejabberd.start-timeout");
-    assertThat(time.slept).isEqualTo(Duration.ofSeconds(10));
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(10));
     // 1 initial status, then one per 500 ms poll until the deadline.
     assertThat(runner.lines().stream().filter(STATUS::equals)).hasSize(1 + 20 + 1);
   }
@@ -311,7 +319,7 @@ class EjabberdAdapterTest {
                     .join(joinRequest(creds(), n1)))
         .hasMessageContaining("succeeded, but after 5s node ejabberd@n3.example lists")
         .hasMessageContaining("adapter.ejabberd.join-timeout");
-    assertThat(time.slept).isEqualTo(Duration.ofSeconds(5));
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -364,14 +372,18 @@ class EjabberdAdapterTest {
     runner.on(STATUS, DOWN);
     assertThat(adapter().verify(List.of())).get().asString().contains("not running");
 
-    FakeRunner other = new FakeRunner().on(STATUS, UP).on(LIST, ok("'ejabberd@localhost'\n"));
+    RecordingProcessRunner other =
+        new RecordingProcessRunner()
+            .failOnUnscripted()
+            .on(STATUS, UP)
+            .on(LIST, ok("'ejabberd@localhost'\n"));
     EjabberdAdapter a =
         new EjabberdAdapter(
             EjabberdSettings.from(Settings.empty()),
             () -> self,
             other,
             time,
-            time,
+            time::sleep,
             cookieFile,
             epmd,
             log.logger);
@@ -456,7 +468,7 @@ class EjabberdAdapterTest {
         .anyMatch(s -> s.startsWith("generate a new Erlang cookie (value not shown)"));
     assertThat(adapter().plan("wait", List.of()))
         .containsExactly("nothing to run for decision 'wait'");
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test

@@ -1,13 +1,7 @@
 package io.muster.adapter.ejabberd;
 
 import io.muster.credentials.Secret;
-import io.muster.time.Sleeper;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,36 +11,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.helpers.MessageFormatter;
 
-/** Small fakes for unit tests: clock, sleeper, cookie file, epmd, logger. */
+/** Small fakes for unit tests: cookie file, epmd, logger. */
 final class Fakes {
   private Fakes() {}
-
-  /** A clock that only moves when the paired sleeper sleeps. */
-  static final class VirtualTime extends Clock implements Sleeper {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    Duration slept = Duration.ZERO;
-
-    @Override
-    public void sleep(Duration d) {
-      slept = slept.plus(d);
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   static final class MemoryCookieFile implements CookieFile {
     Optional<Secret> content;

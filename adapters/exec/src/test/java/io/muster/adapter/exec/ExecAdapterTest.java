@@ -22,6 +22,7 @@ import io.muster.plugin.Plugins;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner.Command;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,7 +44,7 @@ class ExecAdapterTest {
   private static final String SECRET = "c00kie-SECRET";
 
   @TempDir Path tmp;
-  private final RecordingRunner runner = new RecordingRunner();
+  private final RecordingProcessRunner runner = new RecordingProcessRunner();
 
   private Settings all() {
     return Settings.empty()
@@ -80,7 +81,7 @@ class ExecAdapterTest {
   void formRunsTheExactCommandWithTheViewAndAnEmptyPrivateFileAndReturnsWhatTheScriptWrote()
       throws Exception {
     AtomicReference<String> modeSeen = new AtomicReference<>();
-    runner.behaviour =
+    runner.otherwise(
         c -> {
           Path f = Path.of(c.env().get("MUSTER_CREDENTIALS_FILE"));
           modeSeen.set(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
@@ -89,7 +90,7 @@ class ExecAdapterTest {
               .isEqualTo("rwx------");
           Files.writeString(f, "{\"erlang-cookie\":\"" + SECRET + "\"}");
           return new ProcessResult(0, "formed\n", "");
-        };
+        });
     Credentials out =
         adapter(all()).form(new FormRequest("prod", "cid-1", SELF, List.of(ME, N9, N10)));
 
@@ -125,12 +126,12 @@ class ExecAdapterTest {
 
   @Test
   void aFormScriptWritingInvalidJsonFailsWithoutQuotingIt() throws Exception {
-    runner.behaviour =
+    runner.otherwise(
         c -> {
           Files.writeString(
               Path.of(c.env().get("MUSTER_CREDENTIALS_FILE")), "cookie=" + SECRET + "\n");
           return new ProcessResult(0, "", "");
-        };
+        });
     AdapterException e =
         catchThrowableOfType(
             AdapterException.class,
@@ -144,7 +145,7 @@ class ExecAdapterTest {
   @Test
   void joinGetsTheSecretsInA0400FileThatIsGoneAfterwardsAndTheMembersAsPeers() throws Exception {
     AtomicReference<String> seen = new AtomicReference<>();
-    runner.behaviour =
+    runner.otherwise(
         c -> {
           Path f = Path.of(c.env().get("MUSTER_CREDENTIALS_FILE"));
           seen.set(
@@ -152,7 +153,7 @@ class ExecAdapterTest {
                   + " "
                   + Files.readString(f));
           return new ProcessResult(0, "", "");
-        };
+        });
     adapter(all()).join(join());
 
     Command c = runner.only();
@@ -182,7 +183,7 @@ class ExecAdapterTest {
   void aFailingScriptIsQuotedWithTheTailOfItsStderrAndTheSecretsFileIsStillDeleted()
       throws Exception {
     String longErr = "x".repeat(10_000) + "\nerror: node n9 unreachable";
-    runner.behaviour = c -> new ProcessResult(3, "some stdout", longErr);
+    runner.otherwise(c -> new ProcessResult(3, "some stdout", longErr));
     AdapterException e =
         catchThrowableOfType(AdapterException.class, () -> adapter(all()).join(join()));
     assertThat(e)
@@ -198,7 +199,7 @@ class ExecAdapterTest {
 
   @Test
   void stdoutIsQuotedWhenStderrIsEmpty() {
-    runner.behaviour = c -> new ProcessResult(1, "usage: leave.sh\n", "  \n");
+    runner.otherwise(c -> new ProcessResult(1, "usage: leave.sh\n", "  \n"));
     assertThatThrownBy(() -> adapter(all()).leave(false))
         .hasMessage(
             "leave script `/opt/leave.sh` exited with 1: stdout: usage: leave.sh (fix the script"
@@ -207,7 +208,7 @@ class ExecAdapterTest {
 
   @Test
   void joinExit77MeansTheCredentialsWereRejected() {
-    runner.behaviour = c -> new ProcessResult(77, "", "bad cookie");
+    runner.otherwise(c -> new ProcessResult(77, "", "bad cookie"));
     assertThatThrownBy(() -> adapter(all()).join(join()))
         .isInstanceOf(CredentialsRejectedException.class)
         .hasMessageContaining("exited with 77 (the cluster rejected the join credentials)")
@@ -216,10 +217,10 @@ class ExecAdapterTest {
 
   @Test
   void aTimeoutIsARetryableFailureNamingTheTimeoutKey() {
-    runner.behaviour =
+    runner.otherwise(
         c -> {
           throw new CommandException("`/opt/join.sh --via member` did not finish within 90 s");
-        };
+        });
     AdapterException e =
         catchThrowableOfType(AdapterException.class, () -> adapter(all()).join(join()));
     assertThat(e)
@@ -240,28 +241,27 @@ class ExecAdapterTest {
         .hasMessageContaining("MUSTER_ADAPTER_EXEC_FORM");
     assertThat(form.retryable()).isFalse();
     assertThatThrownBy(() -> a.join(join())).hasMessageContaining("adapter.exec.join is not set");
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test
   void inspectReadsTheFirstLine() throws Exception {
     ExecAdapter a = adapter(all());
-    runner.behaviour =
-        c -> new ProcessResult(0, "member abc-123\nejabberd@n1\n\nejabberd@n2\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "member abc-123\nejabberd@n1\n\nejabberd@n2\n", ""));
     assertThat(a.inspect())
         .isEqualTo(
             new LocalMembership(true, true, "abc-123", List.of("ejabberd@n1", "ejabberd@n2")));
-    runner.behaviour = c -> new ProcessResult(0, "member\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "member\n", ""));
     assertThat(a.inspect()).isEqualTo(new LocalMembership(true, true, null, List.of()));
-    runner.behaviour = c -> new ProcessResult(0, "standalone\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "standalone\n", ""));
     assertThat(a.inspect()).isEqualTo(new LocalMembership(true, false, null, List.of()));
-    runner.behaviour = c -> new ProcessResult(0, "", "");
+    runner.otherwise(c -> new ProcessResult(0, "", ""));
     assertThat(a.inspect()).isEqualTo(new LocalMembership(true, false, null, List.of()));
-    runner.behaviour = c -> new ProcessResult(0, "stopped", "");
+    runner.otherwise(c -> new ProcessResult(0, "stopped", ""));
     assertThat(a.inspect()).isEqualTo(new LocalMembership(false, false, null, List.of()));
-    assertThat(runner.commands)
+    assertThat(runner.commands())
         .allSatisfy(c -> assertThat(c.argv()).containsExactly("/opt/inspect.sh"));
-    runner.behaviour = c -> new ProcessResult(2, "", "cannot connect");
+    runner.otherwise(c -> new ProcessResult(2, "", "cannot connect"));
     assertThatThrownBy(a::inspect)
         .hasMessageContaining(
             "inspect script `/opt/inspect.sh` exited with 2: stderr: cannot connect");
@@ -272,24 +272,24 @@ class ExecAdapterTest {
     ExecAdapter a = adapter(Settings.empty());
     assertThat(a.inspect()).isEqualTo(new LocalMembership(true, false, null, List.of()));
     assertThat(a.verify(List.of(N9))).isEmpty();
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test
   void verifyRunsInspectWithTheExpectedMembers() throws Exception {
     ExecAdapter a = adapter(all());
-    runner.behaviour = c -> new ProcessResult(0, "member\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "member\n", ""));
     assertThat(a.verify(List.of(N9))).isEmpty();
     assertThat(runner.only().env())
         .containsEntry(
             "MUSTER_PEERS_JSON",
             "[{\"address\":\"10.0.0.9\",\"hostname\":\"n9\",\"instanceId\":\"i-9\"}]");
-    runner.behaviour = c -> new ProcessResult(0, "standalone\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "standalone\n", ""));
     assertThat(a.verify(List.of(N9)))
         .contains(
             "inspect script `/opt/inspect.sh` does not report this node as a member (no 'member'"
                 + " line)");
-    runner.behaviour = c -> new ProcessResult(0, "stopped\n", "");
+    runner.otherwise(c -> new ProcessResult(0, "stopped\n", ""));
     assertThat(a.verify(List.of()))
         .contains("inspect script `/opt/inspect.sh` says the service is stopped");
   }
@@ -300,7 +300,7 @@ class ExecAdapterTest {
     a.join(join());
     a.leave(true);
     a.leave(false);
-    Command forced = runner.commands.get(1);
+    Command forced = runner.commands().get(1);
     assertThat(forced.argv()).containsExactly("/opt/leave.sh");
     assertThat(forced.env())
         .containsExactlyInAnyOrderEntriesOf(
@@ -310,7 +310,7 @@ class ExecAdapterTest {
                 "MUSTER_NODE_ADDRESS", "10.0.0.5",
                 "MUSTER_NODE_INSTANCE_ID", "i-self",
                 "MUSTER_FORCE", "true"));
-    assertThat(runner.commands.get(2).env()).containsEntry("MUSTER_FORCE", "false");
+    assertThat(runner.commands().get(2).env()).containsEntry("MUSTER_FORCE", "false");
   }
 
   @Test
@@ -318,7 +318,7 @@ class ExecAdapterTest {
     ExecAdapter a = adapter(Settings.empty());
     a.leave(true);
     a.membersChanged(List.of(N9));
-    assertThat(runner.commands).isEmpty();
+    assertThat(runner.commands()).isEmpty();
   }
 
   @Test

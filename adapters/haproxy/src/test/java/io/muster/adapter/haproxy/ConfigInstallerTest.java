@@ -7,6 +7,7 @@ import io.muster.adapter.AdapterException;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,7 +34,7 @@ class ConfigInstallerTest {
     List<String> seenContent = new ArrayList<>();
     RecordingProcessRunner p =
         new RecordingProcessRunner()
-            .answering(
+            .otherwise(
                 c -> {
                   seenContent.add(read(Path.of(c.argv().get(3))));
                   seenContent.add(read(cfg));
@@ -42,7 +43,7 @@ class ConfigInstallerTest {
 
     new ConfigInstaller(p, List.of("haproxy", "-c", "-f", cfg.toString()), cfg).install("new\n");
 
-    assertThat(p.argvs)
+    assertThat(p.argvs())
         .containsExactly(
             List.of("haproxy", "-c", "-f", dir.resolve(".haproxy.cfg.muster-new").toString()));
     assertThat(seenContent).containsExactly("new\n", "old\n");
@@ -58,7 +59,7 @@ class ConfigInstallerTest {
     Files.writeString(cfg, "old\n");
     RecordingProcessRunner p =
         new RecordingProcessRunner()
-            .answering(
+            .otherwise(
                 c ->
                     new ProcessResult(
                         1,
@@ -86,7 +87,7 @@ class ConfigInstallerTest {
     List<String> seen = new ArrayList<>();
     RecordingProcessRunner p =
         new RecordingProcessRunner()
-            .answering(
+            .otherwise(
                 c -> {
                   seen.add(read(cfg));
                   return new ProcessResult(1, "", "[ALERT] bad\n");
@@ -97,7 +98,7 @@ class ConfigInstallerTest {
                 new ConfigInstaller(p, List.of("haproxy", "-c", "-f", dir.toString()), cfg)
                     .install("new\n"))
         .hasMessageContaining("[ALERT] bad");
-    assertThat(p.argvs).containsExactly(List.of("haproxy", "-c", "-f", dir.toString()));
+    assertThat(p.argvs()).containsExactly(List.of("haproxy", "-c", "-f", dir.toString()));
     assertThat(seen).containsExactly("new\n");
     assertThat(Files.readString(cfg)).isEqualTo("old\n");
     assertThat(names()).containsExactly("50-app.cfg");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.muster.adapter.AdapterException;
 import io.muster.model.Peer;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.RecordingProcessRunner;
+import io.muster.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,7 @@ class HaproxyFollowerTest {
   @TempDir Path dir;
   private Path cfg;
   private FakeHaproxy haproxy;
-  private FakeTime time;
+  private ManualClock time;
   private RecordingProcessRunner processes;
 
   @BeforeEach
@@ -38,7 +40,7 @@ class HaproxyFollowerTest {
     cfg = dir.resolve("haproxy.cfg");
     Files.writeString(cfg, CONFIG);
     haproxy = new FakeHaproxy("app", cfg);
-    time = new FakeTime();
+    time = new ManualClock();
     processes = new RecordingProcessRunner();
   }
 
@@ -55,7 +57,7 @@ class HaproxyFollowerTest {
             Duration.ofSeconds(30),
             List.of("haproxy", "-c", "-f", cfg.toString()));
     return new HaproxyFollower(
-        s, haproxy.runtime(), withMaster ? haproxy.master() : null, processes, time, time);
+        s, haproxy.runtime(), withMaster ? haproxy.master() : null, processes, time, time::sleep);
   }
 
   private static Peer peer(String address, String id) {
@@ -78,7 +80,7 @@ class HaproxyFollowerTest {
             "    # BEGIN muster servers\n"
                 + "    server i-0abc 10.0.0.5:8080 check inter 2s\n"
                 + "    # END muster servers\n");
-    assertThat(processes.argvs)
+    assertThat(processes.argvs())
         .containsExactly(
             List.of("haproxy", "-c", "-f", dir.resolve(".haproxy.cfg.muster-new").toString()));
   }
@@ -181,12 +183,12 @@ class HaproxyFollowerTest {
     List<Peer> members = List.of(peer("10.0.0.5", "i-1"), peer("10.0.0.6", "i-2"));
     f.membersChanged(members);
     haproxy.commands.clear();
-    processes.argvs.clear();
+    processes.clear();
 
     f.membersChanged(members);
 
     assertThat(haproxy.commands).containsExactly("show servers state app");
-    assertThat(processes.argvs).as("no check when the file does not change").isEmpty();
+    assertThat(processes.argvs()).as("no check when the file does not change").isEmpty();
   }
 
   @Test
@@ -239,7 +241,7 @@ class HaproxyFollowerTest {
   @Test
   void aRejectedConfigurationChangesNothingAndQuotesHaproxy() throws Exception {
     haproxy.configured("i-1", "10.0.0.5", 8080);
-    processes.answering(
+    processes.otherwise(
         c ->
             new ProcessResult(
                 1,
@@ -344,7 +346,7 @@ class HaproxyFollowerTest {
                 .with(HaproxyProvider.BACKEND, "app")
                 .with(HaproxyProvider.SERVER_PORT, "80")
                 .with(HaproxyProvider.MAIN_CONFIG, cfg.toString()));
-    HaproxyFollower f = new HaproxyFollower(s, refusing, null, processes, time, time);
+    HaproxyFollower f = new HaproxyFollower(s, refusing, null, processes, time, time::sleep);
 
     assertThatThrownBy(() -> f.membersChanged(List.of(Peer.of("10.0.0.5"))))
         .isInstanceOf(AdapterException.class)

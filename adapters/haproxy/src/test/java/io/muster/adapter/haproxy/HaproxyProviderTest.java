@@ -9,6 +9,7 @@ import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.Plugins;
+import io.muster.process.RecordingProcessRunner;
 import io.muster.time.Sleeper;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
+import io.muster.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ class SwarmAdapterTest {
         engine,
         root -> Optional.ofNullable(certificateClusterId),
         clock,
-        clock.sleeper());
+        clock::sleep);
   }
 
   private SwarmAdapter adapter(String self) {
