@@ -5,6 +5,7 @@ import static io.muster.config.Key.Kind.STRING;
 
 import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Keys of the AWS client factory and of the instance metadata service. */
@@ -27,10 +28,20 @@ public final class AwsKeys implements KeyCatalog {
               "aws.endpoint-url",
               STRING,
               null,
-              "Override the endpoint of every AWS API call (an AWS-compatible or local endpoint).")
+              "Override the endpoint of every AWS API call (an AWS-compatible or local endpoint);"
+                  + " a service's own aws.SERVICE.endpoint-url overrides it.")
           .withFlag("--endpoint-url");
   public static final Key CALL_TIMEOUT =
       Key.of("aws.call-timeout", DURATION, "10s", "Timeout of one AWS API call, retries included.");
+
+  /** The declaration of {@code aws.<service>.endpoint-url}, one per {@link AwsService}. */
+  static Key serviceEndpointUrl(String service, String title) {
+    return Key.of(
+        "aws." + service + ".endpoint-url",
+        STRING,
+        null,
+        "Endpoint of " + title + " API calls; overrides aws.endpoint-url for " + title + " only.");
+  }
 
   @Override
   public String section() {
@@ -39,6 +50,11 @@ public final class AwsKeys implements KeyCatalog {
 
   @Override
   public List<Key> keys() {
-    return List.of(IMDS_ENDPOINT, IMDS_TIMEOUT, ENDPOINT_URL, CALL_TIMEOUT);
+    List<Key> keys = new ArrayList<>(List.of(IMDS_ENDPOINT, IMDS_TIMEOUT, ENDPOINT_URL));
+    for (AwsService service : AwsService.values()) {
+      keys.add(service.endpointUrl());
+    }
+    keys.add(CALL_TIMEOUT);
+    return List.copyOf(keys);
   }
 }
