@@ -12,9 +12,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -25,11 +26,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The one place AWS SDK clients are built: region, the default credentials chain, each service's
- * endpoint, timeouts. Clients are built lazily and closed together.
+ * The one place AWS SDK clients are built: region, credentials chain, each service's endpoint,
+ * timeouts. Clients are built lazily and closed together.
  *
  * <p>Endpoints: a service's own {@code aws.<service>.endpoint-url}, else {@code aws.endpoint-url},
  * else AWS's own endpoint for the region (see {@link AwsService}).
+ *
+ * <p>Nothing in here lets the SDK look for instance metadata by itself: the region is always given,
+ * the defaults mode is fixed (the SDK's "auto" mode would ask instance metadata for the region),
+ * and the credentials chain asks {@code node.imds-endpoint} (see {@link CredentialsChain}).
  *
  * <p>SDK retries are off: the bootstrap loop owns retrying, with capped jittered backoff, so a
  * throttled API is never hammered by two layers at once.
@@ -37,26 +42,35 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class AwsClients implements AutoCloseable {
   private final Region region;
   private final Map<AwsService, URI> endpoints;
+  private final URI imdsEndpoint;
   private final Duration callTimeout;
   private final Map<AwsService, SdkClient> built = new EnumMap<>(AwsService.class);
+  private AwsCredentialsProviderChain credentials;
 
   /**
-   * Every service at one endpoint.
+   * Every service at one endpoint, instance metadata at {@code node.imds-endpoint}'s default.
    *
    * @param region AWS region id, e.g. eu-west-1
    * @param endpoint endpoint override for every service, or null for the AWS default
    */
   public AwsClients(String region, URI endpoint, Duration callTimeout) {
-    this(region, everyService(endpoint), callTimeout);
+    this(
+        region,
+        everyService(endpoint),
+        URI.create(AwsKeys.IMDS_ENDPOINT.defaultValue()),
+        callTimeout);
   }
 
   /**
    * @param region AWS region id, e.g. eu-west-1
    * @param endpoints each service's endpoint; a service not in the map uses AWS's own
+   * @param imdsEndpoint where the credentials chain looks for instance-profile credentials
    */
-  public AwsClients(String region, Map<AwsService, URI> endpoints, Duration callTimeout) {
+  public AwsClients(
+      String region, Map<AwsService, URI> endpoints, URI imdsEndpoint, Duration callTimeout) {
     this.region = Region.of(region);
     this.endpoints = Map.copyOf(endpoints);
+    this.imdsEndpoint = imdsEndpoint;
     this.callTimeout = callTimeout;
   }
 
@@ -68,11 +82,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * Clients for the node's region (node.region, else AWS_REGION, else instance metadata) and the
-   * configured endpoints.
+   * Clients for the node's region (node.region, else AWS_REGION, else instance metadata), the
+   * configured endpoints and instance metadata endpoint.
    */
   public static AwsClients fromSettings(Settings settings, Supplier<NodeIdentity> identity) {
     Map<AwsService, URI> endpoints = endpoints(settings);
+    URI imds =
+        url(settings, AwsKeys.IMDS_ENDPOINT)
+            .orElseThrow(
+                () ->
+                    ConfigException.missing(
+                        AwsKeys.IMDS_ENDPOINT, "give the instance metadata endpoint URL"));
     Duration timeout =
         settings.duration(AwsKeys.CALL_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(5));
     String region = settings.optionalString(CoreKeys.NODE_REGION).orElse(null);
@@ -85,7 +105,7 @@ public final class AwsClients implements AutoCloseable {
     if (region == null) {
       throw ConfigException.missing(CoreKeys.NODE_REGION, "AWS calls need a region");
     }
-    return new AwsClients(region, endpoints, timeout);
+    return new AwsClients(region, endpoints, imds, timeout);
   }
 
   /**
@@ -123,8 +143,9 @@ public final class AwsClients implements AutoCloseable {
       }
       return u;
     } catch (IllegalArgumentException e) {
-      throw ConfigException.invalid(
-          key, text, source, "not a URL", "Write it like http://127.0.0.1:4566");
+      String example =
+          key.equals(AwsKeys.IMDS_ENDPOINT) ? "http://169.254.169.254" : "http://127.0.0.1:4566";
+      throw ConfigException.invalid(key, text, source, "not a URL", "Write it like " + example);
     }
   }
 
@@ -142,6 +163,11 @@ public final class AwsClients implements AutoCloseable {
    */
   public String where(AwsService service) {
     return "region " + region.id() + endpoint(service).map(u -> " at " + u).orElse("");
+  }
+
+  /** Where the credentials chain looks for instance-profile credentials. */
+  public URI imdsEndpoint() {
+    return imdsEndpoint;
   }
 
   public Ec2Client ec2() {
@@ -178,7 +204,9 @@ public final class AwsClients implements AutoCloseable {
       B builder, AwsService service) {
     builder
         .region(region)
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        // The SDK's default would follow AWS_DEFAULTS_MODE, whose "auto" asks instance metadata.
+        .defaultsMode(DefaultsMode.LEGACY)
+        .credentialsProvider(credentials())
         .overrideConfiguration(
             c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout))
         .httpClientBuilder(
@@ -189,12 +217,24 @@ public final class AwsClients implements AutoCloseable {
     return builder;
   }
 
+  /** One chain for every client, so credentials are fetched and cached once per process. */
+  private AwsCredentialsProviderChain credentials() {
+    if (credentials == null) {
+      credentials = CredentialsChain.create(imdsEndpoint);
+    }
+    return credentials;
+  }
+
   @Override
   public synchronized void close() {
     for (SdkClient c : built.values()) {
       closeQuietly(c);
     }
     built.clear();
+    if (credentials != null) {
+      closeQuietly(credentials);
+      credentials = null;
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

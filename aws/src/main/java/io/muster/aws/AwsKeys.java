@@ -15,7 +15,8 @@ public final class AwsKeys implements KeyCatalog {
           "node.imds-endpoint",
           STRING,
           "http://169.254.169.254",
-          "Instance metadata endpoint (IMDSv2 only).");
+          "Instance metadata endpoint (IMDSv2 only), also where the AWS SDK fetches instance-profile"
+              + " credentials.");
   public static final Key IMDS_TIMEOUT =
       Key.of(
           "node.imds-timeout",

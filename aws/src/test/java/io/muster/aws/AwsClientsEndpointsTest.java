@@ -195,7 +195,7 @@ class AwsClientsEndpointsTest {
 
   static Stream<Key> urlKeys() {
     return Stream.concat(
-        Stream.of(AwsKeys.ENDPOINT_URL),
+        Stream.of(AwsKeys.ENDPOINT_URL, AwsKeys.IMDS_ENDPOINT),
         Arrays.stream(AwsService.values()).map(AwsService::endpointUrl));
   }
 
@@ -242,8 +242,14 @@ class AwsClientsEndpointsTest {
   void endpointsGivenDirectlyAreUsedAsGiven() {
     URI ssm = URI.create("http://127.0.0.1:4583");
     AwsClients c =
-        open(new AwsClients("eu-west-1", Map.of(AwsService.SSM, ssm), Duration.ofSeconds(5)));
+        open(
+            new AwsClients(
+                "eu-west-1",
+                Map.of(AwsService.SSM, ssm),
+                URI.create("http://127.0.0.1:9"),
+                Duration.ofSeconds(5)));
     assertThat(c.endpoint(AwsService.SSM)).contains(ssm);
     assertThat(c.endpoint(AwsService.EC2)).isEmpty();
+    assertThat(c.imdsEndpoint()).isEqualTo(URI.create("http://127.0.0.1:9"));
   }
 }
