@@ -184,7 +184,7 @@ class LayeringTest {
   }
 
   @Test
-  void testSupportIsTheJdkAndJacksonOnly() {
+  void testSupportIsTheJdkJacksonAndJunitOnly() {
     classes()
         .that()
         .resideInAPackage("io.muster.testing..")
@@ -195,7 +195,10 @@ class LayeringTest {
             "java..",
             "javax..",
             "com.sun.net.httpserver..",
-            "com.fasterxml.jackson..")
+            "com.fasterxml.jackson..",
+            // The network guard: a JUnit launcher session listener and a Jupiter extension.
+            "org.junit.platform..",
+            "org.junit.jupiter.api..")
         .because("every module's tests use test-support, so it knows no muster type")
         .check(MUSTER);
   }

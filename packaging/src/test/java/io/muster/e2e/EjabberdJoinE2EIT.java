@@ -526,7 +526,7 @@ class EjabberdJoinE2EIT {
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("MUSTER_"));
+    MusterCli.configureEnvironment(env, Map.of());
     env.put("MUSTER_CLUSTER_NAME", clusterName);
     env.put("MUSTER_DISCOVERY_PROVIDER", "static");
     env.put(

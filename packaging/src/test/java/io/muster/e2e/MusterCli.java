@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the shaded jar ({@code target/muster.jar}, built in the package phase) exactly as an
  * operator would, {@code java -jar muster.jar ARGS}, inside one test node's network namespace,
- * configured only by {@code MUSTER_*} environment variables. stdout and stderr go to files, so a
- * failure can show them and a test can scan them for secrets.
+ * configured only by {@code MUSTER_*} environment variables (and {@link #NO_INSTANCE_METADATA}).
+ * stdout and stderr go to files, so a failure can show them and a test can scan them for secrets.
  */
 final class MusterCli {
   static final Path JAR = Path.of("target", "muster.jar").toAbsolutePath();
@@ -43,6 +43,16 @@ final class MusterCli {
     }
   }
 
+  /**
+   * Given to every muster child before the test's own variables (which may override them). A child
+   * JVM has no network guard, and no end-to-end test needs instance metadata (each sets
+   * node.address): muster's own lookups go to a loopback port where nothing listens, and the AWS
+   * SDK's are off, so no child can reach 169.254.169.254.
+   */
+  static final Map<String, String> NO_INSTANCE_METADATA =
+      Map.of(
+          "MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:9", "AWS_EC2_METADATA_DISABLED", "true");
+
   private MusterCli() {}
 
   /** Fails with what to do when the jar has not been built. */
@@ -53,6 +63,16 @@ final class MusterCli {
               + " is missing: run this test through `mvn -pl packaging -am verify` (the shaded jar"
               + " is built in the package phase, before the integration tests)");
     }
+  }
+
+  /**
+   * A child's environment: the inherited one without any {@code MUSTER_*} variable, then {@link
+   * #NO_INSTANCE_METADATA}, then the test's own {@code env}.
+   */
+  static void configureEnvironment(Map<String, String> environment, Map<String, String> env) {
+    environment.keySet().removeIf(k -> k.startsWith("MUSTER_"));
+    environment.putAll(NO_INSTANCE_METADATA);
+    environment.putAll(env);
   }
 
   /**
@@ -76,8 +96,7 @@ final class MusterCli {
     Path err = logDir.resolve(label + ".err");
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.directory(JAR.getParent().getParent().toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("MUSTER_"));
-    pb.environment().putAll(env);
+    configureEnvironment(pb.environment(), env);
     pb.redirectOutput(out.toFile());
     pb.redirectError(err.toFile());
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -106,6 +106,7 @@ class StartupBenchmarkIT {
     argv.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().put("MUSTER_SKIP_BUILD", "1");
+    pb.environment().putAll(MusterCli.NO_INSTANCE_METADATA);
     pb.environment().put("AWS_ACCESS_KEY_ID", "AKIDBENCHMARK");
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "benchmark-secret");
     long t0 = System.nanoTime();

@@ -70,9 +70,14 @@ public final class FakeAwsQueryServer implements AutoCloseable {
    * @param action the Action parameter
    * @param params every form parameter, in the order sent
    * @param authorization the Authorization header (SigV4), or null
+   * @param securityToken the X-Amz-Security-Token header (temporary credentials), or null
    */
   public record Request(
-      Service service, String action, Map<String, String> params, String authorization) {
+      Service service,
+      String action,
+      Map<String, String> params,
+      String authorization,
+      String securityToken) {
 
     public String param(String name) {
       return params.get(name);
@@ -252,7 +257,9 @@ public final class FakeAwsQueryServer implements AutoCloseable {
     Service service = Service.byVersion(params.get("Version"));
     String action = params.get("Action");
     String auth = ex.getRequestHeaders().getFirst("Authorization");
-    Request request = new Request(service, action, Collections.unmodifiableMap(params), auth);
+    String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
+    Request request =
+        new Request(service, action, Collections.unmodifiableMap(params), auth, token);
     requests.add(request);
     if (service == null) {
       return ec2Error(400, "InvalidParameterValue", "unknown Version " + params.get("Version"));

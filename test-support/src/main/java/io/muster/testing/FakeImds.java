@@ -1,5 +1,7 @@
 package io.muster.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,10 +25,41 @@ import java.util.concurrent.Executors;
  * X-aws-ec2-metadata-token-ttl-seconds} (1..21600, else 400) and is refused (403) when it carries
  * {@code X-Forwarded-For}; every other request needs a valid {@code X-aws-ec2-metadata-token} (else
  * 401); a missing item is 404. Items are set with {@link #put}; everything is recorded.
+ *
+ * <p>{@link #instanceProfile} serves an instance profile's temporary credentials the way the AWS
+ * SDK's instance-profile credentials provider reads them: the role name at {@code
+ * iam/security-credentials/}, the credentials document at {@code iam/security-credentials/<role>}.
  */
 public final class FakeImds implements AutoCloseable {
   public static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
   public static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
+
+  /** Where instance-profile credentials live, under {@code /latest/meta-data/}. */
+  public static final String CREDENTIALS_PATH = "iam/security-credentials/";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Temporary credentials of an instance profile, as IMDS serves them.
+   *
+   * @param accessKeyId e.g. ASIA...; what a signed request names in its {@code Credential=}
+   * @param secretAccessKey never printed
+   * @param token sent by the SDK as {@code X-Amz-Security-Token}; never printed
+   */
+  public record RoleCredentials(String accessKeyId, String secretAccessKey, String token) {
+    /** Fresh random secret and token for {@code accessKeyId}. */
+    public static RoleCredentials random(String accessKeyId) {
+      return new RoleCredentials(
+          accessKeyId,
+          UUID.randomUUID().toString().replace("-", ""),
+          "IQoJb3JpZ2luX2Vj" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    @Override
+    public String toString() {
+      return "RoleCredentials[accessKeyId=" + accessKeyId + ", secret and token redacted]";
+    }
+  }
 
   /** One received request: method, path and the headers muster cares about. */
   public record Call(String method, String path, String token, String ttl, String upgrade) {}
@@ -68,6 +102,24 @@ public final class FakeImds implements AutoCloseable {
   public FakeImds put(String path, String value) {
     items.put(path, value);
     return this;
+  }
+
+  /**
+   * Serves {@code credentials} as the instance profile role {@code role}, valid for six hours: the
+   * role at {@code iam/security-credentials/}, the credentials document (JSON, as EC2 writes it) at
+   * {@code iam/security-credentials/<role>}.
+   */
+  public FakeImds instanceProfile(String role, RoleCredentials credentials) {
+    Instant now = Instant.now();
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("Code", "Success");
+    doc.put("LastUpdated", now.truncatedTo(ChronoUnit.SECONDS).toString());
+    doc.put("Type", "AWS-HMAC");
+    doc.put("AccessKeyId", credentials.accessKeyId());
+    doc.put("SecretAccessKey", credentials.secretAccessKey());
+    doc.put("Token", credentials.token());
+    doc.put("Expiration", now.plus(6, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString());
+    return put(CREDENTIALS_PATH, role).put(CREDENTIALS_PATH + role, doc.toString());
   }
 
   public FakeImds remove(String path) {

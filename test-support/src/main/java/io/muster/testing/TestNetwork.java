@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private test network: one "switch" namespace holding a bridge, and N node namespaces each
  * joined to it by a veth pair, with addresses {@code <prefix24>.1..N/24}. Nothing is created in the
- * host's own namespace. Needs root and iproute2. {@link #close()} deletes every namespace (the
- * veths go with them); stale namespaces with the same name prefix from a crashed run are removed on
- * create, and a shutdown hook removes them if the JVM dies before close.
+ * host's own namespace. Needs root and iproute2. While it is open, the {@link NetworkGuard} lets
+ * this JVM connect to its subnet; but the JVM stays in the host namespace, which has no route into
+ * the test network, so reach the nodes through {@link Node#nsenter()}. {@link #close()} deletes
+ * every namespace (the veths go with them); stale namespaces with the same name prefix from a
+ * crashed run are removed on create, and a shutdown hook removes them if the JVM dies before close.
  *
  * <pre>
  * try (TestNetwork net = TestNetwork.create("mej", "10.99.1", 3)) {
@@ -39,12 +41,16 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   private final String prefix;
+  private final String subnet24;
   private final List<Node> nodes;
   private final Thread hook;
 
-  private TestNetwork(String prefix, List<Node> nodes) {
+  private TestNetwork(String prefix, String subnet24, List<Node> nodes) {
     this.prefix = prefix;
+    this.subnet24 = subnet24;
     this.nodes = List.copyOf(nodes);
+    // The NetworkGuard lets this JVM reach the subnet while the network exists.
+    TestDestinations.open(subnet24);
     this.hook = new Thread(() -> removeAll(prefix), "netns-cleanup-" + prefix);
     Runtime.getRuntime().addShutdownHook(hook);
   }
@@ -82,7 +88,7 @@ public final class TestNetwork implements AutoCloseable {
         inNs(ns, "ip", "link", "set", "eth0", "up");
         nodes.add(new Node("n" + i, ns, addr));
       }
-      return new TestNetwork(prefix, nodes);
+      return new TestNetwork(prefix, subnet24, nodes);
     } catch (RuntimeException e) {
       removeAll(prefix);
       throw e;
@@ -99,6 +105,7 @@ public final class TestNetwork implements AutoCloseable {
 
   @Override
   public void close() {
+    TestDestinations.close(subnet24);
     removeAll(prefix);
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

@@ -2,10 +2,13 @@ package io.muster.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,5 +110,33 @@ class FakeImdsWireTest {
             send(at("/latest/meta-data/instance-id").header(FakeImds.TOKEN_HEADER, t).GET())
                 .statusCode())
         .isEqualTo(401);
+  }
+
+  @Test
+  void anInstanceProfileServesItsRoleAndCredentialsDocumentWithAToken() throws Exception {
+    FakeImds.RoleCredentials creds = FakeImds.RoleCredentials.random("ASIAFAKEIMDSROLE0001");
+    imds.instanceProfile("muster-node", creds);
+    String t = token();
+
+    HttpResponse<String> roles =
+        send(at("/latest/meta-data/iam/security-credentials/").header(FakeImds.TOKEN_HEADER, t));
+    HttpResponse<String> doc =
+        send(
+            at("/latest/meta-data/iam/security-credentials/muster-node")
+                .header(FakeImds.TOKEN_HEADER, t));
+    HttpResponse<String> tokenless =
+        send(at("/latest/meta-data/iam/security-credentials/muster-node"));
+
+    assertThat(roles.body()).isEqualTo("muster-node");
+    JsonNode json = new ObjectMapper().readTree(doc.body());
+    assertThat(json.get("Code").asText()).isEqualTo("Success");
+    assertThat(json.get("AccessKeyId").asText()).isEqualTo("ASIAFAKEIMDSROLE0001");
+    assertThat(json.get("SecretAccessKey").asText()).isEqualTo(creds.secretAccessKey());
+    assertThat(json.get("Token").asText()).isEqualTo(creds.token());
+    assertThat(Instant.parse(json.get("Expiration").asText())).isAfter(Instant.now());
+    assertThat(tokenless.statusCode()).as("IMDSv1 is refused").isEqualTo(401);
+    assertThat(creds.toString())
+        .doesNotContain(creds.secretAccessKey())
+        .doesNotContain(creds.token());
   }
 }

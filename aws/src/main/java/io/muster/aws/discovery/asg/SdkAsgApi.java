@@ -2,6 +2,7 @@ package io.muster.aws.discovery.asg;
 
 import io.muster.aws.AwsClients;
 import io.muster.aws.AwsErrors;
+import io.muster.aws.AwsService;
 import io.muster.discovery.DiscoveryException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,8 +31,7 @@ public final class SdkAsgApi implements AsgApi {
 
   @Override
   public String where() {
-    AwsClients c = aws.get();
-    return "region " + c.region() + (c.endpoint() == null ? "" : " at " + c.endpoint());
+    return aws.get().where(AwsService.AUTOSCALING);
   }
 
   /**
@@ -73,7 +73,9 @@ public final class SdkAsgApi implements AsgApi {
             DESCRIBE_GROUPS
                 + " returned the same NextToken twice at "
                 + where()
-                + "; check aws.endpoint-url points at Auto Scaling");
+                + "; check "
+                + AwsService.AUTOSCALING.endpointUrl().name()
+                + " (or aws.endpoint-url) points at Auto Scaling");
       }
     } while (token != null);
     return found ? Optional.of(new ArrayList<>(instances.values())) : Optional.empty();

@@ -2,6 +2,7 @@ package io.muster.aws.discovery.ec2;
 
 import io.muster.aws.AwsClients;
 import io.muster.aws.AwsErrors;
+import io.muster.aws.AwsService;
 import io.muster.discovery.DiscoveryException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,8 +49,7 @@ public final class SdkEc2Api implements Ec2Api {
 
   @Override
   public String where() {
-    AwsClients c = aws.get();
-    return "region " + c.region() + (c.endpoint() == null ? "" : " at " + c.endpoint());
+    return aws.get().where(AwsService.EC2);
   }
 
   @Override
@@ -128,8 +128,9 @@ public final class SdkEc2Api implements Ec2Api {
             DESCRIBE_INSTANCES
                 + " returned the same NextToken twice at "
                 + where()
-                + "; check"
-                + " aws.endpoint-url points at EC2");
+                + "; check "
+                + AwsService.EC2.endpointUrl().name()
+                + " (or aws.endpoint-url) points at EC2");
       }
     } while (token != null);
     return out;
