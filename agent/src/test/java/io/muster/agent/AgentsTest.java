@@ -8,7 +8,6 @@ import io.muster.agent.membership.AgentPacing;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.Component;
 import io.muster.agent.testing.CountingDiscovery;
-import io.muster.agent.testing.InMemoryStore;
 import io.muster.agent.testing.RecordingAdapter;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
@@ -17,6 +16,7 @@ import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
 import io.muster.bootstrap.StepListener;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
@@ -45,7 +45,7 @@ class AgentsTest {
   final NodeIdentity self = NodeIdentity.of("i-self", "10.0.0.1");
   final Peer other = Peer.of("10.0.0.2").withInstanceId("i-other");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final InMemoryStore store = new InMemoryStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final NodeState.InMemory state = new NodeState.InMemory();
   final RecordingAdapter.Following adapter = new RecordingAdapter.Following();
 
@@ -89,7 +89,7 @@ class AgentsTest {
   }
 
   /** Makes this node a recorded, registered, clustered member of generation 1 with the other. */
-  void aMember() {
+  void aMember() throws Exception {
     store.claimFormation(new FormationRecord("prod", 1, "cid-1", "i-other", "10.0.0.2", T0));
     store.registerMember(new MemberRecord("i-other", "10.0.0.2", null, 1, T0));
     store.registerMember(new MemberRecord("i-self", "10.0.0.1", null, 1, T0));

@@ -8,6 +8,7 @@ import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
 import io.muster.discovery.Discovery;
@@ -34,7 +35,7 @@ class JoinFlowPacingTest {
   final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
   final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final Fakes.FakeStore store = new Fakes.FakeStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final RecordingAdapter adapter = new RecordingAdapter();
   final BootstrapSettings settings =
       new BootstrapSettings(

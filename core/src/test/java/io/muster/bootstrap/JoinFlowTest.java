@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.bootstrap.Fakes.FakeAdapter;
 import io.muster.bootstrap.Fakes.FakeDiscovery;
-import io.muster.bootstrap.Fakes.FakeStore;
 import io.muster.bootstrap.Fakes.MutableClock;
 import io.muster.bootstrap.Fakes.World;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
 import io.muster.election.ElectionSettings;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class JoinFlowTest {
   static final Duration STABLE = Duration.ofSeconds(10);
   final MutableClock clock = new MutableClock();
-  final FakeStore store = new FakeStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final World world = new World();
   final AtomicInteger ids = new AtomicInteger();
   final List<String> events = new ArrayList<>();

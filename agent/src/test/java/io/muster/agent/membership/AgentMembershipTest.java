@@ -3,14 +3,12 @@ package io.muster.agent.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.credentials.CredentialStore;
-import io.muster.credentials.Credentials;
-import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentMembershipTest {
@@ -33,42 +31,12 @@ class AgentMembershipTest {
     };
   }
 
-  CredentialStore members(MemberRecord... records) {
-    return new CredentialStore() {
-      @Override
-      public Optional<FormationRecord> currentFormation() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean claimFormation(FormationRecord record) {
-        return false;
-      }
-
-      @Override
-      public void putCredentials(long generation, Credentials credentials) {}
-
-      @Override
-      public Optional<Credentials> credentials(long generation) {
-        return Optional.empty();
-      }
-
-      @Override
-      public void registerMember(MemberRecord member) {}
-
-      @Override
-      public void deregisterMember(String instanceId) {}
-
-      @Override
-      public List<MemberRecord> members() {
-        return List.of(records);
-      }
-
-      @Override
-      public String describe() {
-        return "test";
-      }
-    };
+  CredentialStore members(MemberRecord... records) throws Exception {
+    InMemoryCredentialStore store = new InMemoryCredentialStore();
+    for (MemberRecord r : records) {
+      store.registerMember(r);
+    }
+    return store;
   }
 
   @Test
