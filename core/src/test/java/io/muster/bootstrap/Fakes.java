@@ -8,7 +8,6 @@ import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
-import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
 import io.muster.testing.ManualClock;
 import java.time.Instant;
@@ -18,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Test doubles for the bootstrap flow: one shared "world" of clusters, a view. */
+/** Test doubles for the bootstrap flow: one shared "world" of clusters and its nodes' adapters. */
 final class Fakes {
   private Fakes() {}
 
@@ -26,22 +25,6 @@ final class Fakes {
   static final class MutableClock extends ManualClock {
     MutableClock() {
       super(Instant.parse("2026-11-21T10:00:00Z"));
-    }
-  }
-
-  static final class FakeDiscovery implements Discovery {
-    List<Peer> view = new ArrayList<>();
-    int calls;
-
-    @Override
-    public List<Peer> discover() {
-      calls++;
-      return List.copyOf(view);
-    }
-
-    @Override
-    public String describe() {
-      return "fake view";
     }
   }
 

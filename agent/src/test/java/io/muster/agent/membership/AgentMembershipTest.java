@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentMembershipTest {
@@ -18,17 +18,9 @@ class AgentMembershipTest {
   final Peer reused = Peer.of("10.0.0.11").withInstanceId("i-new");
 
   Discovery view(Peer... peers) {
-    return new Discovery() {
-      @Override
-      public List<Peer> discover() {
-        return List.of(peers);
-      }
-
-      @Override
-      public String describe() {
-        return "test";
-      }
-    };
+    CountingDiscovery discovery = new CountingDiscovery();
+    discovery.see(peers);
+    return discovery;
   }
 
   CredentialStore members(MemberRecord... records) throws Exception {

@@ -4,10 +4,10 @@ import static io.muster.agent.membership.Pacings.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.CountingDiscovery;
 import io.muster.agent.testing.RecordingAdapter;
 import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.model.Peer;
 import java.time.Instant;
 import java.util.List;
