@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.adapter.Adapter;
 import io.muster.adapter.MembershipFollower;
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.membership.AgentPacing;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.Component;
-import io.muster.agent.testing.RecordingAdapter;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
 import io.muster.bootstrap.JoinFlow;

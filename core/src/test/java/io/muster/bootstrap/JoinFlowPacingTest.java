@@ -2,10 +2,7 @@ package io.muster.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.muster.adapter.ClusterAdapter;
-import io.muster.adapter.FormRequest;
-import io.muster.adapter.JoinRequest;
-import io.muster.adapter.LocalMembership;
+import io.muster.adapter.RecordingAdapter;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.InMemoryCredentialStore;
@@ -20,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -146,7 +142,7 @@ class JoinFlowPacingTest {
     discovery.see(seed);
     stepMissingFromOwnViewAt0To15Seconds(flow(me));
     assertThat(discovery.listCalls()).isEqualTo(4);
-    assertThat(adapter.joinedThrough).isEmpty();
+    assertThat(adapter.joinedThrough()).isEmpty();
   }
 
   @Test
@@ -158,7 +154,7 @@ class JoinFlowPacingTest {
     discovery.see(seed);
     stepMissingFromOwnViewAt0To15Seconds(flow(me));
     assertThat(discovery.listCalls()).isEqualTo(2);
-    assertThat(adapter.joinedThrough).isEmpty();
+    assertThat(adapter.joinedThrough()).isEmpty();
   }
 
   @Test
@@ -176,7 +172,7 @@ class JoinFlowPacingTest {
     assertThat(discovery.listCalls()).isEqualTo(3);
     assertThat(discovery.discoverCalls()).isEqualTo(1);
     assertThat(formed).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.forms).isEqualTo(1);
+    assertThat(adapter.calls).containsOnlyOnce("form");
     assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(3);
     // The seed's first wait ended when its view would be stable, not a full interval later.
     assertThat(((StepResult.Retry) first).after()).isLessThanOrEqualTo(Duration.ofSeconds(6));
@@ -211,7 +207,7 @@ class JoinFlowPacingTest {
       }
     }
     assertThat(last).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.forms).isEqualTo(1);
+    assertThat(adapter.calls).containsOnlyOnce("form");
     assertThat(discovery.discoverCalls()).isGreaterThanOrEqualTo(1);
     assertThat(store.currentFormation().orElseThrow().ownerInstanceId()).isEqualTo("i-me");
   }
@@ -269,7 +265,7 @@ class JoinFlowPacingTest {
     StepResult r = f.step();
     assertThat(discovery.listCalls()).isEqualTo(2);
     assertThat(r).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.joinedThrough).containsExactly("10.0.0.1");
+    assertThat(adapter.joinedThrough()).containsExactly("10.0.0.1");
     assertThat(discovery.discoverCalls()).isZero();
   }
 
@@ -368,49 +364,5 @@ class JoinFlowPacingTest {
     assertThat(discovery.listCalls()).isEqualTo(listsBefore + 1);
     // Within the spread window (90 s at 1,000) plus an interval, not the 600 s reuse cap.
     assertThat(t - registeredAt).isLessThanOrEqualTo(95 + 1);
-  }
-
-  static final class RecordingAdapter implements ClusterAdapter {
-    final List<String> joinedThrough = new ArrayList<>();
-    int forms;
-    boolean inCluster;
-
-    @Override
-    public String name() {
-      return "recording";
-    }
-
-    @Override
-    public LocalMembership inspect() {
-      return new LocalMembership(true, inCluster, null, List.of());
-    }
-
-    @Override
-    public Credentials form(FormRequest request) {
-      forms++;
-      inCluster = true;
-      return new Credentials(Map.of("cookie", Secret.of("c")));
-    }
-
-    @Override
-    public void join(JoinRequest request) {
-      joinedThrough.add(request.members().get(0).addressText());
-      inCluster = true;
-    }
-
-    @Override
-    public Optional<String> verify(List<Peer> expectedMembers) {
-      return inCluster ? Optional.empty() : Optional.of("not in a cluster");
-    }
-
-    @Override
-    public void leave(boolean force) {
-      inCluster = false;
-    }
-
-    @Override
-    public List<String> plan(String decisionKind, List<Peer> targets) {
-      return List.of();
-    }
   }
 }

@@ -3,8 +3,8 @@ package io.muster.agent.membership;
 import static io.muster.agent.membership.Pacings.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.RecordingAdapter;
 import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.discovery.CountingDiscovery;

@@ -2,8 +2,8 @@ package io.muster.agent.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.RecordingAdapter;
 import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
 import io.muster.credentials.InMemoryCredentialStore;
