@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.adapter.Adapter;
 import io.muster.adapter.MembershipFollower;
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.membership.AgentPacing;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.Component;
-import io.muster.agent.testing.CountingDiscovery;
-import io.muster.agent.testing.InMemoryStore;
-import io.muster.agent.testing.ManualTime;
-import io.muster.agent.testing.RecordingAdapter;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
 import io.muster.bootstrap.JoinFlow;
@@ -18,11 +15,15 @@ import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
 import io.muster.bootstrap.StepListener;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
+import io.muster.testing.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -39,11 +40,12 @@ class AgentsTest {
   static final Duration CAP = Duration.ofSeconds(60);
   static final RandomGenerator NO_JITTER = () -> Long.MIN_VALUE; // nextDouble() == 0.5
 
-  final ManualTime time = new ManualTime();
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  final ManualClock clock = new ManualClock(T0);
   final NodeIdentity self = NodeIdentity.of("i-self", "10.0.0.1");
   final Peer other = Peer.of("10.0.0.2").withInstanceId("i-other");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final InMemoryStore store = new InMemoryStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final NodeState.InMemory state = new NodeState.InMemory();
   final RecordingAdapter.Following adapter = new RecordingAdapter.Following();
 
@@ -63,7 +65,7 @@ class AgentsTest {
             store,
             adapter,
             state,
-            time.clock(),
+            clock,
             backoff,
             () -> "cid-1",
             StepListener.NONE);
@@ -77,8 +79,8 @@ class AgentsTest {
   AgentRuntime runtime(Adapter adapter, Agents.Joining joining, boolean leaveOnShutdown) {
     return new AgentRuntime(
         Agents.components(adapter, discovery, joining, pacing(), leaveOnShutdown),
-        time.clock(),
-        time.sleeper(),
+        clock,
+        clock::sleep,
         n -> CAP);
   }
 
@@ -87,12 +89,11 @@ class AgentsTest {
   }
 
   /** Makes this node a recorded, registered, clustered member of generation 1 with the other. */
-  void aMember() {
-    store.claimFormation(
-        new FormationRecord("prod", 1, "cid-1", "i-other", "10.0.0.2", ManualTime.START));
-    store.registerMember(new MemberRecord("i-other", "10.0.0.2", null, 1, ManualTime.START));
-    store.registerMember(new MemberRecord("i-self", "10.0.0.1", null, 1, ManualTime.START));
-    state.saveMembership(new Membership("prod", 1, "cid-1", ManualTime.START));
+  void aMember() throws Exception {
+    store.claimFormation(new FormationRecord("prod", 1, "cid-1", "i-other", "10.0.0.2", T0));
+    store.registerMember(new MemberRecord("i-other", "10.0.0.2", null, 1, T0));
+    store.registerMember(new MemberRecord("i-self", "10.0.0.1", null, 1, T0));
+    state.saveMembership(new Membership("prod", 1, "cid-1", T0));
     adapter.clustered = true;
   }
 
@@ -126,7 +127,7 @@ class AgentsTest {
   void whileTheFlowWaitsTheFollowerMakesNoDiscoveryPassOfItsOwn() throws Exception {
     discovery.see(self.asPeer(), other);
     AgentRuntime runtime = runtime(adapter, joining(), true);
-    time.whenElapsed(Duration.ofMinutes(10), runtime::stop);
+    clock.whenSlept(Duration.ofMinutes(10), runtime::stop);
 
     runtime.run();
 
@@ -142,12 +143,12 @@ class AgentsTest {
     discovery.see(self.asPeer(), other);
     aMember();
     AgentRuntime runtime = runtime(adapter, joining(), true);
-    time.whenElapsed(Duration.ofMinutes(1), runtime::stop);
+    clock.whenSlept(Duration.ofMinutes(1), runtime::stop);
 
     runtime.run();
 
     assertThat(adapter.told).containsExactly(List.of(self.asPeer(), other));
-    assertThat(time.sleeps())
+    assertThat(clock.sleeps())
         .as("a following member steps every interval")
         .allMatch(INTERVAL::equals);
     assertThat(adapter.calls).containsExactly("leave:false");

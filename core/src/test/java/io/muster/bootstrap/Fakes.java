@@ -6,25 +6,18 @@ import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
-import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
-import io.muster.credentials.FormationRecord;
-import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
-import io.muster.credentials.StoreException;
-import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
 import io.muster.testing.ManualClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
-/** Test doubles for the bootstrap flow: one shared "world" of clusters, a store, a view. */
+/** Test doubles for the bootstrap flow: one shared "world" of clusters and its nodes' adapters. */
 final class Fakes {
   private Fakes() {}
 
@@ -32,104 +25,6 @@ final class Fakes {
   static final class MutableClock extends ManualClock {
     MutableClock() {
       super(Instant.parse("2026-11-21T10:00:00Z"));
-    }
-  }
-
-  static final class FakeDiscovery implements Discovery {
-    List<Peer> view = new ArrayList<>();
-    int calls;
-
-    @Override
-    public List<Peer> discover() {
-      calls++;
-      return List.copyOf(view);
-    }
-
-    @Override
-    public String describe() {
-      return "fake view";
-    }
-  }
-
-  /** Atomic per-generation claims; writes can be set to vanish after reporting success. */
-  static final class FakeStore implements CredentialStore {
-    final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
-    final Map<Long, Credentials> credentials = new HashMap<>();
-    final Map<String, MemberRecord> members = new LinkedHashMap<>();
-    int loseNextClaims;
-    int loseNextRegistrations;
-    int staleReads;
-    boolean unreachable;
-
-    private void check() throws StoreException {
-      if (unreachable) {
-        throw new StoreException("store unreachable");
-      }
-    }
-
-    @Override
-    public Optional<FormationRecord> currentFormation() throws StoreException {
-      check();
-      if (staleReads > 0) {
-        staleReads--;
-        return Optional.empty();
-      }
-      return formations.isEmpty()
-          ? Optional.empty()
-          : Optional.of(formations.lastEntry().getValue());
-    }
-
-    @Override
-    public synchronized boolean claimFormation(FormationRecord r) throws StoreException {
-      check();
-      if (formations.containsKey(r.generation())) {
-        return false;
-      }
-      if (loseNextClaims > 0) {
-        loseNextClaims--;
-        return true;
-      }
-      formations.put(r.generation(), r);
-      return true;
-    }
-
-    @Override
-    public void putCredentials(long generation, Credentials c) throws StoreException {
-      check();
-      credentials.put(generation, c);
-    }
-
-    @Override
-    public Optional<Credentials> credentials(long generation) throws StoreException {
-      check();
-      return Optional.ofNullable(credentials.get(generation));
-    }
-
-    @Override
-    public void registerMember(MemberRecord m) throws StoreException {
-      check();
-      if (loseNextRegistrations > 0) {
-        loseNextRegistrations--;
-        return;
-      }
-      members.put(m.instanceId(), m);
-    }
-
-    @Override
-    public void deregisterMember(String instanceId) throws StoreException {
-      check();
-      members.remove(instanceId);
-    }
-
-    @Override
-    public List<MemberRecord> members() throws StoreException {
-      check();
-      return List.copyOf(members.values());
-    }
-
-    @Override
-    public String describe() {
-      return "fake-store";
     }
   }
 

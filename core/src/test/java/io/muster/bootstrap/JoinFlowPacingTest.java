@@ -2,15 +2,13 @@ package io.muster.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.muster.adapter.ClusterAdapter;
-import io.muster.adapter.FormRequest;
-import io.muster.adapter.JoinRequest;
-import io.muster.adapter.LocalMembership;
+import io.muster.adapter.RecordingAdapter;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
-import io.muster.discovery.Discovery;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
@@ -19,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +31,7 @@ class JoinFlowPacingTest {
   final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
   final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final Fakes.FakeStore store = new Fakes.FakeStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final RecordingAdapter adapter = new RecordingAdapter();
   final BootstrapSettings settings =
       new BootstrapSettings(
@@ -91,15 +88,15 @@ class JoinFlowPacingTest {
 
   @Test
   void theRunnerUpListsEveryTwoIntervalsWhileItWaitsForTheSeed() throws Exception {
-    discovery.view = List.of(seed, me.asPeer());
+    discovery.see(seed, me.asPeer());
     JoinFlow f = flow(me);
     for (int s = 0; s <= 30; s += 5) {
       at(s);
       assertThat(f.step()).isInstanceOf(StepResult.Retry.class);
     }
     // Listings at 0, 10, 20 and 30 s: rank 2 reuses its view for 2 intervals.
-    assertThat(discovery.lists).isEqualTo(4);
-    assertThat(discovery.authoritative).isZero();
+    assertThat(discovery.listCalls()).isEqualTo(4);
+    assertThat(discovery.discoverCalls()).isZero();
   }
 
   @Test
@@ -107,45 +104,45 @@ class JoinFlowPacingTest {
     List<Peer> view = new ArrayList<>(fleet(49));
     NodeIdentity fiftieth = NodeIdentity.of("i-50", "10.0.9.9");
     view.add(fiftieth.asPeer());
-    discovery.view = view;
+    discovery.see(view);
     JoinFlow f = flow(fiftieth);
     for (int s = 0; s <= 55; s += 5) {
       at(s);
       f.step();
     }
-    assertThat(discovery.lists).isEqualTo(1); // 50 x 5 s = 250 s, capped at 60 s
+    assertThat(discovery.listCalls()).isEqualTo(1); // 50 x 5 s = 250 s, capped at 60 s
     at(60);
     f.step();
-    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(discovery.listCalls()).isEqualTo(2);
   }
 
   @Test
   void beforeAClusterExistsANodeMissingFromItsOwnViewListsByItsRankLikeAnyOther() throws Exception {
-    discovery.view = List.of(seed); // discovery does not show this node yet
+    discovery.see(seed); // discovery does not show this node yet
     stepMissingFromOwnViewAt0To15Seconds(flow(me));
     // Rank 2 behind 10.0.0.1: it would only wait, so it lists at 0 and 10 s, not at every step.
-    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(discovery.listCalls()).isEqualTo(2);
   }
 
   @Test
   void aNodeMissingFromItsOwnViewThatWouldBeTheSeedListsAtEveryStep() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
-    discovery.view = List.of(seed);
+    discovery.see(seed);
     JoinFlow f = flow(lowest);
     for (int s = 0; s <= 15; s += 5) {
       at(s);
       f.step();
     }
-    assertThat(discovery.lists).isEqualTo(4);
+    assertThat(discovery.listCalls()).isEqualTo(4);
   }
 
   @Test
   void onceAClusterExistsANodeMissingFromItsOwnViewListsAtEveryStep() throws Exception {
     formedBy(seed, 2);
-    discovery.view = List.of(seed);
+    discovery.see(seed);
     stepMissingFromOwnViewAt0To15Seconds(flow(me));
-    assertThat(discovery.lists).isEqualTo(4);
-    assertThat(adapter.joinedThrough).isEmpty();
+    assertThat(discovery.listCalls()).isEqualTo(4);
+    assertThat(adapter.joinedThrough()).isEmpty();
   }
 
   @Test
@@ -154,28 +151,28 @@ class JoinFlowPacingTest {
     // generation 1 is in view, so this node can only wait (for election.replace-after), in its
     // view or not: listing at every step emptied EC2's bucket at 1,000 nodes (simulation seed 602).
     formedBy(Peer.of("10.0.0.200").withInstanceId("i-gone"), 2);
-    discovery.view = List.of(seed);
+    discovery.see(seed);
     stepMissingFromOwnViewAt0To15Seconds(flow(me));
-    assertThat(discovery.lists).isEqualTo(2);
-    assertThat(adapter.joinedThrough).isEmpty();
+    assertThat(discovery.listCalls()).isEqualTo(2);
+    assertThat(adapter.joinedThrough()).isEmpty();
   }
 
   @Test
   void theSeedListsAtEveryStepAndFormsOnlyAfterAnAuthoritativePass() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
-    discovery.view = List.of(lowest.asPeer(), seed, me.asPeer());
+    discovery.see(lowest.asPeer(), seed, me.asPeer());
     JoinFlow f = flow(lowest);
     at(0);
     StepResult first = f.step();
     at(5);
     f.step();
-    assertThat(discovery.authoritative).isZero();
+    assertThat(discovery.discoverCalls()).isZero();
     at(11);
     StepResult formed = f.step();
-    assertThat(discovery.lists).isEqualTo(3);
-    assertThat(discovery.authoritative).isEqualTo(1);
+    assertThat(discovery.listCalls()).isEqualTo(3);
+    assertThat(discovery.discoverCalls()).isEqualTo(1);
     assertThat(formed).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.forms).isEqualTo(1);
+    assertThat(adapter.calls).containsOnlyOnce("form");
     assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(3);
     // The seed's first wait ended when its view would be stable, not a full interval later.
     assertThat(((StepResult.Retry) first).after()).isLessThanOrEqualTo(Duration.ofSeconds(6));
@@ -184,7 +181,7 @@ class JoinFlowPacingTest {
   @Test
   void theSeedStepsAgainTheMomentItsViewWouldBeStable() throws Exception {
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
-    discovery.view = List.of(lowest.asPeer(), seed);
+    discovery.see(lowest.asPeer(), seed);
     JoinFlow f = flow(lowest);
     at(0);
     f.step();
@@ -198,8 +195,8 @@ class JoinFlowPacingTest {
     // The listing shows 10.0.0.1, but the authoritative pass (the group's lifecycle states) does
     // not admit it: it is in Standby and will never form. The runner-up checks after
     // election.replace-after and forms.
-    discovery.view = List.of(seed, me.asPeer());
-    discovery.authoritativeView = List.of(me.asPeer());
+    discovery.see(seed, me.asPeer());
+    discovery.authoritativeView(me.asPeer());
     JoinFlow f = flow(me);
     StepResult last = null;
     for (int s = 0; s <= 140; s += 5) {
@@ -210,8 +207,8 @@ class JoinFlowPacingTest {
       }
     }
     assertThat(last).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.forms).isEqualTo(1);
-    assertThat(discovery.authoritative).isGreaterThanOrEqualTo(1);
+    assertThat(adapter.calls).containsOnlyOnce("form");
+    assertThat(discovery.discoverCalls()).isGreaterThanOrEqualTo(1);
     assertThat(store.currentFormation().orElseThrow().ownerInstanceId()).isEqualTo("i-me");
   }
 
@@ -221,14 +218,14 @@ class JoinFlowPacingTest {
     // stable for 10 s; its authoritative pass leaves the instance out and it forms at once.
     NodeIdentity lowest = NodeIdentity.of("i-low", "10.0.0.0");
     Peer pending = Peer.of("10.0.0.9").withInstanceId("i-pending");
-    discovery.view = List.of(lowest.asPeer(), me.asPeer(), pending);
-    discovery.authoritativeView = List.of(lowest.asPeer(), me.asPeer());
+    discovery.see(lowest.asPeer(), me.asPeer(), pending);
+    discovery.authoritativeView(lowest.asPeer(), me.asPeer());
     JoinFlow f = flow(lowest);
     at(0);
     f.step();
     at(10);
     assertThat(f.step()).isInstanceOf(StepResult.Done.class);
-    assertThat(discovery.authoritative).isEqualTo(1);
+    assertThat(discovery.discoverCalls()).isEqualTo(1);
     assertThat(store.currentFormation().orElseThrow().viewSize()).isEqualTo(2);
   }
 
@@ -237,8 +234,8 @@ class JoinFlowPacingTest {
     // The runner-up's authoritative pass (after replace-after) leaves out the Standby seed; the
     // runner-up forms. Had it not been the seed, the Standby instance would be back in its
     // listings once replace-after passed, in case it returned to service.
-    discovery.view = List.of(seed, me.asPeer());
-    discovery.authoritativeView = List.of(me.asPeer());
+    discovery.see(seed, me.asPeer());
+    discovery.authoritativeView(me.asPeer());
     ViewKeeper keeper =
         new ViewKeeper(
             discovery,
@@ -256,27 +253,27 @@ class JoinFlowPacingTest {
 
   @Test
   void inASmallFleetANewFormationIsJoinedAtOnceOnAFreshListing() throws Exception {
-    discovery.view = List.of(seed, me.asPeer());
+    discovery.see(seed, me.asPeer());
     JoinFlow f = flow(me);
     at(0);
     f.step();
     at(7);
     f.step();
-    assertThat(discovery.lists).isEqualTo(1);
+    assertThat(discovery.listCalls()).isEqualTo(1);
     formedBy(seed, 2);
     at(8);
     StepResult r = f.step();
-    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(discovery.listCalls()).isEqualTo(2);
     assertThat(r).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.joinedThrough).containsExactly("10.0.0.1");
-    assertThat(discovery.authoritative).isZero();
+    assertThat(adapter.joinedThrough()).containsExactly("10.0.0.1");
+    assertThat(discovery.discoverCalls()).isZero();
   }
 
   @Test
   void inALargeFleetANewFormationIsJoinedAtARandomMomentWithinTheSpreadWindow() throws Exception {
     List<Peer> view = fleet(1000);
     NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());
-    discovery.view = view;
+    discovery.see(view);
     JoinFlow f = flow(last);
     at(0);
     f.step();
@@ -288,10 +285,10 @@ class JoinFlowPacingTest {
     Duration wait = ((StepResult.Retry) deferred).after();
     // (1000 - 100) / 10 per second = 90 s.
     assertThat(wait).isBetween(Duration.ZERO, Duration.ofSeconds(90));
-    assertThat(discovery.lists).isEqualTo(1);
+    assertThat(discovery.listCalls()).isEqualTo(1);
     at(5 + (int) Math.ceil(wait.toMillis() / 1000.0));
     assertThat(f.step()).isInstanceOf(StepResult.Done.class);
-    assertThat(discovery.lists).isEqualTo(2);
+    assertThat(discovery.listCalls()).isEqualTo(2);
   }
 
   @Test
@@ -299,7 +296,7 @@ class JoinFlowPacingTest {
     // This node's view is old (120 peers: 2 s of spreading), the founder saw 1,000 (90 s).
     List<Peer> view = fleet(120);
     NodeIdentity last = NodeIdentity.of("i-119", view.get(119).addressText());
-    discovery.view = view;
+    discovery.see(view);
     List<Duration> waits = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       store.formations.clear();
@@ -332,7 +329,7 @@ class JoinFlowPacingTest {
     List<Peer> view = fleet(1000);
     Peer founder = view.get(0);
     NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());
-    discovery.view = view;
+    discovery.see(view);
     JoinFlow f = flow(last);
     at(0);
     f.step();
@@ -350,7 +347,7 @@ class JoinFlowPacingTest {
     assertThat(r.message()).contains("waiting for it to finish forming");
     at(t += 5);
     assertThat(f.step().message()).contains("waiting for it to finish forming");
-    int listsBefore = discovery.lists;
+    int listsBefore = discovery.listCalls();
 
     store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
     store.registerMember(
@@ -360,80 +357,12 @@ class JoinFlowPacingTest {
     r = f.step();
     // Every node that waited learns this within one interval: the re-listing is spread.
     assertThat(r.message()).contains("re-discovering in");
-    assertThat(discovery.lists).isEqualTo(listsBefore);
+    assertThat(discovery.listCalls()).isEqualTo(listsBefore);
     t += (int) Math.ceil(((StepResult.Retry) r).after().toMillis() / 1000.0);
     at(t);
     assertThat(f.step()).isInstanceOf(StepResult.Done.class);
-    assertThat(discovery.lists).isEqualTo(listsBefore + 1);
+    assertThat(discovery.listCalls()).isEqualTo(listsBefore + 1);
     // Within the spread window (90 s at 1,000) plus an interval, not the 600 s reuse cap.
     assertThat(t - registeredAt).isLessThanOrEqualTo(95 + 1);
-  }
-
-  static final class CountingDiscovery implements Discovery {
-    List<Peer> view = List.of();
-    List<Peer> authoritativeView;
-    int lists;
-    int authoritative;
-
-    @Override
-    public List<Peer> list() {
-      lists++;
-      return view;
-    }
-
-    @Override
-    public List<Peer> discover() {
-      authoritative++;
-      return authoritativeView != null ? authoritativeView : view;
-    }
-
-    @Override
-    public String describe() {
-      return "fixed view";
-    }
-  }
-
-  static final class RecordingAdapter implements ClusterAdapter {
-    final List<String> joinedThrough = new ArrayList<>();
-    int forms;
-    boolean inCluster;
-
-    @Override
-    public String name() {
-      return "recording";
-    }
-
-    @Override
-    public LocalMembership inspect() {
-      return new LocalMembership(true, inCluster, null, List.of());
-    }
-
-    @Override
-    public Credentials form(FormRequest request) {
-      forms++;
-      inCluster = true;
-      return new Credentials(Map.of("cookie", Secret.of("c")));
-    }
-
-    @Override
-    public void join(JoinRequest request) {
-      joinedThrough.add(request.members().get(0).addressText());
-      inCluster = true;
-    }
-
-    @Override
-    public Optional<String> verify(List<Peer> expectedMembers) {
-      return inCluster ? Optional.empty() : Optional.of("not in a cluster");
-    }
-
-    @Override
-    public void leave(boolean force) {
-      inCluster = false;
-    }
-
-    @Override
-    public List<String> plan(String decisionKind, List<Peer> targets) {
-      return List.of();
-    }
   }
 }

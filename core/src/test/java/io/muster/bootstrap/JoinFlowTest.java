@@ -3,13 +3,13 @@ package io.muster.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.bootstrap.Fakes.FakeAdapter;
-import io.muster.bootstrap.Fakes.FakeDiscovery;
-import io.muster.bootstrap.Fakes.FakeStore;
 import io.muster.bootstrap.Fakes.MutableClock;
 import io.muster.bootstrap.Fakes.World;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class JoinFlowTest {
   static final Duration STABLE = Duration.ofSeconds(10);
   final MutableClock clock = new MutableClock();
-  final FakeStore store = new FakeStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final World world = new World();
   final AtomicInteger ids = new AtomicInteger();
   final List<String> events = new ArrayList<>();
@@ -32,7 +32,7 @@ class JoinFlowTest {
   /** One simulated node: identity, its view, adapter and state. */
   final class Node {
     final NodeIdentity id;
-    final FakeDiscovery discovery = new FakeDiscovery();
+    final CountingDiscovery discovery = new CountingDiscovery();
     final FakeAdapter adapter;
     final NodeState.InMemory state = new NodeState.InMemory();
     JoinFlow flow;
@@ -91,7 +91,7 @@ class JoinFlowTest {
       view.add(n.peer());
     }
     for (Node n : nodes) {
-      n.discovery.view = new ArrayList<>(view);
+      n.discovery.see(view);
     }
   }
 
@@ -133,7 +133,7 @@ class JoinFlowTest {
 
   @Test
   void viewWithoutSelfNeverForms() {
-    b.discovery.view = List.of(a.peer(), c.peer());
+    b.discovery.see(a.peer(), c.peer());
     b.step();
     clock.advance(Duration.ofMinutes(5));
     StepResult r = b.step();
@@ -144,8 +144,8 @@ class JoinFlowTest {
   @Test
   void twoNodesThatBothBelieveTheyAreSeedOnlyOneWinsTheClaim() {
     // Lagging views: b does not see a, so both a and b are the seed of their own view.
-    a.discovery.view = List.of(a.peer(), b.peer());
-    b.discovery.view = List.of(b.peer(), c.peer());
+    a.discovery.see(a.peer(), b.peer());
+    b.discovery.see(b.peer(), c.peer());
     stabilise(a, b);
     assertThat(a.step()).isInstanceOf(StepResult.Done.class);
     store.staleReads = 1; // b read the store before a's claim landed: it also decides to form
@@ -161,13 +161,13 @@ class JoinFlowTest {
     everyoneSees(a, b);
     stabilise(a, b);
     assertThat(a.step()).isInstanceOf(StepResult.Done.class);
-    c.discovery.view = List.of(b.peer(), c.peer()); // c does not see a (the only member) yet
+    c.discovery.see(b.peer(), c.peer()); // c does not see a (the only member) yet
     c.step();
     clock.advance(Duration.ofSeconds(90));
     StepResult r = c.step();
     assertThat(r.message()).contains("election.replace-after");
     assertThat(store.formations).hasSize(1);
-    c.discovery.view = List.of(a.peer(), b.peer(), c.peer());
+    c.discovery.see(a.peer(), b.peer(), c.peer());
     // A waiting non-seed reuses its view until the store changes or the backoff cap passes (API
     // cost at fleet scale), so it notices the members within one cap.
     clock.advance(Duration.ofSeconds(60));

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A clock that moves only when told to: by {@link #advance}, {@link #set} or {@link #sleep}. Code
@@ -20,6 +21,7 @@ public class ManualClock extends Clock {
 
   private final Object lock = new Object();
   private final List<Runnable> onSleep = new ArrayList<>();
+  private final List<Duration> sleeps = new ArrayList<>();
   private Instant now;
   private Duration slept = Duration.ZERO;
 
@@ -63,7 +65,7 @@ public class ManualClock extends Clock {
   }
 
   /**
-   * A sleep that costs no real time: advances the clock by {@code d}, counts it, then runs the
+   * A sleep that costs no real time: advances the clock by {@code d}, records it, then runs the
    * {@link #onSleep} hooks (the world moving on while the code under test waits).
    */
   public void sleep(Duration d) {
@@ -71,6 +73,7 @@ public class ManualClock extends Clock {
     synchronized (lock) {
       now = now.plus(d);
       slept = slept.plus(d);
+      sleeps.add(d);
       hooks = List.copyOf(onSleep);
     }
     hooks.forEach(Runnable::run);
@@ -84,10 +87,34 @@ public class ManualClock extends Clock {
     return this;
   }
 
+  /**
+   * Runs {@code action} once, after the first {@link #sleep} that brings {@link #slept()} to {@code
+   * total} or beyond: "stop the run under test once it has waited ten minutes". An {@link #onSleep}
+   * hook, so it runs on the sleeping thread, before that sleep returns.
+   */
+  public ManualClock whenSlept(Duration total, Runnable action) {
+    Objects.requireNonNull(total, "total");
+    Objects.requireNonNull(action, "action");
+    AtomicBoolean ran = new AtomicBoolean();
+    return onSleep(
+        () -> {
+          if (slept().compareTo(total) >= 0 && ran.compareAndSet(false, true)) {
+            action.run();
+          }
+        });
+  }
+
   /** The total of every {@link #sleep} so far. */
   public Duration slept() {
     synchronized (lock) {
       return slept;
+    }
+  }
+
+  /** Every {@link #sleep} so far, in order. */
+  public List<Duration> sleeps() {
+    synchronized (lock) {
+      return List.copyOf(sleeps);
     }
   }
 

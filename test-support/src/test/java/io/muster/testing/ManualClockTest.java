@@ -23,10 +23,12 @@ class ManualClockTest {
 
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-21T10:00:07.500Z"));
     assertThat(clock.slept()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(2), Duration.ofMillis(500));
 
     clock.set(Instant.parse("2026-11-21T09:00:00Z"));
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-21T09:00:00Z"));
     assertThat(clock.slept()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(clock.sleeps()).hasSize(2);
   }
 
   @Test
@@ -42,6 +44,23 @@ class ManualClockTest {
     assertThat(seen)
         .containsExactly(
             ManualClock.DEFAULT_START.plusSeconds(1), ManualClock.DEFAULT_START.plusSeconds(3));
+  }
+
+  @Test
+  void aWhenSleptActionRunsOnceAfterTheSleepThatBringsTheTotalToItsMark() {
+    ManualClock clock = new ManualClock();
+    List<Instant> ran = new ArrayList<>();
+    clock.whenSlept(Duration.ofSeconds(5), () -> ran.add(clock.instant()));
+
+    clock.sleep(Duration.ofSeconds(2));
+    clock.advance(Duration.ofSeconds(10)); // not sleeping: does not count towards the mark
+    clock.sleep(Duration.ofSeconds(2));
+    assertThat(ran).as("4 s slept").isEmpty();
+
+    clock.sleep(Duration.ofSeconds(2));
+    clock.sleep(Duration.ofSeconds(2));
+
+    assertThat(ran).containsExactly(ManualClock.DEFAULT_START.plusSeconds(16));
   }
 
   @Test

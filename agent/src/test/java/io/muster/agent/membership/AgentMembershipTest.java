@@ -3,14 +3,12 @@ package io.muster.agent.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.credentials.CredentialStore;
-import io.muster.credentials.Credentials;
-import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.discovery.Discovery;
 import io.muster.model.Peer;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentMembershipTest {
@@ -20,55 +18,17 @@ class AgentMembershipTest {
   final Peer reused = Peer.of("10.0.0.11").withInstanceId("i-new");
 
   Discovery view(Peer... peers) {
-    return new Discovery() {
-      @Override
-      public List<Peer> discover() {
-        return List.of(peers);
-      }
-
-      @Override
-      public String describe() {
-        return "test";
-      }
-    };
+    CountingDiscovery discovery = new CountingDiscovery();
+    discovery.see(peers);
+    return discovery;
   }
 
-  CredentialStore members(MemberRecord... records) {
-    return new CredentialStore() {
-      @Override
-      public Optional<FormationRecord> currentFormation() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean claimFormation(FormationRecord record) {
-        return false;
-      }
-
-      @Override
-      public void putCredentials(long generation, Credentials credentials) {}
-
-      @Override
-      public Optional<Credentials> credentials(long generation) {
-        return Optional.empty();
-      }
-
-      @Override
-      public void registerMember(MemberRecord member) {}
-
-      @Override
-      public void deregisterMember(String instanceId) {}
-
-      @Override
-      public List<MemberRecord> members() {
-        return List.of(records);
-      }
-
-      @Override
-      public String describe() {
-        return "test";
-      }
-    };
+  CredentialStore members(MemberRecord... records) throws Exception {
+    InMemoryCredentialStore store = new InMemoryCredentialStore();
+    for (MemberRecord r : records) {
+      store.registerMember(r);
+    }
+    return store;
   }
 
   @Test

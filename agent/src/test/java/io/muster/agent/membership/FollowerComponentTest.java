@@ -3,11 +3,11 @@ package io.muster.agent.membership;
 import static io.muster.agent.membership.Pacings.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.CountingDiscovery;
-import io.muster.agent.testing.InMemoryStore;
-import io.muster.agent.testing.RecordingAdapter;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
+import io.muster.discovery.CountingDiscovery;
 import io.muster.model.Peer;
 import java.time.Instant;
 import java.util.List;
@@ -19,19 +19,19 @@ class FollowerComponentTest {
   final Peer a = Peer.of("10.0.0.10").withInstanceId("i-a");
   final Peer b = Peer.of("10.0.0.9").withInstanceId("i-b");
   final CountingDiscovery discovery = new CountingDiscovery();
-  final InMemoryStore store = new InMemoryStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final RecordingAdapter.Following adapter = new RecordingAdapter.Following();
   final AtomicBoolean member = new AtomicBoolean();
   final FollowerComponent follower =
       FollowerComponent.ofRegisteredMembers(
           adapter, discovery, store, member::get, Pacings.unjittered()::poll);
 
-  void registered(String instanceId, String address) {
+  void registered(String instanceId, String address) throws Exception {
     store.registerMember(new MemberRecord(instanceId, address, null, 1, T));
   }
 
   @Test
-  void whileThisNodeIsNotAMemberItNeitherDiscoversNorReadsTheStore() {
+  void whileThisNodeIsNotAMemberItNeitherDiscoversNorReadsTheStore() throws Exception {
     discovery.see(a, b);
     registered("i-a", "10.0.0.10");
 
@@ -45,7 +45,7 @@ class FollowerComponentTest {
   }
 
   @Test
-  void aMemberTellsTheRegisteredMembersInViewOnceThenOnlyWhenTheyChange() {
+  void aMemberTellsTheRegisteredMembersInViewOnceThenOnlyWhenTheyChange() throws Exception {
     discovery.see(a, b);
     registered("i-a", "10.0.0.10");
     member.set(true);
@@ -76,7 +76,7 @@ class FollowerComponentTest {
   }
 
   @Test
-  void anAdapterThatFailsIsToldAgainAtTheNextStep() {
+  void anAdapterThatFailsIsToldAgainAtTheNextStep() throws Exception {
     discovery.see(a);
     registered("i-a", "10.0.0.10");
     member.set(true);

@@ -2,11 +2,11 @@ package io.muster.agent.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.InMemoryStore;
-import io.muster.agent.testing.RecordingAdapter;
 import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
+import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -14,18 +14,18 @@ import org.junit.jupiter.api.Test;
 class LeaveOnShutdownTest {
   static final Instant T = Instant.parse("2026-11-21T10:00:00Z");
   final RecordingAdapter adapter = new RecordingAdapter();
-  final InMemoryStore store = new InMemoryStore();
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final NodeState.InMemory state = new NodeState.InMemory();
   final LeaveOnShutdown leave = new LeaveOnShutdown(adapter, store, state, "i-self");
 
-  void aMember() {
+  void aMember() throws Exception {
     adapter.clustered = true;
     state.saveMembership(new Membership("prod", 1, "cid-1", T));
     store.registerMember(new MemberRecord("i-self", "10.0.0.1", null, 1, T));
   }
 
   @Test
-  void aMemberLeavesDeregistersAndForgetsItsMembership() {
+  void aMemberLeavesDeregistersAndForgetsItsMembership() throws Exception {
     aMember();
 
     try (CapturedLogs logs = CapturedLogs.of("agent")) {
@@ -48,7 +48,7 @@ class LeaveOnShutdownTest {
   }
 
   @Test
-  void aFailedLeaveIsLoggedKeepsTheRegistrationAndDoesNotThrow() {
+  void aFailedLeaveIsLoggedKeepsTheRegistrationAndDoesNotThrow() throws Exception {
     aMember();
     adapter.failLeave = "swarm: leaving would lose quorum";
 

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.muster.agent.testing.CapturedLogs;
-import io.muster.agent.testing.ManualTime;
+import io.muster.testing.ManualClock;
 import io.muster.time.Sleeper;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AgentRuntimeTest {
   static final IntFunction<Duration> NO_BACKOFF = n -> Duration.ofSeconds(1);
-  final ManualTime time = new ManualTime();
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  final ManualClock clock = new ManualClock(T0);
   final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
   /** Records start, stop and every step at its virtual time; steps every {@code every}. */
@@ -51,7 +53,7 @@ class AgentRuntimeTest {
 
     @Override
     public Duration step() throws Exception {
-      events.add(name + "@" + time.elapsed().toSeconds());
+      events.add(name + "@" + Duration.between(T0, clock.instant()).toSeconds());
       return every;
     }
   }
@@ -77,12 +79,12 @@ class AgentRuntimeTest {
   }
 
   AgentRuntime runtime(Component... components) {
-    return new AgentRuntime(List.of(components), time.clock(), time.sleeper(), NO_BACKOFF);
+    return new AgentRuntime(List.of(components), clock, clock::sleep, NO_BACKOFF);
   }
 
   AgentRuntime runtimeUntil(Duration stopAt, Component... components) {
     AgentRuntime r = runtime(components);
-    time.whenElapsed(stopAt, r::stop);
+    clock.whenSlept(stopAt, r::stop);
     return r;
   }
 
@@ -111,7 +113,7 @@ class AgentRuntimeTest {
     assertThat(events.stream().filter(e -> e.contains("@")))
         .as("due-time order; at a tie, the component given first")
         .containsExactly("a@0", "b@0", "a@3", "b@5", "a@6", "a@9", "b@10", "a@12", "a@15", "b@15");
-    assertThat(time.sleeps())
+    assertThat(clock.sleeps())
         .extracting(Duration::toSeconds)
         .containsExactly(3L, 2L, 1L, 3L, 1L, 2L, 3L, 3L);
   }
@@ -135,7 +137,7 @@ class AgentRuntimeTest {
             interruptedAtStop.add(Thread.currentThread().isInterrupted());
           }
         };
-    AgentRuntime runtime = new AgentRuntime(List.of(hourly), time.clock(), untilWoken, NO_BACKOFF);
+    AgentRuntime runtime = new AgentRuntime(List.of(hourly), clock, untilWoken, NO_BACKOFF);
     Thread runner = new Thread(() -> runQuietly(runtime), "runtime-under-test");
     runner.start();
     assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the runtime began its wait").isTrue();
@@ -198,10 +200,10 @@ class AgentRuntimeTest {
     AgentRuntime runtime =
         new AgentRuntime(
             List.of(flaky, new Recorder("steady", Duration.ofSeconds(7))),
-            time.clock(),
-            time.sleeper(),
+            clock,
+            clock::sleep,
             doublingTo30s);
-    time.whenElapsed(Duration.ofSeconds(76), runtime::stop);
+    clock.whenSlept(Duration.ofSeconds(76), runtime::stop);
 
     try (CapturedLogs logs = CapturedLogs.of("agent")) {
       runtime.run();
@@ -286,14 +288,14 @@ class AgentRuntimeTest {
     runtime.run();
 
     assertThat(events).containsExactly("start a", "start b", "stop b", "stop a");
-    assertThat(time.sleeps()).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
   }
 
   @Test
   void withNothingPeriodicItOnlyWaitsForTheStop() throws Exception {
     runtimeUntil(Duration.ofDays(2), plain("a")).run();
 
-    assertThat(time.sleeps()).containsExactly(Duration.ofDays(1), Duration.ofDays(1));
+    assertThat(clock.sleeps()).containsExactly(Duration.ofDays(1), Duration.ofDays(1));
     assertThat(events).containsExactly("start a", "stop a");
   }
 

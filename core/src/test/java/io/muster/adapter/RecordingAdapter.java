@@ -1,19 +1,19 @@
-package io.muster.agent.testing;
+package io.muster.adapter;
 
-import io.muster.adapter.AdapterException;
-import io.muster.adapter.ClusterAdapter;
-import io.muster.adapter.FormRequest;
-import io.muster.adapter.JoinRequest;
-import io.muster.adapter.LocalMembership;
-import io.muster.adapter.MembershipFollower;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.Secret;
 import io.muster.model.Peer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A joining adapter that records what it was asked; this node is clustered or not, as set. */
+/**
+ * A joining adapter on its own that records what it was asked, as {@code form}, {@code
+ * join:ADDRESS} (the member it joined through) and {@code leave:FORCE}. This node is clustered or
+ * not as the test set it or as the last form, join or leave left it; inspect and verify say so.
+ * (The adapters of several nodes sharing one world of clusters: bootstrap's Fakes.FakeAdapter.)
+ */
 public class RecordingAdapter implements ClusterAdapter {
   public final List<String> calls = new ArrayList<>();
   public boolean clustered;
@@ -33,13 +33,18 @@ public class RecordingAdapter implements ClusterAdapter {
   public Credentials form(FormRequest request) {
     calls.add("form");
     clustered = true;
-    return new Credentials(Map.of());
+    return new Credentials(Map.of("cookie", Secret.of("c")));
   }
 
   @Override
   public void join(JoinRequest request) {
-    calls.add("join");
+    calls.add("join:" + request.members().get(0).addressText());
     clustered = true;
+  }
+
+  /** The address each join went through, in order. */
+  public List<String> joinedThrough() {
+    return calls.stream().filter(c -> c.startsWith("join:")).map(c -> c.substring(5)).toList();
   }
 
   @Override

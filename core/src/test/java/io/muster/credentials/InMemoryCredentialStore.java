@@ -1,0 +1,119 @@
+package io.muster.credentials;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A credential store in memory, for tests: atomic create-if-absent claims per generation, members
+ * in the order they first registered, and every deregistration remembered. Its faults are the ones
+ * the formation protocol must survive, each set by a field: claims and registrations that report
+ * success and vanish, reads that miss the current formation, an unreachable store.
+ *
+ * <p>A test may read and change the records directly ({@link #formations}, {@link #credentials},
+ * {@link #members}) between steps of the code under test: a node that crashed after its claim, a
+ * registration lost with its node, rotated credentials.
+ */
+public final class InMemoryCredentialStore implements CredentialStore {
+  /** Formation records by generation. */
+  public final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
+
+  /** Join secrets by generation. */
+  public final Map<Long, Credentials> credentials = new HashMap<>();
+
+  /** Registrations by instance id, in the order they first registered. */
+  public final Map<String, MemberRecord> members = new LinkedHashMap<>();
+
+  /** How many of the next new claims report success without being stored. */
+  public int loseNextClaims;
+
+  /** How many of the next registrations return without being stored. */
+  public int loseNextRegistrations;
+
+  /** How many of the next {@link #currentFormation()} reads find no formation (a stale read). */
+  public int staleReads;
+
+  /** While set, every call fails with "store unreachable". */
+  public boolean unreachable;
+
+  private final List<String> deregistered = new ArrayList<>();
+
+  private void check() throws StoreException {
+    if (unreachable) {
+      throw new StoreException("store unreachable");
+    }
+  }
+
+  @Override
+  public synchronized Optional<FormationRecord> currentFormation() throws StoreException {
+    check();
+    if (staleReads > 0) {
+      staleReads--;
+      return Optional.empty();
+    }
+    return formations.isEmpty() ? Optional.empty() : Optional.of(formations.lastEntry().getValue());
+  }
+
+  @Override
+  public synchronized boolean claimFormation(FormationRecord record) throws StoreException {
+    check();
+    if (formations.containsKey(record.generation())) {
+      return false;
+    }
+    if (loseNextClaims > 0) {
+      loseNextClaims--;
+      return true;
+    }
+    formations.put(record.generation(), record);
+    return true;
+  }
+
+  @Override
+  public synchronized void putCredentials(long generation, Credentials c) throws StoreException {
+    check();
+    credentials.put(generation, c);
+  }
+
+  @Override
+  public synchronized Optional<Credentials> credentials(long generation) throws StoreException {
+    check();
+    return Optional.ofNullable(credentials.get(generation));
+  }
+
+  @Override
+  public synchronized void registerMember(MemberRecord member) throws StoreException {
+    check();
+    if (loseNextRegistrations > 0) {
+      loseNextRegistrations--;
+      return;
+    }
+    members.put(member.instanceId(), member);
+  }
+
+  @Override
+  public synchronized void deregisterMember(String instanceId) throws StoreException {
+    check();
+    deregistered.add(instanceId);
+    members.remove(instanceId);
+  }
+
+  @Override
+  public synchronized List<MemberRecord> members() throws StoreException {
+    check();
+    return List.copyOf(members.values());
+  }
+
+  /** The instance ids deregistered so far, in order (an unreachable store records none). */
+  public synchronized List<String> deregistered() {
+    return List.copyOf(deregistered);
+  }
+
+  @Override
+  public String describe() {
+    return "in-memory";
+  }
+}
