@@ -210,7 +210,8 @@ class SettingsLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(
             "store.test.dir is required: it is required when store.provider is test");
-    new SettingsLoader(r).load(yaml("store:\n  provider: file\n"), Map.of(), Map.of());
+    Path otherStore = yaml("store:\n  provider: file\n");
+    assertThat(new SettingsLoader(r).load(otherStore, Map.of(), Map.of()).isSet(dir)).isFalse();
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.muster.aws.AwsClients;
 import io.muster.config.Settings;
 import io.muster.model.NodeIdentity;
 import io.muster.plugin.PluginContext;
+import io.muster.plugin.TestContexts;
 import java.util.function.Supplier;
 
 /** Plugin contexts whose AWS clients are given (bound to a loopback fake). */
@@ -18,11 +19,8 @@ public final class AwsTestContexts {
   }
 
   public static PluginContext withoutIdentity(Settings settings, AwsClients clients) {
-    return with(
-        settings,
-        () -> {
-          throw new AssertionError("the node identity is not needed here");
-        },
-        clients);
+    PluginContext c = TestContexts.withoutIdentity(settings);
+    c.shared().with(AwsClients.class, clients);
+    return c;
   }
 }

@@ -27,14 +27,7 @@ public final class AwsTestEndpoint implements AutoCloseable {
 
   /** A plugin context whose AWS clients are these; the node identity is not needed. */
   public PluginContext context(Settings settings) {
-    PluginContext c =
-        PluginContext.of(
-            settings,
-            () -> {
-              throw new AssertionError("the node identity is not needed here");
-            });
-    c.shared().with(AwsClients.class, clients);
-    return c;
+    return AwsTestContexts.withoutIdentity(settings, clients);
   }
 
   @Override

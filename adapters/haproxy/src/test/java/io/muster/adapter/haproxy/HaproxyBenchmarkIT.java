@@ -279,7 +279,7 @@ class HaproxyBenchmarkIT {
       }
     }
     b.append(
-        "\nCommand: `mvn -B -o -q -pl haproxy-adapter -am verify -Dtest=NONE"
+        "\nCommand: `mvn -B -o -q -pl adapters/haproxy -am verify -Dtest=NONE"
             + " -Dsurefire.failIfNoSpecifiedTests=false"
             + " -Dit.test=HaproxyBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false`"
             + " (needs the Debian haproxy package; root is not needed).\n");
