@@ -60,7 +60,8 @@ class LayeringTest {
     "io.muster.credentials..",
     "io.muster.adapter",
     "io.muster.plugin..",
-    "io.muster.node.."
+    "io.muster.node..",
+    "io.muster.lifecycle.."
   };
 
   private static final String ADAPTERS = "io.muster.adapter.*..";
