@@ -52,6 +52,24 @@ public final class NodeLifecycles {
   }
 
   /**
+   * Leaves through the adapter while the node still runs, deregisters from the store and forgets
+   * the membership; nothing when this node is not a member (a restarted leave, a second leave).
+   *
+   * @param adapter null for an adapter that joins nothing
+   */
+  public static LifecycleComponent.Leave leave(
+      ClusterAdapter adapter, CredentialStore store, NodeState state, String instanceId) {
+    return () -> {
+      if (adapter != null && state.membership().isPresent()) {
+        adapter.leave(false);
+        store.deregisterMember(instanceId);
+        state.clearMembership();
+        LOG.info("left the cluster and deregistered {}", instanceId);
+      }
+    };
+  }
+
+  /**
    * The component for this node.
    *
    * @param adapter null for an adapter that joins nothing (then leaving is a no-op)
@@ -70,16 +88,7 @@ public final class NodeLifecycles {
     LifecycleSettings l = LifecycleSettings.from(s);
     NodeIdentity identity = plugins.identity().get();
     AutoScalingLifecycleActions api = new AutoScalingLifecycleActions(() -> AwsClients.of(plugins));
-    String instanceId = identity.instanceId();
-    LifecycleComponent.Leave leave =
-        () -> {
-          if (adapter != null && state.membership().isPresent()) {
-            adapter.leave(false);
-            store.deregisterMember(instanceId);
-            state.clearMembership();
-            LOG.info("left the cluster and deregistered {}", instanceId);
-          }
-        };
+    LifecycleComponent.Leave leave = leave(adapter, store, state, identity.instanceId());
     return new LifecycleComponent(
         new NodeLifecycle(config(l, s, identity, joinTimeout)),
         l,
