@@ -1,11 +1,13 @@
 package io.muster.agent.lifecycle;
 
+import io.muster.aws.lifecycle.AutoScalingLifecycleActions;
 import io.muster.config.ConfigException;
 import io.muster.config.Settings;
 import io.muster.lifecycle.CompletionPolicy;
 import io.muster.lifecycle.HeartbeatPacing;
 import io.muster.lifecycle.LifecycleResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,26 @@ public record LifecycleSettings(
 
   /** Pause between completion attempts while AWS's API catches up (PrairieLearn used 5 s). */
   static final Duration COMPLETION_RETRY = Duration.ofSeconds(5);
+
+  /**
+   * The Auto Scaling actions answering this node's hooks calls, which can be scoped to the group:
+   * none unless a hook is named.
+   */
+  public List<String> hookIamActions() {
+    return launchHook.isPresent() || terminateHook.isPresent()
+        ? List.of(AutoScalingLifecycleActions.COMPLETE, AutoScalingLifecycleActions.HEARTBEAT)
+        : List.of();
+  }
+
+  /**
+   * The describe call the completion policy uses to ride out the API's lag; Describe calls take no
+   * resource scope.
+   */
+  public List<String> describeIamActions() {
+    return hookIamActions().isEmpty()
+        ? List.of()
+        : List.of(AutoScalingLifecycleActions.DESCRIBE_INSTANCES);
+  }
 
   public static LifecycleSettings from(Settings s) {
     Duration timeout = s.duration(LifecycleKeys.HEARTBEAT_TIMEOUT);
