@@ -74,7 +74,8 @@ class AgentLifecycleWireTest {
           .with(LifecycleKeys.LAUNCH_HOOK, "launch-gate")
           .with(LifecycleKeys.TERMINATE_HOOK, "drain")
           .with(LifecycleKeys.HEARTBEAT_TIMEOUT, "300s")
-          .with(LifecycleKeys.DRAIN_TIMEOUT, "5m");
+          .with(LifecycleKeys.DRAIN_TIMEOUT, "5m")
+          .with(LifecycleKeys.POLL_INTERVAL, "1s");
 
   @TempDir Path stateDir;
   DummyAwsCredentials credentials;
@@ -294,7 +295,11 @@ class AgentLifecycleWireTest {
     LifecycleComponent resumed = lifecycle(() -> false, new DirectExecutor());
     resumed.start();
     int heartbeatsBefore = server.requests("RecordLifecycleActionHeartbeat").size();
-    clock.advance(resumed.step());
+    Duration next = resumed.step();
+    assertThat(next)
+        .as("an answer is retried every 5 s, whatever the poll interval")
+        .isEqualTo(Duration.ofSeconds(5));
+    clock.advance(next);
     assertThat(server.requests("RecordLifecycleActionHeartbeat").size())
         .as("a resumed action is heartbeaten at once")
         .isGreaterThan(heartbeatsBefore);
@@ -356,7 +361,7 @@ class AgentLifecycleWireTest {
       LifecycleComponent c =
           new LifecycleComponentWithLeave(this, () -> never.await()).build(thread);
       c.start();
-      for (int i = 0; i < 100 && asg.completions(self.instanceId(), "drain").isEmpty(); i++) {
+      for (int i = 0; i < 1000 && asg.completions(self.instanceId(), "drain").isEmpty(); i++) {
         clock.advance(c.step());
       }
       assertThat(asg.completions(self.instanceId(), "drain"))

@@ -186,7 +186,8 @@ public final class LifecycleComponent implements PeriodicComponent {
       }
       Optional<Duration> after = apply(d, s.now());
       if (after.isPresent()) {
-        next = min(next, after.get());
+        // A completion to retry: its own pace, not the poll's (heartbeats still come first).
+        next = after.get();
         break;
       }
     }
