@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleFaultsTest {
   static final String GROUP = "web";
   static final String ID = "i-0123456789abcdef0";
-  static final int RUNS = Integer.getInteger("muster.faults.runs", 60);
+  static final int RUNS = Integer.getInteger("muster.faults.runs", 40);
 
   static DummyAwsCredentials credentials;
 
