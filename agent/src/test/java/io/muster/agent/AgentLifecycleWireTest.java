@@ -382,6 +382,33 @@ class AgentLifecycleWireTest {
   }
 
   @Test
+  void workRecordedForAnotherInstanceIsIgnored() throws Exception {
+    new FileLifecycleRecords(stateDir)
+        .save(
+            InFlight.begin(
+                    InFlight.Kind.TERMINATE,
+                    java.util.Optional.of(
+                        new io.muster.lifecycle.LifecycleAction(
+                            GROUP,
+                            "drain",
+                            "i-0ther0000000000000",
+                            io.muster.lifecycle.LifecycleTransition.TERMINATING,
+                            java.util.Optional.empty())),
+                    clock.instant(),
+                    "terminating",
+                    "copied in an image")
+                .completing(io.muster.lifecycle.LifecycleResult.CONTINUE, "left"));
+    asg.launch(GROUP, self.instanceId());
+    LifecycleComponent c = lifecycle(() -> false, new DirectExecutor());
+    c.start();
+    c.step();
+
+    assertThat(server.requests("CompleteLifecycleAction")).isEmpty();
+    assertThat(c.mayJoin()).isTrue();
+    assertThat(c.work().orElseThrow().kind()).isEqualTo(InFlight.Kind.LAUNCH);
+  }
+
+  @Test
   void aLaunchThatNeverJoinsIsAbandonedAtJoinTimeout() throws Exception {
     asg.launch(GROUP, self.instanceId()); // nobody is ever in view: no cluster to join
     runUntil(

@@ -201,6 +201,21 @@ class MainTest {
             "static");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("lifecycle.launch-hook='gate'").contains("lifecycle.enabled");
+
+    Run check =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_ENABLED", "true",
+                "MUSTER_LIFECYCLE_HEARTBEAT_TIMEOUT", "60s",
+                "MUSTER_LIFECYCLE_HEARTBEAT_INTERVAL", "60s"),
+            "config",
+            "check",
+            "-c",
+            EXAMPLE);
+    assertThat(check.code()).as(check.out()).isEqualTo(2);
+    assertThat(check.err())
+        .contains("lifecycle.heartbeat-interval='60s'")
+        .contains("lifecycle.heartbeat-timeout");
   }
 
   /**

@@ -128,6 +128,15 @@ public final class LifecycleComponent implements PeriodicComponent {
   @Override
   public void start() throws IOException {
     work = records.load();
+    String self = machine.config().instanceId();
+    if (work.flatMap(InFlight::action).map(a -> !a.instanceId().equals(self)).orElse(false)) {
+      // A state.dir baked into an image, or copied from another instance: not this one's work.
+      LOG.warn(
+          "ignoring the lifecycle work in state.dir: it belongs to {}, not to {}",
+          work.get().action().get().instanceId(),
+          self);
+      work = Optional.empty();
+    }
     work.filter(w -> w.phase() != Phase.DONE)
         .ifPresent(
             w -> {
