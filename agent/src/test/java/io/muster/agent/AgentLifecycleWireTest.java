@@ -408,6 +408,36 @@ class AgentLifecycleWireTest {
     assertThat(c.work().orElseThrow().kind()).isEqualTo(InFlight.Kind.LAUNCH);
   }
 
+  /**
+   * The swarm adapter refuses a leave that would lose the managers' quorum (unless forced). The
+   * terminate hook is still answered, with lifecycle.drain-failure-result, and the refusal is the
+   * recorded reason: the instance goes away regardless, and the operator reads why in the log.
+   */
+  @Test
+  void aLeaveRefusedForQuorumIsStillAnsweredWithTheDrainFailureResult() throws Exception {
+    asg.launch(GROUP, self.instanceId());
+    discovery.see(self.asPeer());
+    runUntil(
+        runtime(new ArrayList<>()), () -> !asg.completions().isEmpty(), Duration.ofMinutes(30));
+    asg.terminate(self.instanceId());
+    LifecycleComponent c =
+        new LifecycleComponentWithLeave(
+                this,
+                () -> {
+                  throw new io.muster.adapter.AdapterException(
+                      "refusing to leave the swarm: 1 of 3 managers would remain reachable", false);
+                })
+            .build(new DirectExecutor());
+    c.start();
+    clock.advance(c.step());
+
+    assertThat(asg.completions(self.instanceId(), "drain"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.result()).isEqualTo("CONTINUE"));
+    assertThat(new FileLifecycleRecords(stateDir).load().orElseThrow().reason())
+        .contains("the leave failed: refusing to leave the swarm");
+  }
+
   @Test
   void aLaunchThatNeverJoinsIsAbandonedAtJoinTimeout() throws Exception {
     asg.launch(GROUP, self.instanceId()); // nobody is ever in view: no cluster to join
