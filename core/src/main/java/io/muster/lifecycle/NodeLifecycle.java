@@ -108,7 +108,8 @@ public final class NodeLifecycle {
 
   /**
    * Whether the join loop may run now: not in (or going to) the warm pool, not terminating, not
-   * leaving for a spot notice, and not before the target state was read once.
+   * leaving for a spot notice, not after the launch was answered ABANDON, and not before the target
+   * state was read once.
    */
   public static boolean mayJoin(Snapshot s, boolean observed) {
     if (!observed) {
@@ -117,7 +118,14 @@ public final class NodeLifecycle {
     if (s.target() == TargetState.WARMED || s.target() == TargetState.TERMINATED) {
       return false;
     }
-    return s.work().map(w -> !w.leaves()).orElse(true) && !s.spotInterruption();
+    return s.work().map(w -> !w.leaves() && !abandoned(w)).orElse(true) && !s.spotInterruption();
+  }
+
+  /** A launch answered ABANDON: Auto Scaling replaces the instance, so it must not join now. */
+  private static boolean abandoned(InFlight w) {
+    return w.kind() == Kind.LAUNCH
+        && w.phase() != Phase.WORKING
+        && w.result().equals(Optional.of(LifecycleResult.ABANDON));
   }
 
   /** Whether membership may still be followed: not once the node leaves. */

@@ -85,6 +85,15 @@ class NodeLifecycleTest {
     assertThat(d).isInstanceOf(Complete.class);
     assertThat(((Complete) d).result()).isEqualTo(LifecycleResult.ABANDON);
     assertThat(((Complete) d).why()).contains("join.timeout");
+
+    InFlight abandoned = w.completing(LifecycleResult.ABANDON, "join.timeout");
+    assertThat(
+            NodeLifecycle.mayJoin(
+                snap(
+                    TargetState.IN_SERVICE, Optional.of(abandoned), false, LeaveStatus.NOT_STARTED),
+                true))
+        .as("an instance being replaced does not join any more")
+        .isFalse();
   }
 
   @Test
