@@ -61,7 +61,8 @@ class LayeringTest {
     "io.muster.adapter",
     "io.muster.plugin..",
     "io.muster.node..",
-    "io.muster.lifecycle.."
+    "io.muster.lifecycle..",
+    "io.muster.telemetry.."
   };
 
   private static final String ADAPTERS = "io.muster.adapter.*..";
