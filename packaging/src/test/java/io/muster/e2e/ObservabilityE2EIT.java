@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ephemeral loopback port. /readyz says why it is not ready, then 200; /metrics passes {@code
  * promtool check metrics} (Debian package prometheus); the documented alert rules pass {@code
  * promtool check rules}; /status carries its fields; {@code muster status} asks the agent; a
- * member's steady state logs nothing at info; after SIGTERM the port is closed.
+ * member's steady state logs nothing at info; after SIGTERM the agent exits 0 and its port is
+ * closed.
  *
  * <p>Loopback only, no namespace: the node's address (10.0.0.1) is only a name in the static list,
  * nothing connects to it.
@@ -45,8 +46,7 @@ class ObservabilityE2EIT {
   record Response(int code, String body) {}
 
   @Test
-  void aRunningAgentAnswersLivezReadyzStatusAndMetricsAndClosesItsPortOnSigterm()
-      throws Exception {
+  void aRunningAgentAnswersLivezReadyzStatusAndMetricsAndClosesItsPortOnSigterm() throws Exception {
     MusterCli.requireJar();
     Path promtool = requirePromtool();
     writeScripts();
@@ -88,14 +88,16 @@ class ObservabilityE2EIT {
           .contains("muster_member 1.0")
           .contains("muster_build_info{version=\"")
           .contains("muster_decisions_total{kind=\"form\"} 1.0")
-          .contains("muster_adapter_operations_total{adapter=\"exec\",outcome=\"ok\",verb=\"form\"} 1.0")
+          .contains(
+              "muster_adapter_operations_total{adapter=\"exec\",outcome=\"ok\",verb=\"form\"} 1.0")
           .contains("muster_join_duration_seconds_count 1")
           .contains("jvm_memory_used_bytes")
           .doesNotContain("10.0.0.1");
 
       // The documented alerts are valid rules.
       Path rules = Files.writeString(dir.resolve("rules.yml"), documentedAlertRules());
-      Response checked = run(List.of(promtool.toString(), "check", "rules", rules.toString()), null);
+      Response checked =
+          run(List.of(promtool.toString(), "check", "rules", rules.toString()), null);
       assertThat(checked.code()).as(checked.body()).isZero();
       assertThat(checked.body()).contains("SUCCESS: 4 rules found");
 
@@ -142,10 +144,7 @@ class ObservabilityE2EIT {
       // SIGTERM: the agent stops and closes its port.
       agent.destroy();
       assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(tail(err)).isTrue();
-      int exit = agent.exitValue();
-      // Exit 0 on SIGTERM is issue 14's fix (commit "agent exits 0 on SIGTERM"); until it is
-      // merged the JVM reports the signal (143). See the report of issue 16.
-      assertThat(exit).as(tail(err)).isIn(0, 143);
+      assertThat(agent.exitValue()).as("exit code on SIGTERM\n" + tail(err)).isZero();
       assertThat(events(err)).contains("stopping");
       assertThatThrownBy(() -> get(base + "/livez")).isInstanceOf(ConnectException.class);
     } finally {
@@ -164,7 +163,10 @@ class ObservabilityE2EIT {
         "printf '{\"cookie\":\"%s\"}' \"$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \\n')\""
             + " > \"$MUSTER_CREDENTIALS_FILE\"\n"
             + "echo formed > $S/$MUSTER_NODE_INSTANCE_ID.member\n");
-    script(system, "join.sh", "echo \"via $MUSTER_JOIN_ADDRESS\" > $S/$MUSTER_NODE_INSTANCE_ID.member\n");
+    script(
+        system,
+        "join.sh",
+        "echo \"via $MUSTER_JOIN_ADDRESS\" > $S/$MUSTER_NODE_INSTANCE_ID.member\n");
     script(
         system,
         "inspect.sh",
@@ -234,7 +236,12 @@ class ObservabilityE2EIT {
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new MusterCli.Result(
-        "status", p.exitValue(), Files.readString(out), Files.readString(err), start, System.nanoTime());
+        "status",
+        p.exitValue(),
+        Files.readString(out),
+        Files.readString(err),
+        start,
+        System.nanoTime());
   }
 
   /** The address the agent logged with event http-listening (it was asked for port 0). */
@@ -287,7 +294,8 @@ class ObservabilityE2EIT {
     try {
       int code = c.getResponseCode();
       InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream();
-      return new Response(code, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new Response(
+          code, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } finally {
       c.disconnect();
     }
