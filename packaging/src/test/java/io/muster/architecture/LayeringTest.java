@@ -137,6 +137,20 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheAgentSeesTheMetricsLibrary() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.muster.agent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.prometheus..", "io.micrometer..")
+        .because(
+            "core and the plugins report through io.muster.telemetry; the agent turns that into"
+                + " metrics (docs/observability.md)")
+        .check(MUSTER);
+  }
+
+  @Test
   void onlyCliSeesPicocli() {
     noClasses()
         .that()
