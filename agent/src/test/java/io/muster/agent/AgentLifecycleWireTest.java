@@ -171,10 +171,12 @@ class AgentLifecycleWireTest {
     return new AgentRuntime(
         Agents.components(
             adapter,
+            adapter,
             discovery,
             joining(),
             new AgentPacing(new Backoff(INTERVAL, CAP, NO_JITTER), Duration.ofSeconds(60), CAP),
             false,
+            null,
             member -> {
               LifecycleComponent c = lifecycle(member, new DirectExecutor());
               built.add(c);

@@ -7,6 +7,20 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 public final class AwsErrors {
   private AwsErrors() {}
 
+  /** Whether {@code e} is the service refusing the call for its rate limit. */
+  public static boolean throttled(RuntimeException e) {
+    return e instanceof AwsServiceException ase
+        && ase.awsErrorDetails() != null
+        && isThrottling(ase.awsErrorDetails().errorCode());
+  }
+
+  private static boolean isThrottling(String code) {
+    return code != null
+        && (code.contains("Throttl")
+            || code.equals("RequestLimitExceeded")
+            || code.equals("TooManyRequestsException"));
+  }
+
   /**
    * @param action the IAM action that was called, e.g. "ec2:DescribeInstances"
    * @param e what the SDK threw
@@ -25,7 +39,7 @@ public final class AwsErrors {
             + action
             + "\" to the instance role's policy (see `muster iam-policy`)";
       }
-      if (code != null && (code.contains("Throttl") || code.equals("RequestLimitExceeded"))) {
+      if (isThrottling(code)) {
         return action + " was throttled (" + code + "); muster will back off and retry";
       }
       return action
