@@ -100,14 +100,15 @@ public final class Agents {
             ? null
             : member ->
                 NodeLifecycles.create(
-                    ctx.plugins(),
-                    w.timeout(),
-                    j == null ? null : j.adapter(),
-                    j == null ? null : j.store(),
-                    j == null ? new NodeState.InMemory() : j.state(),
-                    member,
-                    ctx.clock(),
-                    Sleeper.SYSTEM);
+                        ctx.plugins(),
+                        w.timeout(),
+                        j == null ? null : j.adapter(),
+                        j == null ? null : j.store(),
+                        j == null ? new NodeState.InMemory() : j.state(),
+                        member,
+                        ctx.clock(),
+                        Sleeper.SYSTEM)
+                    .reportingTo(observer);
     List<Component> components = new ArrayList<>();
     // First, so that it stops last: it answers "leaving" while the others stop, and its port is
     // closed once the agent has stopped.

@@ -137,23 +137,62 @@ class AgentLifecycleWireTest {
     return new Agents.Joining(adapter, flow, store, state, self.instanceId());
   }
 
+  /** What the lifecycle component reported to the agent's telemetry. */
+  final List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  final io.muster.telemetry.Telemetry telemetry =
+      new io.muster.telemetry.Telemetry() {
+        @Override
+        public void discovery(
+            String provider,
+            io.muster.telemetry.Outcome outcome,
+            Duration latency,
+            List<io.muster.model.Peer> peers,
+            String error) {}
+
+        @Override
+        public void store(
+            String operation,
+            io.muster.telemetry.Outcome outcome,
+            Duration latency,
+            String error) {}
+
+        @Override
+        public void adapter(
+            String adapter, String verb, io.muster.telemetry.Outcome outcome, String error) {}
+
+        @Override
+        public void lifecycleAction(
+            io.muster.lifecycle.LifecycleTransition transition,
+            io.muster.lifecycle.LifecycleResult result) {
+          reported.add(transition + " " + result);
+        }
+
+        @Override
+        public void lifecycleActionFailed(
+            io.muster.lifecycle.LifecycleTransition transition, String error) {
+          reported.add(transition + " failed: " + error);
+        }
+      };
+
   LifecycleComponent lifecycle(BooleanSupplier member, ExecutorService leaver) {
     LifecycleSettings l = LifecycleSettings.from(settings);
     AutoScalingLifecycleActions api = new AutoScalingLifecycleActions(() -> clients);
     return new LifecycleComponent(
-        new NodeLifecycle(
-            NodeLifecycles.config(l, settings, withGroup(self), Duration.ofMinutes(10))),
-        l,
-        new ImdsLifecycleSignals(
-            new ImdsClient(imds.endpoint(), Duration.ofSeconds(2), clock), true, false),
-        api,
-        api,
-        new FileLifecycleRecords(stateDir),
-        member,
-        NodeLifecycles.leave(adapter, store, state, self.instanceId()),
-        clock,
-        clock::sleep,
-        leaver);
+            new NodeLifecycle(
+                NodeLifecycles.config(l, settings, withGroup(self), Duration.ofMinutes(10))),
+            l,
+            new ImdsLifecycleSignals(
+                new ImdsClient(imds.endpoint(), Duration.ofSeconds(2), clock), true, false),
+            api,
+            api,
+            new FileLifecycleRecords(stateDir),
+            member,
+            NodeLifecycles.leave(adapter, store, state, self.instanceId()),
+            clock,
+            clock::sleep,
+            leaver)
+        .reportingTo(telemetry);
   }
 
   static NodeIdentity withGroup(NodeIdentity id) {
@@ -233,6 +272,7 @@ class AgentLifecycleWireTest {
             });
     assertThat(memberWhenAnswered).containsExactly(true);
     assertThat(asg.heartbeats()).as("every 100 s while joining").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(reported).containsExactly("LAUNCHING CONTINUE");
     assertThat(asg.state(self.instanceId())).isEqualTo("InService");
   }
 

@@ -23,6 +23,7 @@ import io.muster.lifecycle.NodeLifecycle.Snapshot;
 import io.muster.lifecycle.NodeLifecycle.StartLeave;
 import io.muster.lifecycle.NodeLifecycle.Wait;
 import io.muster.lifecycle.TargetState;
+import io.muster.telemetry.Telemetry;
 import io.muster.time.Sleeper;
 import java.io.IOException;
 import java.time.Clock;
@@ -76,6 +77,7 @@ public final class LifecycleComponent implements PeriodicComponent {
   private final Sleeper sleeper;
   private final ExecutorService leaver;
 
+  private Telemetry telemetry = Telemetry.NONE;
   private Optional<InFlight> work = Optional.empty();
   private Future<?> leaving;
   private HeartbeatPacing heartbeats;
@@ -117,6 +119,12 @@ public final class LifecycleComponent implements PeriodicComponent {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /** Reports each answer sent (and each that could not be) to {@code t}: the agent's metrics. */
+  public LifecycleComponent reportingTo(Telemetry t) {
+    this.telemetry = t;
+    return this;
   }
 
   @Override
@@ -318,6 +326,7 @@ public final class LifecycleComponent implements PeriodicComponent {
                 Duration.between(completionStarted, clock.instant()));
     if (v instanceof CompletionPolicy.Accepted) {
       save(w.done(w.reason()));
+      telemetry.lifecycleAction(action.transition(), result);
       LOG.atInfo()
           .addKeyValue("event", "lifecycle-completed")
           .addKeyValue("result", result.name())
@@ -333,6 +342,7 @@ public final class LifecycleComponent implements PeriodicComponent {
     }
     if (v instanceof CompletionPolicy.Failed f) {
       save(w.done("not answered: " + f.why()));
+      telemetry.lifecycleActionFailed(action.transition(), f.why());
       LOG.atError()
           .addKeyValue("event", "lifecycle-completion-failed")
           .log(
