@@ -54,6 +54,10 @@ public final class JoinFlow {
   private List<MemberRecord> keptMembers;
   private String membersState;
   private String awaitingFounder;
+  private Optional<FormationRecord> keptFormation;
+  private Instant formationReadAt;
+  private double formationPhase;
+  private boolean formationFresh;
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
@@ -122,11 +126,11 @@ public final class JoinFlow {
         return done.get();
       }
     }
-    Optional<FormationRecord> formation = store.currentFormation();
-    Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
+    Optional<FormationRecord> formation = watchFormation(now, false);
+    Peer selfPeer = self.asPeer();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
-    if (formation.isPresent() && storeState.equals(awaitingFounder)) {
+    if (formation.isPresent() && formationFresh && storeState.equals(awaitingFounder)) {
       watchFounder(formation.get());
     }
     ViewKeeper.Next next =
@@ -138,20 +142,30 @@ public final class JoinFlow {
               + formation.map(FormationRecord::generation).orElse(0L)
               + " was published; re-discovering in "
               + String.format(java.util.Locale.ROOT, "%.1fs", next.deferFor().toMillis() / 1000.0)
-              + " so the fleet's describe calls stay under discovery.fleet-rate");
+              + " so the fleet's describe calls and store requests stay under discovery.fleet-rate"
+              + " and store.fleet-rate");
     }
     ViewKeeper.View taken = next.view();
     // Members are read after the deferral (with SSM, listing 1,000 members is 100 calls), and a
     // kept view is decided on with the members read alongside it: both only ever lead to a wait.
     boolean keptBoth =
         taken.source() == ViewKeeper.Source.CACHED && storeState.equals(membersState);
-    List<MemberRecord> members = keptBoth ? keptMembers : readMembers(formation, storeState);
+    List<MemberRecord> members =
+        keptBoth ? keptMembers : readMembers(formation, storeState, taken.peers());
     Decision d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    if (!(d instanceof Decision.Wait) && !formationFresh) {
+      // Act only on a fresh formation record: the kept one may be a paced read's, long ago.
+      Optional<FormationRecord> again = watchFormation(now, true);
+      if (!again.equals(formation)) {
+        return new StepResult.Retry(
+            backoff.poll(), "waiting: the formation record changed since it was last read");
+      }
+    }
     if (!(d instanceof Decision.Wait) && taken.source() == ViewKeeper.Source.CACHED) {
       // Act only on a fresh view: the cached one may hold a node that is gone.
       taken = views.list(storeState, now);
       if (keptBoth) {
-        members = readMembers(formation, storeState);
+        members = readMembers(formation, storeState, taken.peers());
       }
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
@@ -237,14 +251,67 @@ public final class JoinFlow {
   }
 
   /**
-   * The store's member records (none before a formation exists), kept for the next step that
-   * decides on a kept view.
+   * The formation record, read from the store at most once per watch period in a large fleet (every
+   * step in a small one, or when {@code fresh}). A thousand waiting nodes that each read it at
+   * every step would need 200 requests a second; SSM's standard throughput is 40 for the whole
+   * account. Each node reads it at a moment spread around its period, so the fleet's reads take
+   * about half of {@code store.fleet-rate}.
    */
-  private List<MemberRecord> readMembers(Optional<FormationRecord> formation, String storeState)
+  private Optional<FormationRecord> watchFormation(Instant now, boolean fresh)
       throws StoreException {
-    keptMembers = formation.isPresent() ? store.members() : List.of();
+    if (!fresh && keptFormation != null && now.isBefore(nextFormationRead())) {
+      formationFresh = false;
+      return keptFormation;
+    }
+    keptFormation = store.currentFormation();
+    formationFresh = true;
+    formationReadAt = now;
+    // Where in [period / 2, 3 x period / 2] this node reads next: spreads the fleet's reads.
+    formationPhase = backoff.spread(Duration.ofSeconds(1)).toMillis() / 1000.0;
+    return keptFormation;
+  }
+
+  /**
+   * When the kept formation record is due to be read again. Computed at each step from the fleet's
+   * size as this node now sees it (its view grows while the fleet boots), so a read taken before
+   * the first listing does not set a period for a fleet of one.
+   */
+  private Instant nextFormationRead() {
+    int size = Math.max(views.size(), keptFormation.map(FormationRecord::viewSize).orElse(0));
+    if (!ViewKeeper.paced(settings, size)) {
+      return formationReadAt;
+    }
+    Duration period = ViewKeeper.watchPeriod(settings, size);
+    return formationReadAt.plusMillis((long) (period.toMillis() * (0.5 + formationPhase)));
+  }
+
+  /**
+   * The member records the decision needs (none before a formation exists), kept for the next step
+   * that decides on a kept view. While the founder is a live member in view, its record alone: the
+   * decision is then to join through it whatever the other records say, and listing every member
+   * costs SSM one request per 10 records (100 at 1,000 nodes) where the founder's is one. Otherwise
+   * all of them.
+   */
+  private List<MemberRecord> readMembers(
+      Optional<FormationRecord> formation, String storeState, List<Peer> view)
+      throws StoreException {
+    keptMembers = formation.isPresent() ? membersFor(formation.get(), view) : List.of();
     membersState = storeState;
     return keptMembers;
+  }
+
+  private List<MemberRecord> membersFor(FormationRecord f, List<Peer> view) throws StoreException {
+    if (!f.ownerInstanceId().equals(self.instanceId())
+        && ClusterStates.ownerJoinableInView(f, view)) {
+      Optional<MemberRecord> founder = store.member(f.ownerInstanceId());
+      if (founder.isPresent()
+          && founder.get().generation() == f.generation()
+          && founder.get().status() == MemberRecord.Status.MEMBER
+          && founder.get().address().equals(f.ownerAddress())) {
+        return List.of(founder.get());
+      }
+    }
+    return store.members();
   }
 
   /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
