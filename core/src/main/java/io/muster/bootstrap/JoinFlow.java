@@ -54,6 +54,13 @@ public final class JoinFlow {
   private List<MemberRecord> keptMembers;
   private String membersState;
   private String awaitingFounder;
+  private boolean membersComplete;
+
+  /** Whether the store may hold a JOINING record of this node (unknown at the start). */
+  private boolean ownJoiningUnknown = true;
+
+  private Instant listedAt;
+  private int listingPages = 1;
   private Optional<FormationRecord> keptFormation;
   private Instant formationReadAt;
   private double formationPhase;
@@ -151,10 +158,12 @@ public final class JoinFlow {
     boolean keptBoth =
         taken.source() == ViewKeeper.Source.CACHED && storeState.equals(membersState);
     List<MemberRecord> members =
-        keptBoth ? keptMembers : readMembers(formation, storeState, taken.peers());
+        keptBoth ? keptMembers : readMembers(formation, storeState, taken.peers(), now);
     Decision d = decide(selfPeer, taken.peers(), formation, members, mine, now);
-    if (!(d instanceof Decision.Wait) && !formationFresh) {
-      // Act only on a fresh formation record: the kept one may be a paced read's, long ago.
+    if (d instanceof Decision.Form && !formationFresh) {
+      // Form only on a fresh formation record: the kept one may be a paced read's, long ago. (A
+      // join needs none: it goes through a node whose own record, read now, says it is a member,
+      // and that node proves its cluster before the join; a join never makes a cluster.)
       Optional<FormationRecord> again = watchFormation(now, true);
       if (!again.equals(formation)) {
         return new StepResult.Retry(
@@ -165,13 +174,20 @@ public final class JoinFlow {
       // Act only on a fresh view: the cached one may hold a node that is gone.
       taken = views.list(storeState, now);
       if (keptBoth) {
-        members = readMembers(formation, storeState, taken.peers());
+        members = readMembers(formation, storeState, taken.peers(), now);
       }
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
     if (d instanceof Decision.Form && taken.source() != ViewKeeper.Source.AUTHORITATIVE) {
       // Form only on what discovery admits, not on the cheap listing (see Discovery#list).
       taken = views.authoritative(storeState, now);
+      d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    }
+    if (d instanceof Decision.Form
+        && formation.isPresent()
+        && !(membersComplete && listedNow(now))) {
+      // Replace a generation only on every member record, read now.
+      members = listAllMembers(storeState, now);
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
     List<Peer> view = taken.peers();
@@ -191,8 +207,14 @@ public final class JoinFlow {
     if (d instanceof Decision.Join j) {
       return join(j, formation.orElseThrow(), ranked);
     }
-    if (formation.isPresent()) {
+    if (formation.isPresent() && membersComplete) {
       dropOwnStaleJoining(formation.get(), members);
+    } else if (formation.isPresent() && ownJoiningUnknown) {
+      // A partial read does not show this node's own record: read it once (a JOINING record left
+      // by a crash or a lost deregistration blocks the whole fleet).
+      dropOwnStaleJoining(
+          formation.get(), store.member(self.instanceId()).map(List::of).orElse(List.of()));
+      ownJoiningUnknown = false;
     }
     awaitingFounder =
         formation.isPresent()
@@ -287,31 +309,112 @@ public final class JoinFlow {
 
   /**
    * The member records the decision needs (none before a formation exists), kept for the next step
-   * that decides on a kept view. While the founder is a live member in view, its record alone: the
-   * decision is then to join through it whatever the other records say, and listing every member
-   * costs SSM one request per 10 records (100 at 1,000 nodes) where the founder's is one. Otherwise
-   * all of them.
+   * that decides on a kept view. Listing every member costs SSM one request per 10 records: 100 at
+   * 1,000 nodes, and a lost fleet leaves its records behind, so a new fleet of 1,000 that listed
+   * them at every step emptied the store's quota and never formed (found by the simulation, seed
+   * 602). So:
+   *
+   * <ul>
+   *   <li>while the founder is a live member in view, its record alone (one read): the decision is
+   *       then to join through it whatever the other records say;
+   *   <li>otherwise, in a fleet that paces its store reads or while a listing costs more than one
+   *       request (it is unknown before the first: a new fleet next to a lost one's 1,000 records
+   *       would each pay 100 requests for it), a node that is not the seed of its view reads only
+   *       the record of that seed (it joins through it once the seed found a live member and
+   *       joined, or formed the next generation) and never all of them;
+   *   <li>the seed of its view lists every record, at most once per {@link #listingPeriod}.
+   * </ul>
+   *
+   * A partial read can only lead to joining through a member whose own record was just read, or to
+   * waiting; it never counts toward replacing a generation ({@link #trackOrphaned}).
    */
   private List<MemberRecord> readMembers(
-      Optional<FormationRecord> formation, String storeState, List<Peer> view)
+      Optional<FormationRecord> formation, String storeState, List<Peer> view, Instant now)
       throws StoreException {
-    keptMembers = formation.isPresent() ? membersFor(formation.get(), view) : List.of();
+    if (formation.isEmpty()) {
+      keptMembers = List.of();
+      membersComplete = true;
+      membersState = storeState;
+      return keptMembers;
+    }
+    FormationRecord f = formation.get();
+    if (view.stream().noneMatch(p -> p.address().equals(self.address()))) {
+      // Not in its own view yet (booting): it can only wait, whatever the records say.
+      return partial(List.of(), storeState);
+    }
+    if (!membersComplete && !formationFresh && storeState.equals(membersState)) {
+      // A partial read is renewed with the formation record, at the watch's pace.
+      return keptMembers;
+    }
+    if (!f.ownerInstanceId().equals(self.instanceId())
+        && ClusterStates.ownerJoinableInView(f, view)) {
+      Optional<MemberRecord> founder = memberOf(f, f.ownerInstanceId(), f.ownerAddress());
+      if (founder.isPresent()) {
+        return partial(List.of(founder.get()), storeState);
+      }
+    }
+    List<Peer> ranked = Election.rank(view);
+    boolean seedOfView = !ranked.isEmpty() && ranked.get(0).address().equals(self.address());
+    boolean costly = listingPages > 1 || ViewKeeper.paced(settings, view.size());
+    if (costly && !seedOfView && !ranked.isEmpty()) {
+      Peer seed = ranked.get(0);
+      Optional<MemberRecord> rec =
+          seed.instanceId() == null
+              ? Optional.empty()
+              : memberOf(f, seed.instanceId(), seed.addressText())
+                  .filter(m -> ClusterStates.joinableInView(m, view));
+      return partial(rec.map(List::of).orElse(List.of()), storeState);
+    }
+    if (listingPages > 1
+        && membersComplete
+        && storeState.equals(membersState)
+        && listedAt != null
+        && now.isBefore(listedAt.plus(listingPeriod()))) {
+      return keptMembers;
+    }
+    return listAllMembers(storeState, now);
+  }
+
+  /** {@code instanceId}'s record if it is a MEMBER of {@code f}'s generation at {@code address}. */
+  private Optional<MemberRecord> memberOf(FormationRecord f, String instanceId, String address)
+      throws StoreException {
+    return store
+        .member(instanceId)
+        .filter(
+            m ->
+                m.generation() == f.generation()
+                    && m.status() == MemberRecord.Status.MEMBER
+                    && m.address().equals(address));
+  }
+
+  private List<MemberRecord> partial(List<MemberRecord> records, String storeState) {
+    keptMembers = records;
+    membersComplete = false;
     membersState = storeState;
     return keptMembers;
   }
 
-  private List<MemberRecord> membersFor(FormationRecord f, List<Peer> view) throws StoreException {
-    if (!f.ownerInstanceId().equals(self.instanceId())
-        && ClusterStates.ownerJoinableInView(f, view)) {
-      Optional<MemberRecord> founder = store.member(f.ownerInstanceId());
-      if (founder.isPresent()
-          && founder.get().generation() == f.generation()
-          && founder.get().status() == MemberRecord.Status.MEMBER
-          && founder.get().address().equals(f.ownerAddress())) {
-        return List.of(founder.get());
-      }
-    }
-    return store.members();
+  private List<MemberRecord> listAllMembers(String storeState, Instant now) throws StoreException {
+    keptMembers = store.members();
+    membersComplete = true;
+    membersState = storeState;
+    listedAt = now;
+    listingPages = Math.max(1, (keptMembers.size() + 9) / 10);
+    return keptMembers;
+  }
+
+  private boolean listedNow(Instant now) {
+    return listedAt != null && listedAt.equals(now);
+  }
+
+  /**
+   * How often the seed of a view lists every member record: a quarter of {@code store.fleet-rate}
+   * for its listings (one request per 10 records), at least an interval apart.
+   */
+  private Duration listingPeriod() {
+    Duration byCost =
+        Duration.ofMillis((long) Math.ceil(listingPages * 4 * 1000.0 / settings.storeRate()));
+    return byCost.compareTo(settings.interval()) > 0 ? byCost : settings.interval();
   }
 
   /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
@@ -517,6 +620,7 @@ public final class JoinFlow {
           backoff.poll(),
           "waiting: credentials of generation " + rec.generation() + " are not published yet");
     }
+    ownJoiningUnknown = true;
     registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
     try {
       joinWithOneReread(j, rec, ranked, credentials.get());
@@ -583,8 +687,49 @@ public final class JoinFlow {
 
   private void joinOnce(Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)
       throws AdapterException {
+    JoinRequest asked =
+        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked);
     adapter.join(
-        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked));
+        new JoinRequest(
+            settings.cluster(), rec.clusterId(), self, provenTargets(asked), c, ranked));
+  }
+
+  /** Candidates checked before a join; a few proven ones are enough to try. */
+  private static final int TARGETS_CHECKED = 10;
+
+  private static final int TARGETS_PROVEN = 3;
+
+  /**
+   * The candidates that prove to be members of the cluster this join is for ({@link
+   * io.muster.adapter.ClusterAdapter#verifyTarget}), best first: a registered live member in the
+   * view may be a new instance on a dead member's address.
+   */
+  private List<Peer> provenTargets(JoinRequest asked) throws AdapterException {
+    List<Peer> proven = new java.util.ArrayList<>();
+    List<String> refused = new java.util.ArrayList<>();
+    for (Peer p : asked.members()) {
+      if (proven.size() == TARGETS_PROVEN || proven.size() + refused.size() == TARGETS_CHECKED) {
+        break;
+      }
+      Optional<String> why = adapter.verifyTarget(asked, p);
+      if (why.isEmpty()) {
+        proven.add(p);
+      } else {
+        refused.add(p.addressText() + ": " + why.get());
+        listener.event(
+            "target-refused", "not joining through " + p.addressText() + ": " + why.get());
+      }
+    }
+    if (proven.isEmpty()) {
+      throw new AdapterException(
+          "no member to join through proved it is in cluster "
+              + asked.clusterId()
+              + " ("
+              + String.join("; ", refused)
+              + "); not joining",
+          true);
+    }
+    return proven;
   }
 
   private void registerAndConfirm(long generation, MemberRecord.Status status)
@@ -626,7 +771,9 @@ public final class JoinFlow {
       Peer selfPeer,
       Instant now) {
     if (formation.isEmpty()
+        || !membersComplete
         || ClusterStates.anythingAlive(formation.get(), members, view, selfPeer)) {
+      // A partial read of the members says nothing about what else of the generation is alive.
       orphanGeneration = -1;
       return Duration.ZERO;
     }

@@ -211,11 +211,10 @@ final class ViewKeeper {
   }
 
   /**
-   * Store requests one join takes: a fresh formation read, the founder's record, the credentials,
-   * the JOINING registration and its read-back, the MEMBER registration and its read-back, and one
-   * to spare for a retry.
+   * Store requests one join takes: the founder's record, the credentials, the JOINING registration
+   * and its read-back, the MEMBER registration and its read-back, and one to spare for a retry.
    */
-  static final int JOIN_REQUESTS = 8;
+  static final int JOIN_REQUESTS = 7;
 
   /**
    * How long a fleet of {@code size} needs for its joins' store requests at {@code

@@ -123,7 +123,7 @@ public final class CoreKeys implements KeyCatalog {
               "20",
               "Credential store requests per second the whole fleet may spend while it forms: a"
                   + " waiting node of a fleet of n reads the formation record about every 2n / rate"
-                  + " seconds, and the joins after a formation are spread over n x 8 / rate seconds."
+                  + " seconds, and the joins after a formation are spread over n x 7 / rate seconds."
                   + " Keep it below the account's store quota (SSM standard throughput: 40/s, shared"
                   + " with every other caller).")
           .constrained(Constraints.between(1, 100_000));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * GetParameters and GetParametersByPath together), so a fleet paces its store requests by {@code
  * store.fleet-rate}: a waiting node reads the formation record about every 2n / rate seconds, a
  * joiner reads the founder's record instead of listing every member, and the joins after a
- * formation are spread over n x 8 / rate seconds (found by the simulation: on the default quota a
+ * formation are spread over n x 7 / rate seconds (found by the simulation: on the default quota a
  * 1,000-node fleet that read the store at every step never formed).
  */
 class JoinFlowStorePacingTest {
@@ -128,8 +128,8 @@ class JoinFlowStorePacingTest {
 
   @Test
   void theJoinsAfterAFormationAreSpreadSoTheFleetStaysUnderTheStoreRate() {
-    // 1,000 joins x 8 requests / 20 per second = 400 s; the describe calls alone need 90 s.
-    assertThat(ViewKeeper.storeWindow(settings, 1000)).isEqualTo(Duration.ofSeconds(400));
+    // 1,000 joins x 7 requests / 20 per second = 350 s; the describe calls alone need 90 s.
+    assertThat(ViewKeeper.storeWindow(settings, 1000)).isEqualTo(Duration.ofSeconds(350));
     assertThat(ViewKeeper.watchPeriod(settings, 1000)).isEqualTo(Duration.ofSeconds(100));
     // A fleet whose reads at every step stay under the rate is not paced at all.
     assertThat(ViewKeeper.paced(settings, 50)).isFalse();

@@ -115,7 +115,7 @@ final class SimApi {
         continue;
       }
       count(bucketName, req.count());
-      if (!storeBuckets.get(bucketName).take(clock.now(), req.count())) {
+      if (!take(storeBuckets.get(bucketName), req.count(), n)) {
         throttled.merge(name, 1L, Long::sum);
         throw new StoreException(
             name
@@ -129,6 +129,22 @@ final class SimApi {
       errors.merge(name, 1L, Long::sum);
       throw new StoreException(name + ": InternalServerError; will retry");
     }
+  }
+
+  /**
+   * Takes {@code count} requests' tokens the way a paged call spends them: one page after another,
+   * each a store latency later (the first page at once). Pages after the first add their latency to
+   * the node's step.
+   */
+  private boolean take(TokenBucket bucket, int count, Node n) {
+    long page = (settings.storeLatencyMin().toMillis() + settings.storeLatencyMax().toMillis()) / 2;
+    for (int i = 0; i < count; i++) {
+      if (!bucket.take(clock.now() + i * page, 1)) {
+        return false;
+      }
+    }
+    n.stepCost += (count - 1) * page;
+    return true;
   }
 
   private long latency(long min, long max) {
