@@ -56,6 +56,12 @@ public final class JoinFlow {
   private String awaitingFounder;
   private boolean membersComplete;
 
+  /**
+   * The generation this flow's adapter.join went through for (-1: none): the node may be inside
+   * that generation's cluster from then on, even when a later step fails.
+   */
+  private long joinedGeneration = -1;
+
   /** Whether the store may hold a JOINING record of this node (unknown at the start). */
   private boolean ownJoiningUnknown = true;
 
@@ -207,14 +213,23 @@ public final class JoinFlow {
     if (d instanceof Decision.Join j) {
       return join(j, formation.orElseThrow(), ranked);
     }
+    if (formation.isPresent() && joinedGeneration == formation.get().generation()) {
+      // Inside this generation's cluster already (its members may since have died): finish.
+      return finishJoin(formation.get(), List.of());
+    }
+    Optional<StepResult> finished = Optional.empty();
     if (formation.isPresent() && membersComplete) {
-      dropOwnStaleJoining(formation.get(), members);
+      finished = resolveOwnJoining(formation.get(), members);
     } else if (formation.isPresent() && ownJoiningUnknown) {
       // A partial read does not show this node's own record: read it once (a JOINING record left
       // by a crash or a lost deregistration blocks the whole fleet).
-      dropOwnStaleJoining(
-          formation.get(), store.member(self.instanceId()).map(List::of).orElse(List.of()));
+      finished =
+          resolveOwnJoining(
+              formation.get(), store.member(self.instanceId()).map(List::of).orElse(List.of()));
       ownJoiningUnknown = false;
+    }
+    if (finished.isPresent()) {
+      return finished.get();
     }
     awaitingFounder =
         formation.isPresent()
@@ -590,10 +605,16 @@ public final class JoinFlow {
    * A JOINING registration of this node that outlived its join (the deregistration after a failed
    * join was lost, or the agent crashed mid-join) blocks the replacement of the generation for the
    * whole fleet while this node lives, and nobody else can remove it. Once no member is left to
-   * join through and the adapter says this node is not clustered, it is not a member: drop it.
+   * join through: if the adapter says this node is not clustered, it is not a member: drop it. If
+   * it is clustered, it got inside the generation's cluster before the interruption (the agent
+   * crashed after the join, and the member it joined through has died since): finish the join as a
+   * member instead; dropping it would let the fleet form a second cluster next to it (found by the
+   * simulation, seed 7161 at 3 nodes).
+   *
+   * @return the finished join, when it finished one
    */
-  private void dropOwnStaleJoining(FormationRecord f, List<MemberRecord> members)
-      throws StoreException, AdapterException {
+  private Optional<StepResult> resolveOwnJoining(FormationRecord f, List<MemberRecord> members)
+      throws StoreException, AdapterException, IOException {
     boolean mine =
         members.stream()
             .anyMatch(
@@ -601,8 +622,16 @@ public final class JoinFlow {
                     m.instanceId().equals(self.instanceId())
                         && m.generation() == f.generation()
                         && m.status() == MemberRecord.Status.JOINING);
-    if (!mine || adapter.inspect().clustered()) {
-      return;
+    if (!mine) {
+      return Optional.empty();
+    }
+    if (adapter.inspect().clustered()) {
+      listener.event(
+          "joining-finished",
+          "this node's JOINING registration for generation "
+              + f.generation()
+              + " outlived its join and the node is clustered: finishing as a member");
+      return Optional.of(finishJoin(f, List.of()));
     }
     store.deregisterMember(self.instanceId());
     listener.event(
@@ -610,6 +639,7 @@ public final class JoinFlow {
         "dropped this node's JOINING registration for generation "
             + f.generation()
             + ": it is not clustered and no member is left to join through");
+    return Optional.empty();
   }
 
   private StepResult join(Decision.Join j, FormationRecord rec, List<Peer> ranked)
@@ -622,19 +652,35 @@ public final class JoinFlow {
     }
     ownJoiningUnknown = true;
     registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
-    try {
-      joinWithOneReread(j, rec, ranked, credentials.get());
-    } catch (AdapterException e) {
-      // Not joined (also when the credentials were rejected): stop blocking the replacement of
-      // this generation.
+    if (joinedGeneration != rec.generation()) {
       try {
-        store.deregisterMember(self.instanceId());
-      } catch (StoreException ignored) {
-        // The next step re-registers or the record ages out with this node.
+        joinWithOneReread(j, rec, ranked, credentials.get());
+      } catch (AdapterException e) {
+        // Not joined (also when the credentials were rejected): stop blocking the replacement of
+        // this generation.
+        try {
+          store.deregisterMember(self.instanceId());
+        } catch (StoreException ignored) {
+          // The next step re-registers or the record ages out with this node.
+        }
+        throw e;
       }
-      throw e;
+      joinedGeneration = rec.generation();
     }
-    Optional<String> problem = adapter.verify(j.candidates());
+    return finishJoin(rec, j.candidates());
+  }
+
+  /**
+   * After adapter.join returned: verify and register as a member. A failure here (a lost MEMBER
+   * write, a store error) leaves the JOINING record in place, since the node may be inside the
+   * cluster; the next steps finish this instead of joining again (found by the simulation: a node
+   * that joined, lost its MEMBER write, then tried to join again through the founder that had just
+   * died dropped its JOINING record while inside the founder's cluster, and the fleet formed a
+   * second one, seed 5830 at 3 nodes).
+   */
+  private StepResult finishJoin(FormationRecord rec, List<Peer> candidates)
+      throws StoreException, AdapterException, IOException {
+    Optional<String> problem = adapter.verify(candidates);
     if (problem.isPresent()) {
       return retryAfterFailure("joined, but verification failed: " + problem.get());
     }
@@ -642,7 +688,7 @@ public final class JoinFlow {
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
     String via =
-        j.candidates().stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
+        candidates.stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
     listener.event("joined", "joined generation " + rec.generation() + " through " + via);
     return new StepResult.Done(
         "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,

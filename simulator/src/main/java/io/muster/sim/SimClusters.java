@@ -185,7 +185,12 @@ final class SimClusters {
           names.add(m.peer.addressText());
         }
       }
-      LocalMembership m = new LocalMembership(true, c != null && c.members.size() > 1, null, names);
+      // Clustered like Mnesia's schema says: with other nodes, or inside a cluster someone else
+      // formed even when its other members have died (their nodes stay in the schema); a node
+      // that formed a cluster and is alone in it is not.
+      boolean clustered =
+          c != null && (c.members.size() > 1 || !n.formedIds.contains(String.valueOf(c.clusterId)));
+      LocalMembership m = new LocalMembership(true, clustered, null, names);
       faults.after(n, Op.INSPECT);
       return m;
     }

@@ -456,6 +456,19 @@ class SimulationTest {
     assertMusterHolds(r);
   }
 
+  @ParameterizedTest(name = "seed {0}: a joiner inside the cluster keeps its JOINING record")
+  @ValueSource(strings = {"5830", "7161"})
+  void foundBugAJoinerInsideTheClusterDroppedItsJoiningRecordAndTheFleetFormedAgain(String seed) {
+    // 5830: a node joined, lost its MEMBER write, tried to join again through the founder that had
+    // just died and dropped its JOINING record while inside the founder's cluster: a second
+    // cluster formed next to it (S1). 7161: the same after an agent crash between the join and the
+    // MEMBER registration, through the stale-JOINING cleanup of found bug 2 (S2). Now such a node
+    // finishes its join as a member instead.
+    SimulationReport r =
+        simulate(settings("--nodes", "3", "--runs", "1", "--seed", seed, "--strategies", "muster"));
+    assertMusterHolds(r);
+  }
+
   static long describeThrottled(SimulationReport.Summary m) {
     return m.throttled(SimApi.EC2) + m.throttled(SimApi.ASG);
   }
