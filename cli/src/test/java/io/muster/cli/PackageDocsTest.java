@@ -32,7 +32,7 @@ class PackageDocsTest {
         new String[] {
           "peers", "join", "leave", "status", "agent", "simulate", "config", "iam-policy"
         }) {
-      assertThat(roff).contains(".SS \"muster " + command);
+      assertThat(roff).contains(".SS \"muster " + ManPage.escape(command));
     }
     // Key flags are listed once, in their own section, not under every command.
     assertThat(roff.split("\\\\-\\\\-discovery\"", -1)).hasSize(2);
