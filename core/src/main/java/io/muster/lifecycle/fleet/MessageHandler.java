@@ -64,8 +64,14 @@ public final class MessageHandler {
   private final Optional<MemberRemover> remover;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Sleeper keepAliveSleeper;
   private final NotificationParser parser = new NotificationParser();
 
+  /**
+   * @param sleeper waits between completion attempts
+   * @param keepAliveSleeper paces the keep-alive thread while a hook command runs (its own seam: a
+   *     test's virtual sleeper must not spin that thread)
+   */
   public MessageHandler(
       ControllerSettings settings,
       ActionQueue queue,
@@ -74,7 +80,8 @@ public final class MessageHandler {
       ProcessRunner processes,
       Optional<MemberRemover> remover,
       Clock clock,
-      Sleeper sleeper) {
+      Sleeper sleeper,
+      Sleeper keepAliveSleeper) {
     this.settings = settings;
     this.queue = queue;
     this.store = store;
@@ -84,6 +91,7 @@ public final class MessageHandler {
     this.remover = remover;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.keepAliveSleeper = keepAliveSleeper;
   }
 
   /**
@@ -166,7 +174,8 @@ public final class MessageHandler {
         List<ActionQueue.Message> held = new java.util.ArrayList<>(alsoHeld);
         held.add(0, m);
         try (KeepAlive keep =
-            new KeepAlive(queue, held, claims, record, a, actions, settings, clock, sleeper)) {
+            new KeepAlive(
+                queue, held, claims, record, a, actions, settings, clock, keepAliveSleeper)) {
           ok = runHook(n, argv, record.attempt());
           record = keep.record();
         }
