@@ -28,6 +28,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
     statements.add(
         new IamPolicy.Statement(
             "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
+    statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     return Main.OK;
