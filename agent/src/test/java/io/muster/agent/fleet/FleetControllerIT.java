@@ -459,6 +459,87 @@ class FleetControllerIT {
     }
   }
 
+  @Test
+  void theSaltStackRecipeAcceptsTheKeyAndRunsTheHighstateOnLaunchAndDeletesTheKeyOnTerminate()
+      throws Exception {
+    // salt is not packaged here: stand-ins for salt-key and salt record what they are asked.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path salt = dir.resolve("salt.log");
+    Path pending = dir.resolve("pending-keys");
+    Files.writeString(pending, "i-0000000000000041\n");
+    Files.writeString(
+        bin.resolve("salt-key"),
+        "#!/bin/sh\necho \"salt-key $*\" >> "
+            + salt
+            + "\nif [ \"$1\" = -l ] && [ \"$2\" = unaccepted ]; then cat "
+            + pending
+            + "; fi\n");
+    Files.writeString(bin.resolve("salt"), "#!/bin/sh\necho \"salt $*\" >> " + salt + "\n");
+    for (String f : new String[] {"salt-key", "salt"}) {
+      Files.setPosixFilePermissions(bin.resolve(f), PosixFilePermissions.fromString("rwx------"));
+    }
+    String path = "PATH=" + bin + ":/usr/bin:/bin";
+    String recipe =
+        Path.of("..", "examples", "lifecycle", "salt-launch.sh")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
+    ControllerSettings recipeSettings =
+        settings(
+            "ctl-salt",
+            "lifecycle.controller.launch-command",
+            "env," + path + ",SALT_KEY_WAIT=10," + recipe,
+            "lifecycle.controller.terminate-command",
+            "env," + path + ",salt-key,-y,-d,${MUSTER_INSTANCE_ID}");
+    String launchToken = launch("i-0000000000000041");
+    send(
+        direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, "i-0000000000000041", launchToken));
+    controller(recipeSettings, realActions());
+    await("the launch completed", Duration.ofSeconds(30), () -> completions().size() == 1);
+    String terminateToken = terminate("i-0000000000000041");
+    send(
+        direct(
+            FakeAutoScalingLifecycle.TERMINATING,
+            TERMINATE_HOOK,
+            "i-0000000000000041",
+            terminateToken));
+    await("the terminate completed", Duration.ofSeconds(30), () -> completions().size() == 2);
+    assertThat(Files.readAllLines(salt))
+        .containsExactly(
+            "salt-key -l unaccepted",
+            "salt-key -y -a i-0000000000000041",
+            "salt i-0000000000000041 state.highstate --state-output=terse --retcode-passthrough",
+            "salt-key -y -d i-0000000000000041");
+    assertThat(completions())
+        .extracting(Completion::result)
+        .containsExactly("CONTINUE", "CONTINUE");
+  }
+
+  @Test
+  void aLaunchWhoseMinionNeverSubmitsItsKeyIsAbandoned() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(bin.resolve("salt-key"), "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(
+        bin.resolve("salt-key"), PosixFilePermissions.fromString("rwx------"));
+    String recipe =
+        Path.of("..", "examples", "lifecycle", "salt-launch.sh")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
+    String token = launch("i-0000000000000051");
+    send(direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, "i-0000000000000051", token));
+    controller(
+        settings(
+            "ctl-salt",
+            "lifecycle.controller.launch-command",
+            "env,PATH=" + bin + ":/usr/bin:/bin,SALT_KEY_WAIT=0," + recipe),
+        realActions());
+    await("the launch answered", Duration.ofSeconds(30), () -> completions().size() == 1);
+    assertThat(completions())
+        .singleElement()
+        .satisfies(c -> assertThat(c.result()).isEqualTo("ABANDON"));
+  }
+
   /** An instance in service whose terminate hook now waits; returns the terminate's token. */
   String terminateAfterLaunch(String instance) {
     launch(instance);
