@@ -10,8 +10,6 @@ import io.muster.lifecycle.LifecycleTransition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The fleet controller's settings, read and cross-checked once. */
 public record ControllerSettings(
@@ -30,8 +28,6 @@ public record ControllerSettings(
     Duration goneAfter,
     Duration heartbeatInterval,
     String controllerId) {
-
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
   public ControllerSettings {
     launchCommand = List.copyOf(launchCommand);
@@ -85,24 +81,8 @@ public record ControllerSettings(
         : terminateFailureResult;
   }
 
-  /** A command whose placeholders all name variables muster sets. */
+  /** A command; its key's constraint has checked that every ${NAME} is a variable muster sets. */
   private static List<String> command(Settings s, Key key) {
-    List<String> argv = s.list(key);
-    for (String arg : argv) {
-      Matcher m = PLACEHOLDER.matcher(arg);
-      while (m.find()) {
-        if (!HookEnvironment.NAMES.contains(m.group(1))) {
-          throw ConfigException.invalid(
-              key,
-              String.join(" ", argv),
-              s.source(key),
-              "'${" + m.group(1) + "}' is not a variable muster sets",
-              "Use one of: "
-                  + String.join(
-                      ", ", HookEnvironment.NAMES.stream().map(n -> "${" + n + "}").toList()));
-        }
-      }
-    }
-    return argv;
+    return s.list(key);
   }
 }

@@ -14,6 +14,16 @@ import java.util.List;
 
 /** The keys of the fleet controller, {@code muster lifecycle}: {@code lifecycle.controller.*}. */
 public final class FleetControllerKeys implements KeyCatalog {
+  /** A hook argument: any text, where every ${NAME} names a variable muster sets. */
+  private static final io.muster.config.Constraint KNOWN_PLACEHOLDERS =
+      Constraints.matching(
+          "(?:[^$]|\\$(?!\\{)|\\$\\{(?:" + String.join("|", HookEnvironment.NAMES) + ")})*",
+          "arguments whose ${...} name MUSTER_* variables muster sets",
+          "names a variable muster does not set",
+          "Use only: "
+              + String.join(
+                  ", ", HookEnvironment.NAMES.stream().map(n -> "${" + n + "}").toList()));
+
   public static final Key QUEUE_URL =
       Key.of(
               "lifecycle.controller.queue-url",
@@ -33,19 +43,21 @@ public final class FleetControllerKeys implements KeyCatalog {
           .constrained(Constraints.httpUrl());
   public static final Key LAUNCH_COMMAND =
       Key.of(
-          "lifecycle.controller.launch-command",
-          LIST,
-          null,
-          "Command (argument list, no shell) run for each launching instance before CONTINUE;"
-              + " ${MUSTER_INSTANCE_ID} and the other MUSTER_* variables are substituted and set."
-              + " Unset: none.");
+              "lifecycle.controller.launch-command",
+              LIST,
+              null,
+              "Command (argument list, no shell) run for each launching instance before CONTINUE;"
+                  + " ${MUSTER_INSTANCE_ID} and the other MUSTER_* variables are substituted and set."
+                  + " Unset: none.")
+          .constrained(KNOWN_PLACEHOLDERS);
   public static final Key TERMINATE_COMMAND =
       Key.of(
-          "lifecycle.controller.terminate-command",
-          LIST,
-          null,
-          "Command (argument list, no shell) run for each terminating instance, e.g. salt-key -y"
-              + " -d ${MUSTER_INSTANCE_ID}. Unset: none.");
+              "lifecycle.controller.terminate-command",
+              LIST,
+              null,
+              "Command (argument list, no shell) run for each terminating instance, e.g. salt-key -y"
+                  + " -d ${MUSTER_INSTANCE_ID}. Unset: none.")
+          .constrained(KNOWN_PLACEHOLDERS);
   public static final Key HOOK_TIMEOUT =
       Key.of(
               "lifecycle.controller.hook-timeout",
