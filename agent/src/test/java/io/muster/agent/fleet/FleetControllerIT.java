@@ -374,16 +374,20 @@ class FleetControllerIT {
 
   @Test
   void aHookLongerThanTheVisibilityTimeoutKeepsItsMessageFromTheOtherController() throws Exception {
-    Files.writeString(dir.resolve("slow"), "8"); // visibility is 3s
+    Files.writeString(dir.resolve("slow"), "8"); // visibility is 3s, the claim lease 6s
     String t1 = launch("i-0000000000000021");
     send(direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, "i-0000000000000021", t1));
-    controller(settings("ctl-a"), realActions());
+    controller(settings("ctl-a", "lifecycle.controller.heartbeat-interval", "2s"), realActions());
     await("the hook started", Duration.ofSeconds(30), () -> hookRuns().size() == 1);
     controller(settings("ctl-b"), realActions());
     await("the launch completed", Duration.ofSeconds(30), () -> completions().size() == 1);
     await("the queue drained", Duration.ofSeconds(30), () -> onQueue(queueUrl) == 0);
     assertThat(hookRuns()).hasSize(1);
     assertThat(logLines()).contains("done i-0000000000000021");
+    // The keep-alive also heartbeat the action while the hook ran.
+    assertThat(asg.heartbeats()).isNotEmpty();
+    // Never taken over: the keep-alive renewed the claim past its 6 s lease.
+    assertThat(store.lifecycleRecord(t1 + ".2")).isEmpty();
     assertThat(completions())
         .singleElement()
         .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
