@@ -25,7 +25,10 @@ public final class ActionDecisions {
   /** Nobody has acted on it: claim attempt 1 and work from the start. */
   public record Claim(ActionRecord claim) implements Decision {}
 
-  /** This controller's own unfinished attempt (it restarted): carry on from where it got. */
+  /**
+   * This controller's own unfinished attempt (it restarted): claim the next attempt and carry on
+   * from where it got.
+   */
   public record Resume(ActionRecord own) implements Decision {}
 
   /** Another controller's claim lapsed: claim the next attempt and carry on from where it got. */
@@ -65,7 +68,9 @@ public final class ActionDecisions {
           "already done (" + r.outcome().map(Enum::name).orElse("?") + " by " + r.owner() + ")");
     }
     if (r.owner().equals(self)) {
-      return new Resume(r.renewed(now.plus(lease)));
+      // A new attempt even for its own: the hook may have been cut off, and MUSTER_ATTEMPT tells
+      // the rerun; creating it also fails if another controller took over meanwhile.
+      return new Resume(r.takenOverBy(self, now.plus(lease)));
     }
     if (r.leaseExpired(now)) {
       return new TakeOver(r.takenOverBy(self, now.plus(lease)));

@@ -147,7 +147,10 @@ public final class MessageHandler {
       LOG.warn("{}: took over {} from a lapsed claim, at {}", m, action.action(), record.state());
     } else {
       record = ((ActionDecisions.Resume) d).own();
-      claims.update(record);
+      if (!claims.claim(record)) {
+        LOG.info("{}: another controller took over {} first; leaving it", m, action.action());
+        return Handled.LEFT;
+      }
       LOG.info("{}: resuming my own {} at {}", m, action.action(), record.state());
     }
     return work(m, alsoHeld, action, record);

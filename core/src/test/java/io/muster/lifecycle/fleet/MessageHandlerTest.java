@@ -204,6 +204,20 @@ class MessageHandlerTest {
   }
 
   @Test
+  void aControllerRestartedWhileItsHookRanRunsItAgainAsTheNextAttempt() throws Exception {
+    // ctl-a claimed the action and died while the hook ran: the record still says CLAIMED.
+    store.createLifecycleRecord(
+        "tok-9.1",
+        ActionRecord.claimed("tok-9", 1, "ctl-a", clock.instant().plus(Duration.ofMinutes(5)))
+            .toJson());
+    queue.send(Messages.direct(LAUNCHING, "i-9", "tok-9"));
+    assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED); // at once: it is its own claim
+    assertThat(processes.only().env()).containsEntry("MUSTER_ATTEMPT", "2");
+    assertThat(ActionRecord.fromJson(store.lifecycle.get("tok-9.2"), "t").state())
+        .isEqualTo(ActionRecord.State.DONE);
+  }
+
+  @Test
   void aLiveClaimOfAnotherControllerIsLeftAndALapsedOneIsTakenOverFromWhereItGot()
       throws Exception {
     String body = Messages.direct(TERMINATING, "i-5", "tok-5");
