@@ -37,6 +37,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
                 + s.optionalString(CoreKeys.NODE_ASG).orElse("*")));
     statements.add(
         new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
+    statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     return Main.OK;
