@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code muster agent}: the systemd service. Runs the node's {@link AgentRuntime} (join without a
- * deadline, re-check, follow membership) until SIGTERM, then stops it, which leaves the cluster
- * when agent.leave-on-shutdown is set. What runs is decided in {@link Agents}; this is only the
- * process around it.
+ * deadline, re-check, follow membership) until SIGTERM or SIGINT, then stops it, which leaves the
+ * cluster when agent.leave-on-shutdown is set, and exits 0. SIGHUP is ignored ({@link
+ * StopSignals}). What runs is decided in {@link Agents}; this is only the process around it.
  */
 @Command(
     name = "agent",
@@ -25,6 +25,9 @@ final class AgentCommand extends ConfiguredCommand {
   @Override
   int run(NodeContext ctx) throws Exception {
     AgentRuntime runtime = Agents.assemble(new Wiring(ctx));
+    // SIGTERM/SIGINT stop the runtime and run() returns, so the agent exits 0 after a clean stop;
+    // the hook still stops it on any other way out of the JVM (System.exit elsewhere, -Xrs).
+    StopSignals.install(runtime::stop);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndWait(runtime), "muster-shutdown"));
     runtime.run();
     return Main.OK;

@@ -1,0 +1,56 @@
+package io.muster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real {@code muster agent} process and the signals systemd and terminals send it. */
+class AgentSignalsIT {
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final Duration STOP = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void sigtermAfterTheAgentFormedIsACleanStopThatExitsZero() throws Exception {
+    try (LocalMuster agent =
+        LocalMuster.start(dir, "agent", LocalMuster.oneNode(dir, "signals"), "agent")) {
+      agent.awaitLog(l -> l.contains("formed generation 1"), START);
+
+      agent.signal("TERM");
+
+      assertThat(agent.awaitExit(STOP)).as(agent.stderr()).isZero();
+      assertThat(agent.stderr()).contains("stopping");
+    }
+  }
+
+  @Test
+  void sighupIsLoggedAndIgnoredAndTheAgentKeepsRunning() throws Exception {
+    try (LocalMuster agent =
+        LocalMuster.start(dir, "agent", LocalMuster.oneNode(dir, "signals"), "agent")) {
+      agent.awaitLog(l -> l.contains("formed generation 1"), START);
+
+      agent.signal("HUP");
+      agent.awaitLog(l -> l.contains("SIGHUP received and ignored"), STOP);
+
+      assertThat(agent.process.isAlive()).as(agent.stderr()).isTrue();
+      agent.signal("TERM");
+      assertThat(agent.awaitExit(STOP)).as(agent.stderr()).isZero();
+    }
+  }
+
+  @Test
+  void sigintStopsTheAgentLikeSigterm() throws Exception {
+    try (LocalMuster agent =
+        LocalMuster.start(dir, "agent", LocalMuster.oneNode(dir, "signals"), "agent")) {
+      agent.awaitLog(l -> l.contains("formed generation 1"), START);
+
+      agent.signal("INT");
+
+      assertThat(agent.awaitExit(STOP)).as(agent.stderr()).isZero();
+    }
+  }
+}
