@@ -6,6 +6,7 @@ import io.muster.agent.Wiring;
 import io.muster.bootstrap.JoinFlow;
 import io.muster.bootstrap.JoinLoop;
 import io.muster.bootstrap.StepResult;
+import io.muster.config.Durations;
 import io.muster.election.Decision;
 import io.muster.model.Peer;
 import io.muster.time.Sleeper;
@@ -31,6 +32,10 @@ final class JoinCommand extends ConfiguredCommand {
   @Override
   int run(NodeContext ctx) throws Exception {
     Wiring w = new Wiring(ctx);
+    w.preflight();
+    if (!dryRun) {
+      w.removeStaleHandoffFiles();
+    }
     ClusterAdapter adapter = w.clusterAdapter(w.adapter());
     JoinFlow flow = w.flow(w.discovery(), w.store(), adapter, w.state());
     PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +69,21 @@ final class JoinCommand extends ConfiguredCommand {
       out.flush();
       return Main.OK;
     }
-    StepResult r = new JoinLoop(flow, ctx.clock(), Sleeper.SYSTEM).run(w.timeout());
+    // --timeout bounds everything, a command running at the deadline included.
+    ctx.processes()
+        .limitUntil(
+            ctx.clock().instant().plus(w.timeout()),
+            "join.timeout / --timeout " + Durations.format(w.timeout()));
+    // SIGTERM/SIGINT: the JVM exits after its hooks; end the running script and its hand-off
+    // files first, so neither outlives muster.
+    Thread onStop = new Thread(() -> ctx.endRunningCommands(true), "muster-stop");
+    Runtime.getRuntime().addShutdownHook(onStop);
+    StepResult r;
+    try {
+      r = new JoinLoop(flow, ctx.clock(), Sleeper.SYSTEM).run(w.timeout());
+    } finally {
+      removeHook(onStop);
+    }
     if (r instanceof StepResult.Done) {
       out.println(r.message());
       out.flush();
@@ -73,5 +92,13 @@ final class JoinCommand extends ConfiguredCommand {
     spec.commandLine().getErr().println("muster: join failed: " + r.message());
     spec.commandLine().getErr().flush();
     return Main.FAILED;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to: nothing to remove.
+    }
   }
 }
