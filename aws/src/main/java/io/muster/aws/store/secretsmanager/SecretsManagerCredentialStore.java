@@ -137,7 +137,7 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
       String name = name(StoreLayout.MEMBERS + "/" + leaf);
       Optional<String> json = value(name); // empty when deregistered since the listing
       if (json.isPresent()) {
-        out.add(RecordCodec.member(json.get(), where(name)));
+        RecordCodec.listedMember(json.get(), where(name)).ifPresent(out::add);
       }
     }
     out.sort(Comparator.comparing(MemberRecord::instanceId));

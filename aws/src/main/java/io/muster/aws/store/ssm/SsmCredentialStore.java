@@ -160,7 +160,7 @@ public final class SsmCredentialStore implements CredentialStore {
     List<MemberRecord> out = new ArrayList<>();
     for (Parameter p : byPath(StoreLayout.MEMBERS)) {
       if (StoreLayout.isSegment(leaf(p.name()))) {
-        out.add(RecordCodec.member(p.value(), where(p.name())));
+        RecordCodec.listedMember(p.value(), where(p.name())).ifPresent(out::add);
       }
     }
     out.sort(Comparator.comparing(MemberRecord::instanceId));
