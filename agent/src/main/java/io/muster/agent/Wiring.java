@@ -19,9 +19,11 @@ import io.muster.node.NodeIdentityResolver;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.Plugins;
 import io.muster.plugin.Preflight;
+import io.muster.process.OrphanedProcesses;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +112,11 @@ public final class Wiring {
     try {
       for (Path p : HandoffFiles.removeStale(base)) {
         LOG.warn("removed {}, left by a muster process that did not finish", p);
+        // The script that process ran, and what the script started, may still be running.
+        List<Long> ended = OrphanedProcesses.endWithEnvironment("MUSTER_CREDENTIALS_FILE", p + "/");
+        if (!ended.isEmpty()) {
+          LOG.warn("ended processes {}, still running a script of that muster process", ended);
+        }
       }
     } catch (java.io.IOException e) {
       LOG.warn("could not remove old hand-off files under {}: {}; remove them by hand", base, e);

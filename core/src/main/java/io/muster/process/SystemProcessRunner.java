@@ -29,6 +29,8 @@ public final class SystemProcessRunner implements ProcessRunner {
   private volatile String deadlineName;
   private volatile boolean ended;
   private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
+  // Starting a command and a stop exclude each other, so no command starts unseen by a stop.
+  private final Object lock = new Object();
 
   public SystemProcessRunner() {
     this(Clock.systemUTC());
@@ -56,13 +58,15 @@ public final class SystemProcessRunner implements ProcessRunner {
    *     next; no when it still has commands of its own to run as it stops (the agent's leave)
    */
   public void endRunning(boolean refuseNew) {
-    if (refuseNew) {
-      ended = true;
+    List<Process> now;
+    synchronized (lock) {
+      if (refuseNew) {
+        ended = true;
+      }
+      now = List.copyOf(running);
+      stopped.addAll(now);
     }
-    for (Process p : List.copyOf(running)) {
-      endTree(p);
-      stopped.add(p);
-    }
+    now.forEach(SystemProcessRunner::endTree);
   }
 
   /** How many commands are running now (tests). */
@@ -72,9 +76,6 @@ public final class SystemProcessRunner implements ProcessRunner {
 
   @Override
   public ProcessResult run(Command command) throws CommandException {
-    if (ended) {
-      throw new CommandException("`" + command.display() + "` not started: muster is stopping");
-    }
     Duration timeout = command.timeout();
     boolean byDeadline = false;
     Instant limit = deadline;
@@ -93,7 +94,13 @@ public final class SystemProcessRunner implements ProcessRunner {
     pb.environment().putAll(command.env());
     Process p;
     try {
-      p = pb.start();
+      synchronized (lock) {
+        if (ended) {
+          throw new CommandException("`" + command.display() + "` not started: muster is stopping");
+        }
+        p = pb.start();
+        running.add(p);
+      }
     } catch (IOException e) {
       throw new CommandException(
           "could not run `"
@@ -105,7 +112,6 @@ public final class SystemProcessRunner implements ProcessRunner {
               + " installed and on PATH?)",
           e);
     }
-    running.add(p);
     try {
       return await(command, p, timeout, byDeadline);
     } finally {
@@ -115,9 +121,6 @@ public final class SystemProcessRunner implements ProcessRunner {
 
   private ProcessResult await(Command command, Process p, Duration timeout, boolean byDeadline)
       throws CommandException {
-    if (ended) {
-      endTree(p); // a stop came between the check above and the start
-    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread o = pump(p.getInputStream(), out);
