@@ -3,6 +3,7 @@ package io.muster.cli;
 import io.muster.adapter.ClusterAdapter;
 import io.muster.agent.NodeContext;
 import io.muster.agent.Wiring;
+import io.muster.agent.logging.Logging;
 import io.muster.bootstrap.JoinFlow;
 import io.muster.bootstrap.JoinLoop;
 import io.muster.bootstrap.StepResult;
@@ -89,7 +90,9 @@ final class JoinCommand extends ConfiguredCommand {
       out.flush();
       return Main.OK;
     }
-    spec.commandLine().getErr().println("muster: join failed: " + r.message());
+    spec.commandLine()
+        .getErr()
+        .println(Main.errorLine("join failed: " + r.message(), Logging.json()));
     spec.commandLine().getErr().flush();
     return Main.FAILED;
   }

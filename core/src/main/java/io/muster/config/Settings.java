@@ -113,6 +113,10 @@ public final class Settings {
   public Duration duration(Key key) {
     String v = string(key, "give a duration such as 30s");
     Duration d = Durations.parseOrNull(v);
+    if (d == null && Durations.isTooLarge(v)) {
+      throw ConfigException.invalid(
+          key, v, source(key), "out of range", "Use a duration" + allowed(key));
+    }
     if (d == null) {
       throw ConfigException.invalid(
           key, v, source(key), "not a duration", "Write it like 500ms, 30s, 2m or 1h");
