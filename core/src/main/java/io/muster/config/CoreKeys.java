@@ -28,9 +28,9 @@ public final class CoreKeys implements KeyCatalog {
 
   /**
    * An instance id: it names this node's record in every store (a file name, a parameter path
-   * segment), so no path characters and no leading dot.
+   * segment), so no path characters and no leading dot; the same rule as the stores' entry names.
    */
-  public static final String INSTANCE_ID_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_.@+=-]{0,127}";
+  public static final String INSTANCE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
   public static final Key NODE_INSTANCE_ID =
       Key.of("node.instance-id", STRING, null, "This node's instance id; default: from IMDSv2.")
@@ -38,10 +38,10 @@ public final class CoreKeys implements KeyCatalog {
           .constrained(
               Constraints.matching(
                   INSTANCE_ID_PATTERN,
-                  "1-128 letters, digits, '_', '.', '@', '+', '=' or '-', not starting with '.'",
+                  "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit",
                   "not a valid instance id (it names this node's record in the store)",
-                  "Use 1-128 letters, digits, '_', '.', '@', '+', '=' or '-', not starting with"
-                      + " '.' and without '/', e.g. i-0abc123 or n1"));
+                  "Use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"
+                      + " (no '/'), e.g. i-0abc123 or n1"));
   public static final Key NODE_ADDRESS =
       Key.of("node.address", STRING, null, "This node's private IP address; default: from IMDSv2.")
           .withFlag("--node-address")
