@@ -290,6 +290,11 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     try {
       return runner.run(cmd);
     } catch (CommandException e) {
+      if (e.notStarted()) {
+        // A missing or non-executable script stays so: fail at once with the fix.
+        throw new AdapterException(
+            step + " script: " + e.getMessage() + " (fix the script's path or mode)", false, e);
+      }
       throw new AdapterException(
           step
               + " script: "

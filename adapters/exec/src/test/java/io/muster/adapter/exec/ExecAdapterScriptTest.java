@@ -187,6 +187,23 @@ class ExecAdapterScriptTest {
     assertTempEmpty();
   }
 
+  /** A script that cannot be started stays so: no retry until join.timeout (§6). */
+  @Test
+  void aScriptThatCannotBeStartedFailsWithoutRetry() throws Exception {
+    Path missing = scripts.resolve("gone.sh");
+    AdapterException e =
+        catchThrowableOfType(
+            AdapterException.class,
+            () ->
+                adapter(Settings.empty().with(ExecAdapterProvider.JOIN, missing.toString()))
+                    .join(
+                        new JoinRequest(
+                            "prod", "cid", SELF, List.of(OTHER), Credentials.none(), List.of())));
+    assertThat(e.retryable()).isFalse();
+    assertThat(e).hasMessageContaining("could not run").hasMessageContaining("gone.sh");
+    assertTempEmpty();
+  }
+
   @Test
   void exit77FromARealScriptIsARejection() throws Exception {
     Path join = script("join.sh", "echo 'Invalid cookie' >&2; exit 77");

@@ -236,7 +236,7 @@ public final class SsmCredentialStore implements CredentialStore {
     if (kmsKeyId != null && isKms(e)) {
       msg += "; the role also needs kms:Encrypt and kms:Decrypt on key " + kmsKeyId;
     }
-    return new StoreException(msg, e);
+    return new StoreException(msg, e, AwsErrors.isPermanent(e));
   }
 
   private static boolean isKms(SdkException e) {

@@ -356,7 +356,8 @@ class AsgDiscoveryWireTest {
         .isInstanceOf(DiscoveryException.class)
         .hasMessageContaining("autoscaling:DescribeAutoScalingGroups was denied (AccessDenied)")
         .hasMessageContaining(
-            "add \"autoscaling:DescribeAutoScalingGroups\" to the instance role's policy");
+            "add \"autoscaling:DescribeAutoScalingGroups\" to the instance role's policy")
+        .matches(e -> ((DiscoveryException) e).permanent(), "permanent");
     assertThat(server.requests(FakeEc2.ACTION)).isEmpty();
   }
 
@@ -370,7 +371,8 @@ class AsgDiscoveryWireTest {
     assertThatThrownBy(d::discover)
         .isInstanceOf(DiscoveryException.class)
         .hasMessageContaining("ec2:DescribeInstances was denied (UnauthorizedOperation)")
-        .hasMessageContaining("add \"ec2:DescribeInstances\" to the instance role's policy");
+        .hasMessageContaining("add \"ec2:DescribeInstances\" to the instance role's policy")
+        .matches(e -> ((DiscoveryException) e).permanent(), "permanent");
     assertThatThrownBy(d::list)
         .isInstanceOf(DiscoveryException.class)
         .hasMessageContaining("add \"ec2:DescribeInstances\" to the instance role's policy");
