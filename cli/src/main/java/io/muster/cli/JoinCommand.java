@@ -6,6 +6,7 @@ import io.muster.agent.Wiring;
 import io.muster.agent.logging.Logging;
 import io.muster.bootstrap.JoinFlow;
 import io.muster.bootstrap.JoinLoop;
+import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.StepResult;
 import io.muster.config.Durations;
 import io.muster.election.Decision;
@@ -13,6 +14,7 @@ import io.muster.model.Peer;
 import io.muster.time.Sleeper;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +43,28 @@ final class JoinCommand extends ConfiguredCommand {
     JoinFlow flow = w.flow(w.discovery(), w.store(), adapter, w.state());
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
+      Optional<Membership> member =
+          w.state().membership().filter(m -> m.cluster().equals(w.bootstrap().cluster()));
+      if (member.isPresent()) {
+        // S3: on a member, join verifies and changes nothing; say so rather than plan a join.
+        Membership m = member.get();
+        out.println("cluster:  " + w.bootstrap().cluster());
+        out.println(
+            "self:     " + ctx.identity().addressText() + " (" + ctx.identity().instanceId() + ")");
+        out.println(
+            "member:   already a member of generation "
+                + m.generation()
+                + " ("
+                + m.clusterId()
+                + ") since "
+                + m.since());
+        out.println(
+            "plan:     verify membership with the adapter; change nothing (a node that is not"
+                + " clustered any more rejoins through a live member)");
+        out.println("(dry run: nothing was changed)");
+        out.flush();
+        return Main.OK;
+      }
       JoinFlow.Preview p = flow.preview();
       out.println("cluster:  " + w.bootstrap().cluster());
       out.println(

@@ -140,7 +140,10 @@ public final class Settings {
     return key.constraint() == null ? "" : " (" + key.constraint().describe() + ")";
   }
 
-  /** A list: the raw items, each also split on commas, blanks dropped. */
+  /**
+   * A list: the raw items, each also split on commas, blanks dropped. {@code \,} is a comma inside
+   * an item (a tag value such as {@code role=web\,api}); every other character stands for itself.
+   */
   public List<String> list(Key key) {
     Raw raw = values.get(key.name());
     List<String> src =
@@ -149,7 +152,7 @@ public final class Settings {
             : key.defaultValue() == null ? List.of() : List.of(key.defaultValue());
     List<String> out = new ArrayList<>();
     for (String item : src) {
-      for (String part : item.split(",")) {
+      for (String part : splitOnUnescapedCommas(item)) {
         String p = part.trim();
         if (!p.isEmpty()) {
           out.add(p);
@@ -157,6 +160,25 @@ public final class Settings {
       }
     }
     return List.copyOf(out);
+  }
+
+  static List<String> splitOnUnescapedCommas(String item) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (int i = 0; i < item.length(); i++) {
+      char c = item.charAt(i);
+      if (c == '\\' && i + 1 < item.length() && item.charAt(i + 1) == ',') {
+        cur.append(',');
+        i++;
+      } else if (c == ',') {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    parts.add(cur.toString());
+    return parts;
   }
 
   /** KEY=VALUE items as an ordered map; an item without '=' is an error naming it. */
