@@ -11,6 +11,7 @@ import io.muster.node.NodeIdentityResolver;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.SharedResources;
 import io.muster.process.SystemProcessRunner;
+import io.muster.time.Deadline;
 import io.muster.time.Sleeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,15 @@ public final class NodeContext implements AutoCloseable {
   /** What plugins are built with: these settings, this node, the production seams. */
   public PluginContext plugins() {
     return new PluginContext(settings, this::identity, processes, clock, Sleeper.SYSTEM, shared);
+  }
+
+  /**
+   * Ends every command and every call with a timeout of its own (the Docker API) no later than
+   * {@code at}: {@code join --timeout} bounds everything.
+   */
+  public void limitUntil(java.time.Instant at, String name) {
+    processes.limitUntil(at, name);
+    shared.get(Deadline.class, () -> new Deadline(clock)).set(at, name);
   }
 
   /** The one runner of every command this process runs, so that a limit or a stop reaches all. */

@@ -95,10 +95,9 @@ final class JoinCommand extends ConfiguredCommand {
       return Main.OK;
     }
     // --timeout bounds everything, a command running at the deadline included.
-    ctx.processes()
-        .limitUntil(
-            ctx.clock().instant().plus(w.timeout()),
-            "join.timeout / --timeout " + Durations.format(w.timeout()));
+    ctx.limitUntil(
+        ctx.clock().instant().plus(w.timeout()),
+        "join.timeout / --timeout " + Durations.format(w.timeout()));
     // SIGTERM/SIGINT: the JVM exits after its hooks; end the running script and its hand-off
     // files first, so neither outlives muster.
     Thread onStop = new Thread(() -> ctx.endRunningCommands(true), "muster-stop");

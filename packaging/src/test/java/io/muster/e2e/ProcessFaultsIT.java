@@ -102,6 +102,32 @@ class ProcessFaultsIT {
     }
   }
 
+  /** §4: with umask 000 the store and state directories were 0777. */
+  @Test
+  void everythingMusterCreatesHasFixedModesWhateverTheUmask() throws Exception {
+    Map<String, String> env = LocalMuster.oneNode(dir, "modes");
+    try (LocalMuster join =
+        LocalMuster.start(
+            dir, "join", env, List.of("/bin/sh", "-c", "umask 000; exec \"$0\" \"$@\""), "join")) {
+      assertThat(join.awaitExit(START)).as(join.stderr()).isZero();
+    }
+    assertThat(mode(dir.resolve("state"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("state/handoff"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("store"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(dir.resolve("store/modes"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(dir.resolve("store/modes/members"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(dir.resolve("store/modes/formation"))).isEqualTo("rwxr-xr-x");
+    try (Stream<Path> all = Files.walk(dir.resolve("state"))) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
+      }
+    }
+  }
+
+  private static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
   @Test
   void sigtermDuringAFormScriptEndsTheScriptTreeAndRemovesTheHandoffFile() throws Exception {
     try (LocalMuster join = LocalMuster.start(dir, "join", env(), "join")) {
