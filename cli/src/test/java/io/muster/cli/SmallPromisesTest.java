@@ -27,7 +27,9 @@ class SmallPromisesTest {
     env.put("MUSTER_ELECTION_STABLE_FOR", "0s");
     env.put("MUSTER_ADAPTER_EXEC_FORM", "/bin/true");
     env.put("MUSTER_ADAPTER_EXEC_JOIN", "/bin/true");
-    assertThat(MainTest.run(env, "join").code()).isZero();
+    env.put("MUSTER_JOIN_TIMEOUT", "20s");
+    Run joined = MainTest.run(env, "join");
+    assertThat(joined.code()).as(joined.err()).isZero();
 
     Run r = MainTest.run(env, "join", "--dry-run");
 
@@ -36,6 +38,42 @@ class SmallPromisesTest {
         .contains("already a member of generation 1")
         .contains("change nothing")
         .doesNotContain("run `/bin/true`");
+  }
+
+  @Test
+  void configCheckContactsNoInstanceMetadataWhenNothingItChecksNeedsIt() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger hits =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer imds =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    imds.createContext(
+        "/",
+        ex -> {
+          hits.incrementAndGet();
+          ex.sendResponseHeaders(500, -1);
+          ex.close();
+        });
+    imds.start();
+    try {
+      Map<String, String> env = new HashMap<>();
+      env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:" + imds.getAddress().getPort());
+      env.put("MUSTER_CLUSTER_NAME", "small");
+      env.put("MUSTER_DISCOVERY_PROVIDER", "static");
+      env.put("MUSTER_DISCOVERY_STATIC_PEERS", "n1=10.0.0.1");
+      env.put("MUSTER_STORE_PROVIDER", "file");
+      env.put("MUSTER_STORE_FILE_DIR", dir.resolve("store").toString());
+      env.put("MUSTER_STATE_DIR", dir.resolve("state").toString());
+      env.put("MUSTER_ADAPTER_EXEC_FORM", "/bin/true");
+      env.put("MUSTER_ADAPTER_EXEC_JOIN", "/bin/true");
+
+      Run r = MainTest.run(env, "config", "check");
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(hits.get()).as("requests to instance metadata").isZero();
+    } finally {
+      imds.stop(0);
+    }
   }
 
   @Test
