@@ -4,6 +4,7 @@ import static io.muster.config.Key.Kind.BOOL;
 import static io.muster.config.Key.Kind.DURATION;
 import static io.muster.config.Key.Kind.STRING;
 
+import io.muster.agent.http.HttpAddress;
 import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.config.KeyCatalog;
@@ -37,6 +38,27 @@ public final class AgentKeys implements KeyCatalog {
           "false",
           "Leave the cluster when the agent receives SIGTERM.");
 
+  public static final Key HTTP_ADDRESS =
+      Key.of(
+              "agent.http-address",
+              STRING,
+              "127.0.0.1:9797",
+              "Where `muster agent` serves /livez, /readyz, /status and /metrics (see"
+                  + " docs/observability.md). Loopback unless set otherwise: /status names the"
+                  + " cluster's members, so serving it beyond this host is the operator's explicit"
+                  + " choice. Port 0 picks a free port (logged). Empty: no HTTP endpoint.")
+          .constrained(HttpAddress.constraint());
+
+  public static final Key LIVENESS_TIMEOUT =
+      Key.of(
+              "agent.liveness-timeout",
+              DURATION,
+              "5m",
+              "/livez answers 503 once the agent's loop is this far behind: a step running this"
+                  + " long, or a wait overrunning its due time by this much. Longer than the"
+                  + " slowest join step (ejabberd restarts, a swarm join).")
+          .constrained(Constraints.between(Duration.ofSeconds(10), Duration.ofHours(24)));
+
   @Override
   public String section() {
     return "2 Agent and logging";
@@ -44,6 +66,7 @@ public final class AgentKeys implements KeyCatalog {
 
   @Override
   public List<Key> keys() {
-    return List.of(LOG_FORMAT, LOG_LEVEL, CHECK_INTERVAL, LEAVE_ON_SHUTDOWN);
+    return List.of(
+        LOG_FORMAT, LOG_LEVEL, CHECK_INTERVAL, LEAVE_ON_SHUTDOWN, HTTP_ADDRESS, LIVENESS_TIMEOUT);
   }
 }

@@ -3,6 +3,7 @@ package io.muster.agent;
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
 import io.muster.adapter.ClusterAdapter;
+import io.muster.agent.logging.LogEvent;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
 import io.muster.bootstrap.FileNodeState;
@@ -71,6 +72,8 @@ public final class Wiring {
   public Adapter buildComponents() {
     discovery();
     store();
+    // The lifecycle keys' checks that span keys (agent only; cheap, contacts nothing).
+    io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
     return adapter();
   }
 
@@ -162,12 +165,52 @@ public final class Wiring {
         logListener());
   }
 
-  /** One log line per step: view size, seed, decision, reason (structured in JSON mode). */
+  /**
+   * As {@link #flow(Discovery, CredentialStore, ClusterAdapter, NodeState)}, also telling {@code
+   * also} about every decision and event (the agent's metrics and status).
+   */
+  public JoinFlow flow(
+      Discovery discovery,
+      CredentialStore store,
+      ClusterAdapter adapter,
+      NodeState state,
+      StepListener also) {
+    StepListener log = logListener();
+    return new JoinFlow(
+        bootstrap,
+        ctx.identity(),
+        discovery,
+        store,
+        adapter,
+        state,
+        ctx.clock(),
+        new Backoff(bootstrap.interval(), bootstrap.backoffCap(), new SecureRandom()),
+        () -> UUID.randomUUID().toString(),
+        new StepListener() {
+          @Override
+          public void decided(NodeState.StepRecord step) {
+            log.decided(step);
+            also.decided(step);
+          }
+
+          @Override
+          public void event(String kind, String message) {
+            log.event(kind, message);
+            also.event(kind, message);
+          }
+        });
+  }
+
+  /**
+   * One log line per step: view size, seed, decision, reason (structured in JSON mode), and one per
+   * event, its kind in the {@code event} field (the vocabulary is {@link LogEvent}).
+   */
   static StepListener logListener() {
     return new StepListener() {
       @Override
       public void decided(NodeState.StepRecord s) {
         LOG.atInfo()
+            .addKeyValue("event", LogEvent.DECISION.kind())
             .addKeyValue("view", s.viewSize())
             .addKeyValue("seed", s.seed())
             .addKeyValue("decision", s.decision())
@@ -176,7 +219,10 @@ public final class Wiring {
 
       @Override
       public void event(String kind, String message) {
-        LOG.atInfo().addKeyValue("event", kind).log(message);
+        // Failures the flow retries are warnings: the node is not where it should be yet.
+        (kind.endsWith("-error") ? LOG.atWarn() : LOG.atInfo())
+            .addKeyValue("event", kind)
+            .log(message);
       }
     };
   }

@@ -6,8 +6,12 @@ import io.muster.adapter.Adapter;
 import io.muster.adapter.MembershipFollower;
 import io.muster.adapter.RecordingAdapter;
 import io.muster.agent.membership.AgentPacing;
+import io.muster.agent.observe.AgentMetrics;
+import io.muster.agent.observe.NodeStatus;
+import io.muster.agent.observe.Observer;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.Component;
+import io.muster.agent.runtime.LoopWatch;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.BootstrapSettings;
 import io.muster.bootstrap.JoinFlow;
@@ -21,6 +25,9 @@ import io.muster.discovery.CountingDiscovery;
 import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
+import io.muster.telemetry.InstrumentedAdapter;
+import io.muster.telemetry.InstrumentedDiscovery;
+import io.muster.telemetry.InstrumentedStore;
 import io.muster.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,5 +161,82 @@ class AgentsTest {
     assertThat(adapter.calls).containsExactly("leave:false");
     assertThat(store.deregistered()).containsExactly("i-self");
     assertThat(state.membership()).isEmpty();
+  }
+
+  @Test
+  void anObservedAgentSaysWhyItIsNotReadyThenThatItIsAMemberAndCountsWhatItDid() throws Exception {
+    Peer third = Peer.of("10.0.0.3").withInstanceId("i-third");
+    discovery.see(self.asPeer(), other, third);
+    LoopWatch watch = new LoopWatch();
+    NodeStatus status =
+        new NodeStatus(
+            new NodeStatus.Setup(
+                "prod",
+                "test",
+                self,
+                "static",
+                "counting",
+                store.describe(),
+                adapter.name(),
+                true,
+                Duration.ofMinutes(5)),
+            clock,
+            clock,
+            watch,
+            state);
+    AgentMetrics metrics = new AgentMetrics("test", "static", adapter.name(), false);
+    Observer observer = new Observer(metrics, status, clock);
+    InstrumentedAdapter measured = new InstrumentedAdapter(adapter, observer);
+    InstrumentedStore measuredStore = new InstrumentedStore(store, observer, clock);
+    Backoff backoff = new Backoff(INTERVAL, CAP, NO_JITTER);
+    JoinFlow flow =
+        new JoinFlow(
+            new BootstrapSettings(
+                "prod",
+                new ElectionSettings(Duration.ofSeconds(10), 3),
+                INTERVAL,
+                CAP,
+                Duration.ofMinutes(10)),
+            self,
+            new InstrumentedDiscovery(discovery, "static", observer, clock),
+            measuredStore,
+            measured,
+            state,
+            clock,
+            backoff,
+            () -> "cid-1",
+            observer);
+    AgentRuntime runtime =
+        new AgentRuntime(
+            Agents.components(
+                adapter,
+                adapter,
+                discovery,
+                new Agents.Joining(measured, flow, measuredStore, state, self.instanceId()),
+                pacing(),
+                false,
+                observer),
+            clock,
+            clock::sleep,
+            n -> CAP,
+            watch);
+    List<String> reasons = new java.util.ArrayList<>();
+    clock.onSleep(() -> reasons.add(status.readiness().reason()));
+    clock.whenSlept(Duration.ofMinutes(2), runtime::stop);
+
+    runtime.run();
+
+    assertThat(reasons.get(0)).startsWith("waiting: ").contains("stable");
+    assertThat(reasons).contains("member of generation 1");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    metrics.writeText(out);
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("muster_member 1.0")
+        .contains("muster_decisions_total{kind=\"form\"} 1.0")
+        .contains("muster_store_requests_total{operation=\"claim_formation\"} 1.0")
+        .contains(
+            "muster_adapter_operations_total{adapter=\"recording\",outcome=\"ok\",verb=\"form\"} 1.0")
+        .contains("muster_view_peers 3.0")
+        .contains("muster_join_duration_seconds_count 1");
   }
 }

@@ -7,6 +7,20 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 public final class AwsErrors {
   private AwsErrors() {}
 
+  /** Whether {@code e} is the service refusing the call for its rate limit. */
+  public static boolean throttled(RuntimeException e) {
+    return e instanceof AwsServiceException ase
+        && ase.awsErrorDetails() != null
+        && isThrottling(ase.awsErrorDetails().errorCode());
+  }
+
+  private static boolean isThrottling(String code) {
+    return code != null
+        && (code.contains("Throttl")
+            || code.equals("RequestLimitExceeded")
+            || code.equals("TooManyRequestsException"));
+  }
+
   /**
    * Whether no retry can fix {@code e}: the call was denied, or there are no credentials or no
    * region to make it with. The operator must act; retrying until join.timeout only hides it.
@@ -44,7 +58,7 @@ public final class AwsErrors {
             + action
             + "\" to the instance role's policy (see `muster iam-policy`)";
       }
-      if (code != null && (code.contains("Throttl") || code.equals("RequestLimitExceeded"))) {
+      if (isThrottling(code)) {
         return action + " was throttled (" + code + "); muster will back off and retry";
       }
       return action

@@ -36,6 +36,15 @@ final class IamPolicyCommand extends ConfiguredCommand {
     statements.add(
         new IamPolicy.Statement(
             "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
+    var lifecycle = io.muster.agent.lifecycle.LifecycleSettings.from(s);
+    statements.add(
+        new IamPolicy.Statement(
+            "MusterLifecycleHooks",
+            lifecycle.hookIamActions(),
+            "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/"
+                + s.optionalString(CoreKeys.NODE_ASG).orElse("*")));
+    statements.add(
+        new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     if (discovery.iamActions().isEmpty() && store.iamActions(s).isEmpty()) {

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.muster.adapter.Adapter;
 import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.LocalMembership;
+import io.muster.agent.AgentKeys;
 import io.muster.agent.NodeContext;
 import io.muster.agent.Wiring;
+import io.muster.agent.http.HttpAddress;
+import io.muster.agent.http.StatusClient;
 import io.muster.bootstrap.Membership;
 import io.muster.bootstrap.NodeState;
 import io.muster.credentials.MemberRecord;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +25,61 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code muster status}: is this node a member, of which generation, who else is, and what the last
- * bootstrap step decided. Exit 0 when a member (usable as a health check), 1 when not.
+ * bootstrap step decided. Asks the running agent ({@code /status} on agent.http-address) first and
+ * falls back to the files under state.dir when no agent answers; says which it did ("source"). Exit
+ * 0 when a member (usable as a health check), 1 when not.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Show membership, cluster id, members, seed and the last decision. Exit 0 if a member, 1 if not.")
+        "Show membership, cluster id, members, seed and the last decision: from the running agent,"
+            + " else from the local files. Exit 0 if a member, 1 if not.")
 final class StatusCommand extends ConfiguredCommand {
   @Option(names = "--output", defaultValue = "text", description = "text or json")
   OutputFormat output;
 
+  /** How long to wait for the agent before reading the files instead. */
+  private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(2);
+
   @Override
   int run(NodeContext ctx) throws Exception {
+    Optional<String> address = ctx.settings().optionalString(AgentKeys.HTTP_ADDRESS);
+    String noAgent = "agent.http-address is empty: no agent to ask";
+    if (address.isPresent()) {
+      StatusClient.Answer answer =
+          StatusClient.fetch(HttpAddress.parse(address.get()), AGENT_TIMEOUT);
+      if (answer instanceof StatusClient.Answer.Status s) {
+        return fromAgent(s);
+      }
+      noAgent =
+          "no agent answered at "
+              + answer.url()
+              + " ("
+              + ((StatusClient.Answer.NoAgent) answer).why()
+              + ")";
+    }
+    return fromFiles(ctx, noAgent);
+  }
+
+  /** The running agent's own view: its /status document, as it is or as text. */
+  private int fromAgent(StatusClient.Answer.Status answer) throws Exception {
+    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = (ObjectNode) m.readTree(answer.json());
+    root.put("url", answer.url());
+    boolean member = root.path("member").asBoolean(false);
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      out.println(m.writeValueAsString(root));
+    } else {
+      new AgentStatusText(root).print(out, answer.url());
+    }
+    out.flush();
+    return member ? Main.OK : Main.FAILED;
+  }
+
+  /** The files under state.dir, the store and the adapter, read by this command itself. */
+  private int fromFiles(NodeContext ctx, String noAgent) throws Exception {
     Wiring w = new Wiring(ctx);
     NodeState state = w.state();
     List<String> problems = new ArrayList<>();
@@ -60,6 +106,8 @@ final class StatusCommand extends ConfiguredCommand {
 
     ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = m.createObjectNode();
+    root.put("source", "files");
+    root.put("agent", noAgent);
     root.put("cluster", w.bootstrap().cluster());
     root.put("member", member);
     root.put("generation", membership.map(Membership::generation).orElse(0L));
@@ -98,6 +146,7 @@ final class StatusCommand extends ConfiguredCommand {
     if (output == OutputFormat.json) {
       out.println(m.writeValueAsString(root));
     } else {
+      out.println("source:      files (" + noAgent + ")");
       out.println("cluster:     " + w.bootstrap().cluster());
       out.println(
           "member:      "

@@ -56,6 +56,9 @@ class JoinCommandIT {
     e.put("MUSTER_ADAPTER_EXEC_JOIN", dir.resolve("join.sh").toString());
     e.put("MUSTER_ADAPTER_EXEC_INSPECT", dir.resolve("inspect.sh").toString());
     e.put("MUSTER_ADAPTER_EXEC_LEAVE", dir.resolve("leave.sh").toString());
+    // No agent runs here: `status` reads the files without asking 127.0.0.1:9797, where another
+    // test's agent might answer.
+    e.put("MUSTER_AGENT_HTTP_ADDRESS", "");
     return e;
   }
 

@@ -97,24 +97,30 @@ public final class JoinFlow {
     } catch (DiscoveryException e) {
       return e.permanent()
           ? new StepResult.Failed("discovery failed: " + e.getMessage() + NOT_RETRIED)
-          : retryAfterFailure("discovery failed: " + e.getMessage());
+          : retryAfterFailure("discovery-error", "discovery failed: " + e.getMessage());
     } catch (StoreException e) {
       String m = "credential store " + store.describe() + ": " + e.getMessage();
-      return e.permanent() ? new StepResult.Failed(m + NOT_RETRIED) : retryAfterFailure(m);
+      return e.permanent()
+          ? new StepResult.Failed(m + NOT_RETRIED)
+          : retryAfterFailure("store-error", m);
     } catch (CredentialsRejectedException e) {
       return new StepResult.Failed(e.getMessage());
     } catch (AdapterException e) {
       return e.retryable()
-          ? retryAfterFailure(adapter.name() + ": " + e.getMessage())
+          ? retryAfterFailure("adapter-error", adapter.name() + ": " + e.getMessage())
           : new StepResult.Failed(adapter.name() + ": " + e.getMessage());
     } catch (IOException e) {
       return new StepResult.Failed("node state: " + e.getMessage());
     }
   }
 
-  private StepResult retryAfterFailure(String message) {
+  /**
+   * @param kind the log event (see docs/observability.md): discovery-error, store-error,
+   *     adapter-error
+   */
+  private StepResult retryAfterFailure(String kind, String message) {
     failures++;
-    listener.event("retry", message);
+    listener.event(kind, message);
     return new StepResult.Retry(backoff.afterFailures(failures), message);
   }
 
@@ -319,7 +325,7 @@ public final class JoinFlow {
         registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
       }
     } catch (StoreException e) {
-      listener.event("store", "could not refresh member registration: " + e.getMessage());
+      listener.event("store-error", "could not refresh member registration: " + e.getMessage());
     }
     return Optional.of(
         new StepResult.Done(
@@ -365,6 +371,7 @@ public final class JoinFlow {
       Optional<FormationRecord> back = store.currentFormation();
       if (back.isEmpty() || !back.get().clusterId().equals(rec.clusterId())) {
         return retryAfterFailure(
+            "store-error",
             "the claim of generation "
                 + f.generation()
                 + " is not visible on read-back; not forming");
@@ -376,7 +383,7 @@ public final class JoinFlow {
         adapter.form(new FormRequest(settings.cluster(), rec.clusterId(), self, ranked));
     store.putCredentials(rec.generation(), credentials);
     if (store.credentials(rec.generation()).isEmpty()) {
-      return retryAfterFailure("published credentials are not visible on read-back");
+      return retryAfterFailure("store-error", "published credentials are not visible on read-back");
     }
     registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
     state.saveMembership(
@@ -401,6 +408,7 @@ public final class JoinFlow {
     Optional<String> problem = adapter.verify(List.of());
     if (problem.isPresent()) {
       return retryAfterFailure(
+          "adapter-error",
           "this node formed generation "
               + rec.generation()
               + " and its credentials are published, but "
@@ -471,7 +479,8 @@ public final class JoinFlow {
     }
     Optional<String> problem = adapter.verify(j.candidates());
     if (problem.isPresent()) {
-      return retryAfterFailure("joined, but verification failed: " + problem.get());
+      return retryAfterFailure(
+          "adapter-error", "joined, but verification failed: " + problem.get());
     }
     registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
     state.saveMembership(

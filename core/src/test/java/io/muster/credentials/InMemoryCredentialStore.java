@@ -50,7 +50,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
       throw new StoreException("store unreachable");
     }
     if (denied) {
-      throw new StoreException("store:Read was denied: add it to the role's policy", null, true);
+      throw StoreException.permanent("store:Read was denied: add it to the role's policy", null);
     }
   }
 

@@ -61,7 +61,8 @@ class LayeringTest {
     "io.muster.adapter",
     "io.muster.plugin..",
     "io.muster.node..",
-    "io.muster.lifecycle.."
+    "io.muster.lifecycle..",
+    "io.muster.telemetry.."
   };
 
   private static final String ADAPTERS = "io.muster.adapter.*..";
@@ -132,6 +133,20 @@ class LayeringTest {
         .should()
         .notDependOnEachOther()
         .because("an adapter is found by name and stands alone; shared code belongs in core")
+        .check(MUSTER);
+  }
+
+  @Test
+  void onlyTheAgentSeesTheMetricsLibrary() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.muster.agent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.prometheus..", "io.micrometer..")
+        .because(
+            "core and the plugins report through io.muster.telemetry; the agent turns that into"
+                + " metrics (docs/observability.md)")
         .check(MUSTER);
   }
 

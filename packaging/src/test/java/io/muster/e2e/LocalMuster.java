@@ -47,6 +47,8 @@ final class LocalMuster implements AutoCloseable {
     env.put("MUSTER_ELECTION_STABLE_FOR", "0s");
     env.put("MUSTER_ADAPTER_EXEC_FORM", "/bin/true");
     env.put("MUSTER_ADAPTER_EXEC_JOIN", "/bin/true");
+    // A free port: the default 127.0.0.1:9797 is shared by every test on this host.
+    env.put("MUSTER_AGENT_HTTP_ADDRESS", "127.0.0.1:0");
     return env;
   }
 

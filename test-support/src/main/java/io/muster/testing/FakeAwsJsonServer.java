@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * A loopback HTTP server speaking the AWS JSON 1.1 protocol as the SDK sends it: POST, header
  * {@code X-Amz-Target: <Service>.<Action>}, {@code Content-Type: application/x-amz-json-1.1},
  * errors as HTTP 400 with {@code {"__type": ..., "message": ...}}. Subclasses implement the
- * actions. Every request is recorded; actions can be denied (AccessDeniedException).
+ * actions. Every request is recorded; actions can be denied (AccessDeniedException) or throttled
+ * (ThrottlingException).
  */
 public abstract class FakeAwsJsonServer implements AutoCloseable {
   protected static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +64,7 @@ public abstract class FakeAwsJsonServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
+  private final Set<String> throttled = ConcurrentHashMap.newKeySet();
 
   /**
    * @param targetPrefix e.g. "AmazonSSM." or "secretsmanager."
@@ -90,8 +92,14 @@ public abstract class FakeAwsJsonServer implements AutoCloseable {
     denied.add(action);
   }
 
+  /** From now on, {@code action} answers ThrottlingException (the service's rate limit). */
+  public void throttle(String action) {
+    throttled.add(action);
+  }
+
   public void allowAll() {
     denied.clear();
+    throttled.clear();
   }
 
   public List<Call> calls() {
@@ -182,6 +190,10 @@ public abstract class FakeAwsJsonServer implements AutoCloseable {
                     + ":"
                     + action
                     + " action"));
+        return;
+      }
+      if (throttled.contains(action)) {
+        reply(ex, 400, error("ThrottlingException", "Rate exceeded"));
         return;
       }
       try {

@@ -2,6 +2,7 @@ package io.muster.agent.membership;
 
 import io.muster.adapter.AdapterException;
 import io.muster.adapter.MembershipFollower;
+import io.muster.agent.logging.LogEvent;
 import io.muster.agent.runtime.PeriodicComponent;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.MemberRecord;
@@ -35,6 +36,7 @@ public final class FollowerComponent implements PeriodicComponent {
   private final BooleanSupplier member;
   private final Supplier<Duration> poll;
   private List<Peer> followed; // what the adapter was told last; null before the first time
+  private Runnable synced = () -> {};
 
   private FollowerComponent(
       MembershipFollower follower,
@@ -71,6 +73,12 @@ public final class FollowerComponent implements PeriodicComponent {
     return new FollowerComponent(follower, discovery, store, member, poll);
   }
 
+  /** Also runs {@code r} after each time the adapter applied a membership (for /readyz). */
+  public FollowerComponent onSynced(Runnable r) {
+    this.synced = r;
+    return this;
+  }
+
   @Override
   public String name() {
     return "membership follower";
@@ -85,15 +93,21 @@ public final class FollowerComponent implements PeriodicComponent {
       List<Peer> members = membership(discovery, store, store != null);
       if (!members.equals(followed)) {
         LOG.atInfo()
+            .addKeyValue("event", LogEvent.MEMBERSHIP_CHANGED.kind())
             .addKeyValue("members", members.size())
             .log("membership changed; updating " + follower.name());
         follower.membersChanged(members);
         followed = members;
+        synced.run();
       }
     } catch (AdapterException | RuntimeException e) {
-      LOG.warn("following membership failed: {}; will retry", e.getMessage());
+      LOG.atWarn()
+          .addKeyValue("event", LogEvent.FOLLOW_ERROR.kind())
+          .log("following membership failed: {}; will retry", e.getMessage());
     } catch (DiscoveryException | StoreException e) {
-      LOG.warn("discovery failed: {}; will retry", e.getMessage());
+      LOG.atWarn()
+          .addKeyValue("event", LogEvent.FOLLOW_ERROR.kind())
+          .log("discovery failed: {}; will retry", e.getMessage());
     }
     return poll.get();
   }

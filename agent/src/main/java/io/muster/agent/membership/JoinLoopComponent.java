@@ -1,8 +1,10 @@
 package io.muster.agent.membership;
 
+import io.muster.agent.logging.LogEvent;
 import io.muster.agent.runtime.PeriodicComponent;
 import io.muster.bootstrap.StepResult;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ public final class JoinLoopComponent implements PeriodicComponent {
   private final Supplier<StepResult> flow;
   private final AgentPacing pacing;
   private final boolean follower;
+  private final Consumer<StepResult> observer;
   private volatile boolean member;
 
   /**
@@ -25,9 +28,21 @@ public final class JoinLoopComponent implements PeriodicComponent {
    * @param follower whether the adapter also follows membership (see {@link AgentPacing#nextWait})
    */
   public JoinLoopComponent(Supplier<StepResult> flow, AgentPacing pacing, boolean follower) {
+    this(flow, pacing, follower, r -> {});
+  }
+
+  /**
+   * @param observer told every step's result (the agent's status and metrics)
+   */
+  public JoinLoopComponent(
+      Supplier<StepResult> flow,
+      AgentPacing pacing,
+      boolean follower,
+      Consumer<StepResult> observer) {
     this.flow = flow;
     this.pacing = pacing;
     this.follower = follower;
+    this.observer = observer;
   }
 
   @Override
@@ -39,11 +54,17 @@ public final class JoinLoopComponent implements PeriodicComponent {
   public Duration step() {
     StepResult r = flow.get();
     if (r instanceof StepResult.Failed f) {
-      LOG.error("{}; retrying later", f.message());
+      LOG.atError()
+          .addKeyValue("event", LogEvent.FAILED.kind())
+          .log(f.message() + "; retrying later");
     } else if (r instanceof StepResult.Done d && d.changed()) {
-      LOG.info(d.message());
+      LOG.atInfo().addKeyValue("event", LogEvent.MEMBER.kind()).log(d.message());
+    } else if (r instanceof StepResult.Done d) {
+      // A member's periodic re-check: quiet unless something changed.
+      LOG.debug(d.message());
     }
     member = r instanceof StepResult.Done;
+    observer.accept(r);
     return pacing.afterJoinStep(r, follower);
   }
 

@@ -1,6 +1,7 @@
 package io.muster.agent.membership;
 
 import io.muster.adapter.ClusterAdapter;
+import io.muster.agent.logging.LogEvent;
 import io.muster.agent.runtime.Component;
 import io.muster.bootstrap.NodeState;
 import io.muster.credentials.CredentialStore;
@@ -37,13 +38,18 @@ public final class LeaveOnShutdown implements Component {
   public void stop() {
     try {
       if (state.membership().isPresent()) {
-        LOG.info("leaving the cluster (agent.leave-on-shutdown)");
+        LOG.atInfo()
+            .addKeyValue("event", LogEvent.LEAVING.kind())
+            .log("leaving the cluster (agent.leave-on-shutdown)");
         adapter.leave(false);
         store.deregisterMember(instanceId);
         state.clearMembership();
+        LOG.atInfo().addKeyValue("event", LogEvent.LEFT.kind()).log("left the cluster");
       }
     } catch (Exception e) {
-      LOG.error("leave on shutdown failed: {}", e.getMessage());
+      LOG.atError()
+          .addKeyValue("event", LogEvent.LEAVE_ERROR.kind())
+          .log("leave on shutdown failed: {}", e.getMessage());
     }
   }
 }

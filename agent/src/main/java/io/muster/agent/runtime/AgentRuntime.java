@@ -1,5 +1,6 @@
 package io.muster.agent.runtime;
 
+import io.muster.agent.logging.LogEvent;
 import io.muster.config.Durations;
 import io.muster.time.Sleeper;
 import java.time.Clock;
@@ -36,6 +37,7 @@ public final class AgentRuntime {
   private final Clock clock;
   private final Sleeper sleeper;
   private final IntFunction<Duration> afterFailures;
+  private final LoopWatch watch;
 
   private final AtomicBoolean ran = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -54,10 +56,23 @@ public final class AgentRuntime {
       Clock clock,
       Sleeper sleeper,
       IntFunction<Duration> afterFailures) {
+    this(components, clock, sleeper, afterFailures, new LoopWatch());
+  }
+
+  /**
+   * @param watch told what the loop is doing, for {@code /livez}
+   */
+  public AgentRuntime(
+      List<? extends Component> components,
+      Clock clock,
+      Sleeper sleeper,
+      IntFunction<Duration> afterFailures,
+      LoopWatch watch) {
     this.components = List.copyOf(components);
     this.clock = clock;
     this.sleeper = sleeper;
     this.afterFailures = afterFailures;
+    this.watch = watch;
   }
 
   /** The components, in start order. */
@@ -80,9 +95,13 @@ public final class AgentRuntime {
         c.start();
         started.push(c);
       }
+      LOG.atInfo()
+          .addKeyValue("event", LogEvent.AGENT_STARTED.kind())
+          .log("started: {}", components.stream().map(Component::name).toList());
       runPeriodicUntilStopped();
-      LOG.info("stopping");
+      LOG.atInfo().addKeyValue("event", LogEvent.STOPPING.kind()).log("stopping");
     } finally {
+      watch.stopped();
       stopInReverse(started);
       stopped.countDown();
     }
@@ -92,6 +111,7 @@ public final class AgentRuntime {
    * Asks the runtime to stop; wakes it at once if it is waiting. Any thread, any number of times.
    */
   public void stop() {
+    watch.stopRequested();
     synchronized (lock) {
       stopRequested = true;
       if (waiting != null) {
@@ -124,15 +144,18 @@ public final class AgentRuntime {
     Schedule schedule = new Schedule(periodic, clock.instant());
     while (!stopRequested()) {
       if (schedule.isEmpty()) {
+        watch.waitingUntil(clock.instant().plus(IDLE));
         pause(IDLE);
         continue;
       }
       Duration untilDue = Duration.between(clock.instant(), schedule.nextDue());
       if (untilDue.compareTo(Duration.ZERO) > 0) {
+        watch.waitingUntil(schedule.nextDue());
         pause(untilDue);
         continue;
       }
       Schedule.Entry due = schedule.takeNext();
+      watch.stepping(due.component.name(), clock.instant());
       Duration next = step(due);
       schedule.runAgainAt(due, clock.instant().plus(next));
     }

@@ -76,6 +76,23 @@ class FollowerComponentTest {
   }
 
   @Test
+  void saysWhenTheAdapterAppliedTheMembershipForReadinessAndNotWhenItFailed() {
+    discovery.see(a, b);
+    adapter.failNextUpdates = 1;
+    java.util.concurrent.atomic.AtomicInteger synced =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FollowerComponent pure =
+        FollowerComponent.ofView(adapter, discovery, Pacings.unjittered()::poll)
+            .onSynced(synced::incrementAndGet);
+
+    pure.step();
+    assertThat(synced).as("the update failed").hasValue(0);
+    pure.step();
+    pure.step();
+    assertThat(synced).as("applied once, then nothing changed").hasValue(1);
+  }
+
+  @Test
   void anAdapterThatFailsIsToldAgainAtTheNextStep() throws Exception {
     discovery.see(a);
     registered("i-a", "10.0.0.10");

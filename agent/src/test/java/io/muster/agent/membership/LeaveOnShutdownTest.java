@@ -32,7 +32,8 @@ class LeaveOnShutdownTest {
       leave.stop();
 
       assertThat(logs.lines())
-          .containsExactly("INFO leaving the cluster (agent.leave-on-shutdown)");
+          .containsExactly(
+              "INFO leaving the cluster (agent.leave-on-shutdown)", "INFO left the cluster");
     }
     assertThat(adapter.calls).containsExactly("leave:false");
     assertThat(store.deregistered()).containsExactly("i-self");

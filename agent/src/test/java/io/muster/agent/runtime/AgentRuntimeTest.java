@@ -119,6 +119,47 @@ class AgentRuntimeTest {
   }
 
   @Test
+  void tellsItsLoopWatchWhatItDoesForLivez() throws Exception {
+    LoopWatch watch = new LoopWatch();
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    PeriodicComponent slow =
+        new PeriodicComponent() {
+          @Override
+          public String name() {
+            return "join loop";
+          }
+
+          @Override
+          public Duration step() {
+            seen.add("stepping=" + watch.stepping());
+            clock.advance(Duration.ofMinutes(6)); // a step stuck for 6 minutes
+            seen.add(
+                "during: " + watch.problem(clock.instant(), Duration.ofMinutes(5)).orElse("ok"));
+            return Duration.ofSeconds(60);
+          }
+        };
+    AgentRuntime r = new AgentRuntime(List.of(slow), clock, clock::sleep, NO_BACKOFF, watch);
+    clock.onSleep(
+        () -> {
+          seen.add(
+              "sleeping: " + watch.problem(clock.instant(), Duration.ofMinutes(5)).orElse("ok"));
+          r.stop();
+          seen.add("stopping=" + watch.stopping());
+        });
+
+    r.run();
+
+    assertThat(seen)
+        .containsExactly(
+            "stepping=true",
+            "during: the join loop step has been running for 6m (agent.liveness-timeout 5m)",
+            "sleeping: ok",
+            "stopping=true");
+    assertThat(watch.problem(clock.instant(), Duration.ofMinutes(5)))
+        .contains("the agent's loop has stopped");
+  }
+
+  @Test
   void aStopFromAnotherThreadWakesALongWaitAtOnce() throws Exception {
     CountDownLatch waiting = new CountDownLatch(1);
     List<Duration> asked = Collections.synchronizedList(new ArrayList<>());

@@ -286,7 +286,12 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   }
 
   private ProcessResult run(String step, Command cmd) throws AdapterException {
-    LOG.info("running {} script `{}`", step, cmd.display());
+    if ("inspect".equals(step)) {
+      // Inspect runs at every re-check of a member: a member's steady state logs at debug.
+      LOG.debug("running {} script `{}`", step, cmd.display());
+    } else {
+      LOG.info("running {} script `{}`", step, cmd.display());
+    }
     try {
       return runner.run(cmd);
     } catch (CommandException e) {

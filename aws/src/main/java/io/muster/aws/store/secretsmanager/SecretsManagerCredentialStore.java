@@ -259,6 +259,8 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
     if (kmsKeyId != null && (m.contains("KMS") || m.contains("kms"))) {
       msg += "; the role also needs kms:GenerateDataKey and kms:Decrypt on key " + kmsKeyId;
     }
-    return new StoreException(msg, e, AwsErrors.isPermanent(e));
+    return AwsErrors.isPermanent(e)
+        ? StoreException.permanent(msg, e)
+        : new StoreException(msg, e, AwsErrors.throttled(e));
   }
 }

@@ -236,7 +236,9 @@ public final class SsmCredentialStore implements CredentialStore {
     if (kmsKeyId != null && isKms(e)) {
       msg += "; the role also needs kms:Encrypt and kms:Decrypt on key " + kmsKeyId;
     }
-    return new StoreException(msg, e, AwsErrors.isPermanent(e));
+    return AwsErrors.isPermanent(e)
+        ? StoreException.permanent(msg, e)
+        : new StoreException(msg, e, AwsErrors.throttled(e));
   }
 
   private static boolean isKms(SdkException e) {

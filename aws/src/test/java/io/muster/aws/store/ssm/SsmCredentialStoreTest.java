@@ -211,6 +211,22 @@ class SsmCredentialStoreTest extends CredentialStoreContract {
   }
 
   @Test
+  void aThrottledCallSaysSoForTheAgentsMetricsAndADeniedOneDoesNot() {
+    String c = fresh("throttled");
+    CredentialStore s = store(c);
+    fake.throttle("GetParametersByPath");
+    assertThatThrownBy(s::members)
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.throttled()).as("throttled").isTrue())
+        .hasMessageContaining("ssm:GetParametersByPath was throttled (ThrottlingException)");
+    fake.allowAll();
+    fake.deny("GetParametersByPath");
+    assertThatThrownBy(s::members)
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.throttled()).as("throttled").isFalse());
+  }
+
+  @Test
   void iamActionsAddKmsOnlyWithACustomerKey() {
     SsmCredentialStoreProvider p = new SsmCredentialStoreProvider();
     assertThat(p.iamActions())
