@@ -5,11 +5,13 @@ import io.muster.aws.imds.ImdsClient;
 import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
 import io.muster.config.SettingsLoader;
+import io.muster.credentials.HandoffFiles;
 import io.muster.model.NodeIdentity;
 import io.muster.node.NodeIdentityResolver;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.SharedResources;
 import io.muster.process.SystemProcessRunner;
+import io.muster.time.Deadline;
 import io.muster.time.Sleeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ public final class NodeContext implements AutoCloseable {
   private final Path configFile;
   private final Clock clock = Clock.systemUTC();
   private final SharedResources shared = new SharedResources();
+  private final SystemProcessRunner processes = new SystemProcessRunner(clock);
   private NodeIdentity identity;
 
   private NodeContext(KeyRegistry registry, Settings settings, Path configFile) {
@@ -99,8 +102,32 @@ public final class NodeContext implements AutoCloseable {
 
   /** What plugins are built with: these settings, this node, the production seams. */
   public PluginContext plugins() {
-    return new PluginContext(
-        settings, this::identity, new SystemProcessRunner(), clock, Sleeper.SYSTEM, shared);
+    return new PluginContext(settings, this::identity, processes, clock, Sleeper.SYSTEM, shared);
+  }
+
+  /**
+   * Ends every command and every call with a timeout of its own (the Docker API) no later than
+   * {@code at}: {@code join --timeout} bounds everything.
+   */
+  public void limitUntil(java.time.Instant at, String name) {
+    processes.limitUntil(at, name);
+    shared.get(Deadline.class, () -> new Deadline(clock)).set(at, name);
+  }
+
+  /** The one runner of every command this process runs, so that a limit or a stop reaches all. */
+  public SystemProcessRunner processes() {
+    return processes;
+  }
+
+  /**
+   * For a stop by signal (SIGTERM, SIGINT): ends the commands running now, each with every process
+   * it started, and removes the credential hand-off files still on disk.
+   *
+   * @param refuseNew whether later commands are refused: the process exits next
+   */
+  public void endRunningCommands(boolean refuseNew) {
+    processes.endRunning(refuseNew);
+    HandoffFiles.removeLive();
   }
 
   @Override

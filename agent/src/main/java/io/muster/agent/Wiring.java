@@ -12,13 +12,19 @@ import io.muster.bootstrap.NodeState;
 import io.muster.bootstrap.StepListener;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
 import io.muster.credentials.CredentialStore;
+import io.muster.credentials.HandoffFiles;
 import io.muster.discovery.Discovery;
+import io.muster.node.NodeIdentityResolver;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.Plugins;
+import io.muster.plugin.Preflight;
+import io.muster.process.OrphanedProcesses;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +83,56 @@ public final class Wiring {
    */
   public void checkCrossKeyRules() {
     io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
+  }
+
+  /**
+   * Checks, before anything is changed, what `join` and `agent` will need on this machine: this
+   * node's state directory and identity settings, and what the selected discovery, store and
+   * adapter declare they need ({@link io.muster.plugin.Plugin#preflight}). Every problem is
+   * reported at once as a {@link ConfigException} (exit 2). Looks only: instance metadata is not
+   * contacted.
+   */
+  public void preflight() {
+    checkCrossKeyRules();
+    Settings s = ctx.settings();
+    Preflight check = Preflight.forThisProcess(s);
+    ConfigException emptyId = NodeIdentityResolver.emptyInstanceId(s);
+    if (emptyId != null) {
+      check.fail(emptyId);
+    }
+    String stateDir = s.string(CoreKeys.STATE_DIR, "a writable directory");
+    try {
+      check.writableDirectory(
+          CoreKeys.STATE_DIR, Path.of(stateDir), "this node's membership and hand-off files");
+    } catch (java.nio.file.InvalidPathException e) {
+      check.fail(CoreKeys.STATE_DIR, "not a path", "Give a directory such as /var/lib/muster");
+    }
+    Plugins.discovery().selected(s).preflight(check);
+    Plugins.stores().selected(s).preflight(check);
+    Plugins.adapters().selected(s).preflight(check);
+    check.throwIfAny();
+  }
+
+  /**
+   * Removes the credential hand-off files a muster process that was killed (-9, power loss) left
+   * under state.dir; those of muster processes still running are kept. Call at start, after the
+   * preflight.
+   */
+  public void removeStaleHandoffFiles() {
+    Path base =
+        HandoffFiles.base(Path.of(ctx.settings().string(CoreKeys.STATE_DIR, "a directory")));
+    try {
+      for (Path p : HandoffFiles.removeStale(base)) {
+        LOG.warn("removed {}, left by a muster process that did not finish", p);
+        // The script that process ran, and what the script started, may still be running.
+        List<Long> ended = OrphanedProcesses.endWithEnvironment("MUSTER_CREDENTIALS_FILE", p + "/");
+        if (!ended.isEmpty()) {
+          LOG.warn("ended processes {}, still running a script of that muster process", ended);
+        }
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("could not remove old hand-off files under {}: {}; remove them by hand", base, e);
+    }
   }
 
   public ClusterAdapter clusterAdapter(Adapter a) {

@@ -22,6 +22,25 @@ public final class AwsErrors {
   }
 
   /**
+   * Whether no retry can fix {@code e}: the call was denied, or there are no credentials or no
+   * region to make it with. The operator must act; retrying until join.timeout only hides it.
+   */
+  public static boolean isPermanent(Throwable e) {
+    if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+      String code = ase.awsErrorDetails().errorCode();
+      return code != null
+          && (code.contains("AccessDenied")
+              || code.equals("UnauthorizedOperation")
+              || code.equals("AccessDeniedException"));
+    }
+    if (e instanceof SdkClientException) {
+      String msg = String.valueOf(e.getMessage());
+      return msg.contains("Unable to load credentials") || msg.contains("Unable to load region");
+    }
+    return false;
+  }
+
+  /**
    * @param action the IAM action that was called, e.g. "ec2:DescribeInstances"
    * @param e what the SDK threw
    */

@@ -24,10 +24,20 @@ final class AgentCommand extends ConfiguredCommand {
 
   @Override
   int run(NodeContext ctx) throws Exception {
-    AgentRuntime runtime = Agents.assemble(new Wiring(ctx));
+    Wiring wiring = new Wiring(ctx);
+    wiring.preflight();
+    wiring.removeStaleHandoffFiles();
+    AgentRuntime runtime = Agents.assemble(wiring);
     // SIGTERM/SIGINT stop the runtime and run() returns, so the agent exits 0 after a clean stop;
     // the hook still stops it on any other way out of the JVM (System.exit elsewhere, -Xrs).
-    StopSignals.install(runtime::stop);
+    // The stop is asked first, so no new step starts; then the command running at that moment (a
+    // form script) is ended with its process tree and hand-off files. Commands are not refused:
+    // stopping the components (a leave on shutdown) runs its own.
+    StopSignals.install(
+        () -> {
+          runtime.stop();
+          ctx.endRunningCommands(false);
+        });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndWait(runtime), "muster-shutdown"));
     runtime.run();
     return Main.OK;

@@ -36,7 +36,10 @@ final class ConfigCommand implements Runnable {
       Settings s = ctx.settings();
       // Every value was checked against its key when the settings loaded; now build what join
       // and agent build from them, without running any of it.
-      Adapter adapter = new Wiring(ctx).buildComponents();
+      Wiring wiring = new Wiring(ctx);
+      Adapter adapter = wiring.buildComponents();
+      // and what they check on this machine before acting, so check and join agree here too.
+      wiring.preflight();
       var out = spec.commandLine().getOut();
       out.println(
           "# effective configuration" + ctx.configFile().map(f -> " (file " + f + ")").orElse(""));

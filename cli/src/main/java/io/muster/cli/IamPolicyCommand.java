@@ -3,6 +3,7 @@ package io.muster.cli;
 import io.muster.agent.NodeContext;
 import io.muster.aws.store.secretsmanager.SecretsManagerCredentialStoreProvider;
 import io.muster.aws.store.ssm.SsmCredentialStoreProvider;
+import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStoreProvider;
 import io.muster.plugin.Plugins;
@@ -20,11 +21,18 @@ final class IamPolicyCommand extends ConfiguredCommand {
   @Override
   int run(NodeContext ctx) {
     var s = ctx.settings();
+    CredentialStoreProvider store = Plugins.stores().selected(s);
+    if (!store.iamActions(s).isEmpty() && s.optionalString(CoreKeys.CLUSTER_NAME).isEmpty()) {
+      // Without it the store statement would cover every cluster's secrets ("*"), which is not
+      // least privilege.
+      throw ConfigException.missing(
+          CoreKeys.CLUSTER_NAME,
+          "the policy grants the " + store.name() + " store on this one cluster's entries only");
+    }
     String cluster = s.optionalString(CoreKeys.CLUSTER_NAME).orElse("*");
     List<IamPolicy.Statement> statements = new ArrayList<>();
     var discovery = Plugins.discovery().selected(s);
     statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
-    CredentialStoreProvider store = Plugins.stores().selected(s);
     statements.add(
         new IamPolicy.Statement(
             "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
@@ -40,6 +48,17 @@ final class IamPolicyCommand extends ConfiguredCommand {
     statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
+    if (discovery.iamActions().isEmpty() && store.iamActions(s).isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "muster: note: discovery "
+                  + discovery.name()
+                  + " and store "
+                  + store.name()
+                  + " make no AWS call: this configuration needs no IAM policy");
+      spec.commandLine().getErr().flush();
+    }
     return Main.OK;
   }
 

@@ -1,6 +1,9 @@
 package io.muster.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.muster.agent.NodeContext;
+import io.muster.agent.logging.Logging;
 import io.muster.config.ConfigException;
 import io.muster.config.KeyRegistry;
 import io.muster.discovery.DiscoveryException;
@@ -18,6 +21,8 @@ public final class Main {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Main() {}
 
@@ -44,18 +49,23 @@ public final class Main {
         .footer(SimulateCommand.optionHelp());
     cl.setOut(out);
     cl.setErr(err);
+    Logging.forgetFormat();
+    boolean jsonRequested = jsonRequested(args, env);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("muster: " + message(ex));
+          commandLine.getErr().println(errorLine(message(ex), jsonRequested || Logging.json()));
           commandLine.getErr().flush();
           return exitCode(ex);
         });
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           ex.getCommandLine().getErr().println("muster: " + ex.getMessage());
+          // The command's full name: "muster config check", never "muster check" or "muster
+          // muster".
           ex.getCommandLine()
               .getErr()
-              .println("Try 'muster " + ex.getCommandLine().getCommandName() + " --help'.");
+              .println(
+                  "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return USAGE;
         });
     return cl.execute(args);
@@ -69,6 +79,35 @@ public final class Main {
       }
       addKeyOptions(sub, registry);
     }
+  }
+
+  /**
+   * The final error line: "muster: MESSAGE", or with --log-format json one JSON object like the log
+   * lines before it, so a log collector reads every line the same way.
+   */
+  static String errorLine(String message, boolean json) {
+    if (!json) {
+      return "muster: " + message;
+    }
+    ObjectNode n = JSON.createObjectNode();
+    n.put("time", java.time.Instant.now().toString());
+    n.put("level", "ERROR");
+    n.put("logger", "muster");
+    n.put("message", message);
+    return n.toString();
+  }
+
+  /** --log-format json (or its variable) was asked for, even if the configuration did not load. */
+  private static boolean jsonRequested(String[] args, Map<String, String> env) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--log-format=json")
+          || (args[i].equals("--log-format")
+              && i + 1 < args.length
+              && args[i + 1].equals("json"))) {
+        return true;
+      }
+    }
+    return "json".equals(env.get("MUSTER_LOG_FORMAT"));
   }
 
   static int exitCode(Throwable ex) {

@@ -3,6 +3,7 @@ package io.muster.bootstrap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.muster.credentials.SecretFiles;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -31,17 +32,27 @@ public final class FileNodeState implements NodeState {
     if (!Files.exists(membershipFile)) {
       return Optional.empty();
     }
-    var n = JSON.readTree(membershipFile.toFile());
     try {
+      var n = JSON.readTree(membershipFile.toFile());
       return Optional.of(
           new Membership(
               n.get("cluster").asText(),
               n.get("generation").asLong(),
               n.get("clusterId").asText(),
               Instant.parse(n.get("since").asText())));
-    } catch (RuntimeException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      // Name the file and what to do; a parser's or a null pointer's message alone says neither.
+      String why =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+              ? j.getOriginalMessage()
+              : "a field is missing or malformed";
       throw new IOException(
-          membershipFile + " is damaged (" + e.getMessage() + "); remove it to start over", e);
+          membershipFile
+              + " is damaged ("
+              + why
+              + "); remove it and run `muster join` again: the store's records say whether this"
+              + " node is a member",
+          e);
     }
   }
 
@@ -95,7 +106,8 @@ public final class FileNodeState implements NodeState {
   }
 
   private static void write(Path target, String content) throws IOException {
-    Files.createDirectories(target.getParent());
+    // This node's own state: 0700, whatever the umask.
+    SecretFiles.createDirectories(target.getParent(), SecretFiles.PRIVATE_DIR);
     Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
     try {
       Files.writeString(tmp, content);

@@ -101,6 +101,9 @@ public final class JoinFlow {
     this.views = new ViewKeeper(discovery, self.asPeer(), settings, backoff);
   }
 
+  /** Said of a failure no retry can fix (access denied): fail now, with the fix. */
+  private static final String NOT_RETRIED = " (not retried: no retry can fix this)";
+
   /** One pass. Never throws for operational failures: they become Retry or Failed. */
   public StepResult step() {
     try {
@@ -110,10 +113,14 @@ public final class JoinFlow {
       }
       return r;
     } catch (DiscoveryException e) {
-      return retryAfterFailure("discovery-error", "discovery failed: " + e.getMessage());
+      return e.permanent()
+          ? new StepResult.Failed("discovery failed: " + e.getMessage() + NOT_RETRIED)
+          : retryAfterFailure("discovery-error", "discovery failed: " + e.getMessage());
     } catch (StoreException e) {
-      return retryAfterFailure(
-          "store-error", "credential store " + store.describe() + ": " + e.getMessage());
+      String m = "credential store " + store.describe() + ": " + e.getMessage();
+      return e.permanent()
+          ? new StepResult.Failed(m + NOT_RETRIED)
+          : retryAfterFailure("store-error", m);
     } catch (CredentialsRejectedException e) {
       return new StepResult.Failed(e.getMessage());
     } catch (AdapterException e) {

@@ -80,6 +80,39 @@ public final class Constraints {
         "an IP address");
   }
 
+  /**
+   * An IP literal another node can reach this one at: not the unspecified address (0.0.0.0, ::),
+   * which means "any" to a socket and nothing to a peer, and not a multicast group.
+   */
+  public static Constraint unicastAddress() {
+    return new Constraint() {
+      @Override
+      public String problem(Object value) {
+        java.net.InetAddress a = IpLiteral.parseOrNull(value.toString());
+        if (a == null) {
+          return "not an IP address";
+        }
+        if (a.isAnyLocalAddress()) {
+          return "the unspecified address, which no peer can reach";
+        }
+        if (a.isMulticastAddress()) {
+          return "a multicast address, not one host's";
+        }
+        return null;
+      }
+
+      @Override
+      public String fix() {
+        return "Give this host's own private IPv4 or IPv6 address, e.g. 10.0.1.12";
+      }
+
+      @Override
+      public String describe() {
+        return "an IP address of this host (not 0.0.0.0, :: or multicast)";
+      }
+    };
+  }
+
   /** An http:// or https:// URL with a host. */
   public static Constraint httpUrl() {
     return simple(

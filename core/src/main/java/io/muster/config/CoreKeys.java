@@ -26,13 +26,26 @@ public final class CoreKeys implements KeyCatalog {
                   "not a valid cluster name",
                   "Use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"));
 
+  /**
+   * An instance id: it names this node's record in every store (a file name, a parameter path
+   * segment), so no path characters and no leading dot; the same rule as the stores' entry names.
+   */
+  public static final String INSTANCE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+
   public static final Key NODE_INSTANCE_ID =
       Key.of("node.instance-id", STRING, null, "This node's instance id; default: from IMDSv2.")
-          .withFlag("--node-instance-id");
+          .withFlag("--node-instance-id")
+          .constrained(
+              Constraints.matching(
+                  INSTANCE_ID_PATTERN,
+                  "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                  "not a valid instance id (it names this node's record in the store)",
+                  "Use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"
+                      + " (no '/'), e.g. i-0abc123 or n1"));
   public static final Key NODE_ADDRESS =
       Key.of("node.address", STRING, null, "This node's private IP address; default: from IMDSv2.")
           .withFlag("--node-address")
-          .constrained(Constraints.ipAddress());
+          .constrained(Constraints.unicastAddress());
   public static final Key NODE_HOSTNAME =
       Key.of(
           "node.hostname",

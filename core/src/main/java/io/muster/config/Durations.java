@@ -16,20 +16,33 @@ public final class Durations {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Matcher m = SIMPLE.matcher(t);
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      try {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      } catch (ArithmeticException | NumberFormatException tooLarge) {
+        return null; // see isTooLarge
+      }
     }
     try {
       return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether {@code text} is written like a duration but no duration can hold it
+   * (99999999999999999999h): worth a message of its own, not "not a duration".
+   */
+  public static boolean isTooLarge(String text) {
+    return SIMPLE.matcher(text.trim().toLowerCase(Locale.ROOT)).matches()
+        && parseOrNull(text) == null;
   }
 
   /** The shortest of the simple forms that is exact. */

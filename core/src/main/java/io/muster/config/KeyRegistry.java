@@ -1,5 +1,6 @@
 package io.muster.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +51,20 @@ public final class KeyRegistry {
     int bestDistance = Integer.MAX_VALUE;
     boolean isEnv = unknown.startsWith("MUSTER_");
     for (Key k : byName.values()) {
-      String candidate = isEnv ? k.env() : k.name();
-      int d = distance(unknown, candidate);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = candidate;
+      // A file key may be a section (`clustr:` above `name:`): its candidates are the sections too.
+      List<String> candidates = new ArrayList<>();
+      candidates.add(isEnv ? k.env() : k.name());
+      if (!isEnv) {
+        for (int dot = k.name().indexOf('.'); dot > 0; dot = k.name().indexOf('.', dot + 1)) {
+          candidates.add(k.name().substring(0, dot));
+        }
+      }
+      for (String candidate : candidates) {
+        int d = distance(unknown, candidate);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = candidate;
+        }
       }
     }
     return best != null && bestDistance <= Math.max(3, unknown.length() / 4)

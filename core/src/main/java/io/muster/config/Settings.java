@@ -113,6 +113,10 @@ public final class Settings {
   public Duration duration(Key key) {
     String v = string(key, "give a duration such as 30s");
     Duration d = Durations.parseOrNull(v);
+    if (d == null && Durations.isTooLarge(v)) {
+      throw ConfigException.invalid(
+          key, v, source(key), "out of range", "Use a duration" + allowed(key));
+    }
     if (d == null) {
       throw ConfigException.invalid(
           key, v, source(key), "not a duration", "Write it like 500ms, 30s, 2m or 1h");
@@ -138,7 +142,8 @@ public final class Settings {
 
   /**
    * A list: the raw items, each also split on commas, blanks dropped; each item must satisfy the
-   * key's constraint.
+   * key's constraint. {@code \,} is a comma inside an item (a tag value such as {@code
+   * role=web\,api}); every other character stands for itself.
    */
   public List<String> list(Key key) {
     Raw raw = values.get(key.name());
@@ -148,7 +153,7 @@ public final class Settings {
             : key.defaultValue() == null ? List.of() : List.of(key.defaultValue());
     List<String> out = new ArrayList<>();
     for (String item : src) {
-      for (String part : item.split(",")) {
+      for (String part : splitOnUnescapedCommas(item)) {
         String p = part.trim();
         if (!p.isEmpty()) {
           check(key, p, p); // a list key's constraint applies to each item
@@ -157,6 +162,25 @@ public final class Settings {
       }
     }
     return List.copyOf(out);
+  }
+
+  static List<String> splitOnUnescapedCommas(String item) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (int i = 0; i < item.length(); i++) {
+      char c = item.charAt(i);
+      if (c == '\\' && i + 1 < item.length() && item.charAt(i + 1) == ',') {
+        cur.append(',');
+        i++;
+      } else if (c == ',') {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    parts.add(cur.toString());
+    return parts;
   }
 
   /** KEY=VALUE items as an ordered map; an item without '=' is an error naming it. */

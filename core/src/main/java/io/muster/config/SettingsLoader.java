@@ -119,12 +119,24 @@ public final class SettingsLoader {
     }
   }
 
+  /** Far above any real configuration; a larger "file" is a mistake (-c /dev/zero, a log). */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
   private Map<String, Settings.Raw> readFile(Path file) {
     JsonNode root;
     try {
-      root = YAML.readTree(Files.readString(file));
+      root = YAML.readTree(readConfigText(file));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new ConfigException("config file " + file + " does not exist: check -c / --config");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + " cannot be read (permission denied): run muster as a user that may read it, or"
+              + " fix its mode");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(
+          "config file " + file + " is not UTF-8 text: give the YAML configuration file");
     } catch (StreamReadException e) {
       String duplicate = duplicateField(e);
       if (duplicate != null) {
@@ -151,6 +163,35 @@ public final class SettingsLoader {
     }
     flatten("", root, file, out);
     return out;
+  }
+
+  /**
+   * The file's text, after checking it is one: an empty path, a directory, a device or a huge file
+   * each get their own message instead of "not valid YAML" or an OutOfMemoryError.
+   */
+  private static String readConfigText(Path file) throws IOException {
+    if (file.toString().isEmpty()) {
+      throw new ConfigException("-c / --config was given an empty path: name the YAML file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(
+          "config file " + file + " is a directory: name the YAML file in it (-c FILE)");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new ConfigException(
+          "config file " + file + " is not a regular file: name the YAML file (-c FILE)");
+    }
+    if (Files.exists(file) && Files.size(file) > MAX_FILE_BYTES) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + " is "
+              + Files.size(file)
+              + " bytes, more than the "
+              + MAX_FILE_BYTES
+              + " a configuration may have: check -c / --config");
+    }
+    return Files.readString(file);
   }
 
   /** The field a duplicate-key error names, or null for any other parse error. */

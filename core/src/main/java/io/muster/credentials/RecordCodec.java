@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.muster.net.IpLiteral;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JSON form of store records, shared by every store so a record written by one muster version
@@ -19,6 +23,8 @@ import java.util.TreeMap;
  */
 public final class RecordCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Logger LOG = LoggerFactory.getLogger("store");
 
   private RecordCodec() {}
 
@@ -72,13 +78,38 @@ public final class RecordCodec {
   public static MemberRecord member(String json, String where) throws StoreException {
     JsonNode n = parse(json, where, "member record");
     JsonNode host = n.get("hostname");
-    return new MemberRecord(
-        text(n, "instanceId", where),
-        text(n, "address", where),
-        host == null || host.isNull() ? null : host.asText(),
-        number(n, "generation", where),
-        instant(n, "joinedAt", where),
-        status(n, where));
+    String address = text(n, "address", where);
+    if (IpLiteral.parseOrNull(address) == null) {
+      // A joiner would try to join through it.
+      throw new StoreException(where + ": field 'address' is not an IP address: " + address);
+    }
+    try {
+      return new MemberRecord(
+          text(n, "instanceId", where),
+          address,
+          host == null || host.isNull() ? null : host.asText(),
+          number(n, "generation", where),
+          instant(n, "joinedAt", where),
+          status(n, where));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new StoreException(where + " is not a valid member record: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A member record from a listing of all of them: a damaged one is skipped with a warning that
+   * names it, so one bad record (a hand edit, a foreign writer) never keeps every joiner from the
+   * healthy members listed next to it. Reading one member by id still fails on damage.
+   */
+  public static Optional<MemberRecord> listedMember(String json, String where) {
+    try {
+      return Optional.of(member(json, where));
+    } catch (StoreException e) {
+      LOG.warn(
+          "skipping a damaged member record: {} (repair or delete it; the other members are used)",
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Records written before the status existed are members. */

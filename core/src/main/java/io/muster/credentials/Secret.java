@@ -1,11 +1,13 @@
 package io.muster.credentials;
 
+import io.muster.process.SecretMask;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
 
 /**
  * A secret value. Its {@code toString()} never shows it; use {@link #reveal()} where it is needed.
+ * Every secret is known to {@link SecretMask}, so no command's output can put it in a log line.
  */
 public final class Secret {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -13,6 +15,8 @@ public final class Secret {
 
   private Secret(String value) {
     this.value = Objects.requireNonNull(value, "value");
+    // Whatever made or read it, command output that repeats it is masked from now on.
+    SecretMask.remember(value);
   }
 
   public static Secret of(String value) {

@@ -49,6 +49,34 @@ public final class SecretFiles {
     Files.setPosixFilePermissions(path, mode);
   }
 
+  /** Mode of directories whose content anyone on the machine may read (public records). */
+  public static final Set<PosixFilePermission> PUBLIC_DIR =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+
+  /**
+   * Creates {@code dir} and every missing parent with exactly {@code mode}, whatever the umask
+   * (umask 000 would otherwise make them 0777); directories that exist are left as they are.
+   */
+  public static void createDirectories(Path dir, Set<PosixFilePermission> mode) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      return;
+    }
+    Path parent = abs.getParent();
+    if (parent != null) {
+      createDirectories(parent, mode);
+    }
+    try {
+      Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(mode));
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      if (Files.isDirectory(abs)) {
+        return; // another process made it
+      }
+      throw raced;
+    }
+    Files.setPosixFilePermissions(abs, mode);
+  }
+
   /** A fresh temporary name next to {@code target}, in the same directory (same file system). */
   public static Path tempSibling(Path target) {
     return target.resolveSibling(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());

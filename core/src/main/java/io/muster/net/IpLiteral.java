@@ -1,5 +1,6 @@
 package io.muster.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -47,8 +48,51 @@ public final class IpLiteral {
     return a;
   }
 
-  /** The canonical text form: dotted quad for IPv4, compressed-free JDK form for IPv6. */
+  /**
+   * The canonical text form: dotted quad for IPv4; for IPv6 the RFC 5952 form (lower case, no
+   * leading zeros, the longest run of two or more zero groups as "::"), so that one address is
+   * always one string in records, logs and node names, however it was written.
+   */
   public static String format(InetAddress a) {
-    return a.getHostAddress();
+    if (!(a instanceof Inet6Address)) {
+      return a.getHostAddress();
+    }
+    byte[] b = a.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 1; // a single zero group is not compressed (RFC 5952 4.2.2)
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    String jdk = a.getHostAddress();
+    int scope = jdk.indexOf('%');
+    return scope < 0 ? out.toString() : out + jdk.substring(scope);
   }
 }

@@ -43,7 +43,30 @@ public final class NodeIdentityResolver {
     return env == null || env.isBlank() ? null : env.trim();
   }
 
+  /**
+   * node.instance-id given but empty is a mistake (a template variable that expanded to nothing),
+   * not a request for the default: falling back to the address would register the node under an id
+   * no one chose. Null when the setting is fine.
+   */
+  public static ConfigException emptyInstanceId(Settings settings) {
+    if (settings.isSet(CoreKeys.NODE_INSTANCE_ID)
+        && settings.optionalString(CoreKeys.NODE_INSTANCE_ID).isEmpty()) {
+      return ConfigException.invalid(
+          CoreKeys.NODE_INSTANCE_ID,
+          "",
+          settings.source(CoreKeys.NODE_INSTANCE_ID),
+          "empty",
+          "Give this node's stable id (e.g. n1), or remove the setting to use instance metadata"
+              + " (or, with node.address set, the host name)");
+    }
+    return null;
+  }
+
   public NodeIdentity resolve() throws IdentityException {
+    ConfigException empty = emptyInstanceId(settings);
+    if (empty != null) {
+      throw empty;
+    }
     Optional<String> addressOverride = settings.optionalString(CoreKeys.NODE_ADDRESS);
     if (addressOverride.isPresent()) {
       InetAddress address = parseAddress(addressOverride.get());

@@ -11,4 +11,11 @@ import io.muster.config.KeyCatalog;
 public interface Plugin extends KeyCatalog {
   /** The short name an operator writes in the selecting key, e.g. {@code asg}, {@code ssm}. */
   String name();
+
+  /**
+   * Adds the checks of what this plugin, once selected, needs on this machine before {@code join}
+   * or {@code agent} acts: directories it writes, commands it runs, settings only these commands
+   * need. Looks, never changes. None by default.
+   */
+  default void preflight(Preflight check) {}
 }

@@ -11,4 +11,9 @@ public final class CommandException extends Exception {
   public CommandException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Whether the command could not even be started (no such program, not executable). */
+  public boolean notStarted() {
+    return getCause() instanceof java.io.IOException;
+  }
 }

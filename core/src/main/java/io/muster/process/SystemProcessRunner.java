@@ -5,18 +5,102 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands with {@link ProcessBuilder}; output is captured on background threads. */
+/**
+ * Runs commands with {@link ProcessBuilder}; output is captured on background threads and masked
+ * for known secrets ({@link SecretMask}) before anyone sees it.
+ *
+ * <p>A command never outlives its limit, nor the process: at its own timeout, at the deadline of
+ * the whole operation ({@link #limitUntil}, e.g. {@code join --timeout}) or when muster is told to
+ * stop ({@link #endRunning(boolean)}), the command and every process it started are ended. A script
+ * that sleeps under a shell is a tree: killing the shell alone would leave the sleeper running.
+ */
 public final class SystemProcessRunner implements ProcessRunner {
+  private final Clock clock;
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private volatile Instant deadline;
+  private volatile String deadlineName;
+  private volatile boolean ended;
+  private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
+  // Starting a command and a stop exclude each other, so no command starts unseen by a stop.
+  private final Object lock = new Object();
+
+  public SystemProcessRunner() {
+    this(Clock.systemUTC());
+  }
+
+  public SystemProcessRunner(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Commands end no later than {@code deadline}, whatever their own timeout; one that would start
+   * after it is not started.
+   *
+   * @param name what sets the deadline, for messages: "join.timeout / --timeout 5s"
+   */
+  public void limitUntil(Instant deadline, String name) {
+    this.deadlineName = name;
+    this.deadline = deadline;
+  }
+
+  /**
+   * Ends every running command with its whole process tree (SIGTERM, SIGINT). Any thread.
+   *
+   * @param refuseNew whether commands started later are refused too: yes when the process exits
+   *     next; no when it still has commands of its own to run as it stops (the agent's leave)
+   */
+  public void endRunning(boolean refuseNew) {
+    List<Process> now;
+    synchronized (lock) {
+      if (refuseNew) {
+        ended = true;
+      }
+      now = List.copyOf(running);
+      stopped.addAll(now);
+    }
+    now.forEach(SystemProcessRunner::endTree);
+  }
+
+  /** How many commands are running now (tests). */
+  public int runningCount() {
+    return running.size();
+  }
 
   @Override
   public ProcessResult run(Command command) throws CommandException {
+    Duration timeout = command.timeout();
+    boolean byDeadline = false;
+    Instant limit = deadline;
+    if (limit != null) {
+      Duration left = Duration.between(clock.instant(), limit);
+      if (left.isNegative() || left.isZero()) {
+        throw new CommandException(
+            "`" + command.display() + "` not started: the " + deadlineName + " deadline passed");
+      }
+      if (left.compareTo(timeout) < 0) {
+        timeout = left;
+        byDeadline = true;
+      }
+    }
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     pb.environment().putAll(command.env());
     Process p;
     try {
-      p = pb.start();
+      synchronized (lock) {
+        if (ended) {
+          throw new CommandException("`" + command.display() + "` not started: muster is stopping");
+        }
+        p = pb.start();
+        running.add(p);
+      }
     } catch (IOException e) {
       throw new CommandException(
           "could not run `"
@@ -28,6 +112,15 @@ public final class SystemProcessRunner implements ProcessRunner {
               + " installed and on PATH?)",
           e);
     }
+    try {
+      return await(command, p, timeout, byDeadline);
+    } finally {
+      running.remove(p);
+    }
+  }
+
+  private ProcessResult await(Command command, Process p, Duration timeout, boolean byDeadline)
+      throws CommandException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread o = pump(p.getInputStream(), out);
@@ -40,25 +133,51 @@ public final class SystemProcessRunner implements ProcessRunner {
       // The process may exit without reading stdin.
     }
     try {
-      if (!p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        endTree(p);
         throw new CommandException(
             "`"
                 + command.display()
                 + "` did not finish within "
-                + command.timeout().toSeconds()
-                + " s");
+                + seconds(timeout)
+                + (byDeadline ? " (the " + deadlineName + " deadline)" : "")
+                + "; it was ended with every process it started");
       }
+      // A process it left behind may hold the pipes open: do not wait for it.
       o.join(2000);
       e.join(2000);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      p.destroyForcibly();
+      endTree(p);
       throw new CommandException("interrupted while running `" + command.display() + "`", ie);
     }
+    if (stopped.remove(p)) {
+      throw new CommandException(
+          "`" + command.display() + "` was ended because muster is stopping");
+    }
     return new ProcessResult(
-        p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        p.exitValue(),
+        SecretMask.mask(out.toString(StandardCharsets.UTF_8)),
+        SecretMask.mask(err.toString(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Kills {@code p} and everything it started. The tree is listed before anything is killed: once
+   * the parent is gone its children belong to init and are no longer its descendants.
+   */
+  static void endTree(Process p) {
+    List<ProcessHandle> tree = p.descendants().toList();
+    p.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
+    // Children may have forked again while the first ones were killed.
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0
+        ? ms / 1000 + " s"
+        : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
   private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

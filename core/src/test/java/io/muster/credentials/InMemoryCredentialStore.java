@@ -42,9 +42,15 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
   private final List<String> deregistered = new ArrayList<>();
 
+  /** While set, every call fails as an access denial would: permanently (no retry fixes it). */
+  public boolean denied;
+
   private void check() throws StoreException {
     if (unreachable) {
       throw new StoreException("store unreachable");
+    }
+    if (denied) {
+      throw StoreException.permanent("store:Read was denied: add it to the role's policy", null);
     }
   }
 

@@ -78,7 +78,7 @@ class RecordCodecTest {
     assertThatThrownBy(
             () ->
                 RecordCodec.member(
-                    "{\"instanceId\":\"i\",\"address\":\"a\",\"generation\":1,"
+                    "{\"instanceId\":\"i\",\"address\":\"10.0.0.1\",\"generation\":1,"
                         + "\"joinedAt\":\"yesterday\"}",
                     "E"))
         .hasMessageContaining("E: field 'joinedAt' is not an ISO-8601 instant");

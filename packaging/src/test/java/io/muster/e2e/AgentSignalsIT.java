@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +43,18 @@ class AgentSignalsIT {
     }
   }
 
+  /**
+   * A process started in the background by a non-interactive shell inherits SIGINT ignored, and the
+   * JVM keeps an ignored SIGINT ignored (so does every program): the agent is started with SIGINT
+   * restored to its default, as a terminal would, whatever launched this test.
+   */
   @Test
   void sigintStopsTheAgentLikeSigterm() throws Exception {
+    List<String> sigintRestored =
+        List.of("/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"");
     try (LocalMuster agent =
-        LocalMuster.start(dir, "agent", LocalMuster.oneNode(dir, "signals"), "agent")) {
+        LocalMuster.start(
+            dir, "agent", LocalMuster.oneNode(dir, "signals"), sigintRestored, "agent")) {
       agent.awaitLog(l -> l.contains("formed generation 1"), START);
 
       agent.signal("INT");

@@ -53,8 +53,16 @@ final class LocalMuster implements AutoCloseable {
   }
 
   static LocalMuster start(Path dir, String label, Map<String, String> env, String... args) {
+    return start(dir, label, env, List.of(), args);
+  }
+
+  /**
+   * @param prefix what runs muster, e.g. {@code sh -c 'umask 000; exec "$0" "$@"'}
+   */
+  static LocalMuster start(
+      Path dir, String label, Map<String, String> env, List<String> prefix, String... args) {
     MusterCli.requireJar();
-    List<String> argv = new ArrayList<>();
+    List<String> argv = new ArrayList<>(prefix);
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.add("-jar");
     argv.add(MusterCli.JAR.toString());

@@ -15,9 +15,22 @@ import org.slf4j.LoggerFactory;
  * lines or one JSON object per line. Configured in code: no XML parsing at start-up.
  */
 public final class Logging {
+  private static volatile boolean json;
+
   private Logging() {}
 
+  /** Forgets the format of an earlier command in this JVM (tests run many). */
+  public static void forgetFormat() {
+    json = false;
+  }
+
+  /** Whether log lines are JSON, so that a command's last error line can be JSON too. */
+  public static boolean json() {
+    return json;
+  }
+
   public static void configure(String format, String level) {
+    json = "json".equals(format);
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();

@@ -165,7 +165,7 @@ public final class FileCredentialStore implements CredentialStore {
       Path file = dir.resolve(leaf);
       Optional<String> json = read(file); // empty when deregistered since the listing
       if (json.isPresent()) {
-        out.add(RecordCodec.member(json.get(), file.toString()));
+        RecordCodec.listedMember(json.get(), file.toString()).ifPresent(out::add);
       }
     }
     out.sort(Comparator.comparing(MemberRecord::instanceId));
@@ -300,16 +300,9 @@ public final class FileCredentialStore implements CredentialStore {
   private Path directory(String name, Set<PosixFilePermission> mode) throws StoreException {
     Path dir = root.resolve(name);
     try {
-      if (mode == null) {
-        Files.createDirectories(dir);
-      } else {
-        Files.createDirectories(root);
-        try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
-        } catch (FileAlreadyExistsException exists) {
-          // Created by another process or an earlier run.
-        }
-      }
+      // Fixed modes whatever the umask: records 0755, secrets 0700.
+      SecretFiles.createDirectories(root, SecretFiles.PUBLIC_DIR);
+      SecretFiles.createDirectories(dir, mode == null ? SecretFiles.PUBLIC_DIR : mode);
     } catch (IOException e) {
       throw new StoreException(
           "could not create "

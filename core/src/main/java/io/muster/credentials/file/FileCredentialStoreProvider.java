@@ -7,6 +7,7 @@ import io.muster.credentials.CredentialStore;
 import io.muster.credentials.CredentialStoreProvider;
 import io.muster.credentials.StoreLayout;
 import io.muster.plugin.PluginContext;
+import io.muster.plugin.Preflight;
 import java.util.List;
 
 /**
@@ -43,6 +44,15 @@ public final class FileCredentialStoreProvider implements CredentialStoreProvide
   @Override
   public List<String> iamActions() {
     return List.of();
+  }
+
+  /** Every record is a file under the directory: it must be one muster can write in. */
+  @Override
+  public void preflight(Preflight check) {
+    check.writableDirectory(
+        DIR,
+        FileStoreSettings.from(check.settings()).dir(),
+        "the store shared by every muster process of the cluster");
   }
 
   @Override

@@ -73,8 +73,31 @@ final class DnsDiscovery implements Discovery {
   private List<InetAddress> addresses(List<InetSocketAddress> now, String name)
       throws DiscoveryException {
     List<InetAddress> out = new ArrayList<>();
+    DnsQueryException refused = null;
+    String refusedType = null;
+    int answered = 0;
     for (String type : List.of("A", "AAAA")) {
-      for (String data : query(now, name, type)) {
+      List<String> records;
+      try {
+        records = client.query(now, name, type, settings.timeout());
+        if (!records.isEmpty()) {
+          answered++;
+        }
+      } catch (DnsQueryException e) {
+        if (e.reason() != DnsQueryException.Reason.REFUSED) {
+          throw new DiscoveryException(failure(name, type, e), e);
+        }
+        if (refused != null) {
+          throw new DiscoveryException(failure(name, refusedType, refused), refused);
+        }
+        // A server that serves the name's A records but refuses AAAA (dnsmasq answering from a
+        // hosts file without --local) has still given the answer: use it, and say which query
+        // it refused.
+        refused = e;
+        refusedType = type;
+        continue;
+      }
+      for (String data : records) {
         InetAddress a = IpLiteral.parseOrNull(data);
         if (a == null) {
           throw new DiscoveryException(
@@ -82,6 +105,20 @@ final class DnsDiscovery implements Discovery {
         }
         out.add(a);
       }
+    }
+    if (refused != null && answered == 0) {
+      // Nothing to use instead: the refusal is the answer.
+      throw new DiscoveryException(failure(name, refusedType, refused), refused);
+    }
+    if (refused != null) {
+      LOG.warn(
+          "DNS {} query for {} to {} was refused ({}); using the other answer. Configure the"
+              + " server to answer {} queries for this name (dnsmasq: --local=/domain/)",
+          refusedType,
+          name,
+          servers.describe(),
+          refused.getMessage(),
+          refusedType);
     }
     return out;
   }

@@ -85,6 +85,46 @@ class FileCredentialStoreTest extends CredentialStoreContract {
     assertNoTemporaryFiles();
   }
 
+  /**
+   * Issue "Fail before acting" §5: one garbage members/ record stalled every joiner until its
+   * timeout, although a healthy member was listed next to it.
+   */
+  @Test
+  void aDamagedMemberRecordIsSkippedAndTheHealthyOnesAreListed() throws Exception {
+    CredentialStore s = store("damaged");
+    s.registerMember(member("n1", "10.0.0.1", 1));
+    Path members = dir.resolve("damaged/members");
+    Files.writeString(members.resolve("n2"), "garbage");
+    Files.writeString(members.resolve("n3"), "{\"instanceId\":\"n3\"}");
+    Files.writeString(
+        members.resolve("n4"),
+        "{\"instanceId\":\"n4\",\"address\":\"not-an-ip\",\"generation\":1,"
+            + "\"joinedAt\":\"2026-01-01T00:00:00Z\"}");
+
+    assertThat(s.members()).extracting(m -> m.instanceId()).containsExactly("n1");
+    assertThatThrownBy(() -> s.member("n2"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(members.resolve("n2").toString());
+  }
+
+  @Test
+  void storeDirectoriesHaveFixedModes() throws Exception {
+    CredentialStore s = store("modes-dirs");
+    s.registerMember(member("n1", "10.0.0.1", 1));
+    s.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("abcd"))));
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("modes-dirs"))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("modes-dirs/members"))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("modes-dirs/credentials"))))
+        .isEqualTo("rwx------");
+  }
+
   @Test
   void secretFilesAreOwnerReadOnlyInAPrivateDirectory() throws Exception {
     CredentialStore s = store("modes");

@@ -202,7 +202,7 @@ class DnsDiscoveryIT {
   void ipv6ServerAddressWorks() throws Exception {
     Discovery d = discovery("multi.example.test", "a", "[::1]:" + port);
     assertThat(d.discover()).hasSize(4);
-    assertThat(d.describe()).endsWith(" via [0:0:0:0:0:0:0:1]:" + port);
+    assertThat(d.describe()).endsWith(" via [::1]:" + port);
   }
 
   @Test

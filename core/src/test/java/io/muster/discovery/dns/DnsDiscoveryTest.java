@@ -144,6 +144,32 @@ class DnsDiscoveryTest {
         .hasMessageContaining("No DNS server listens at that address and port");
   }
 
+  /**
+   * dnsmasq serving --addn-hosts without --local answers A and refuses AAAA (issue "Fail before
+   * acting" §7): every discovery failed, telling the operator to find a recursive resolver.
+   */
+  @Test
+  void aRefusedAaaaQueryNextToAnAnsweredAQueryUsesTheAnswer() throws Exception {
+    dns.answer("web.example", "A", "10.0.0.7", "10.0.0.5");
+    dns.failures.put(
+        "web.example/AAAA",
+        new DnsQueryException(DnsQueryException.Reason.REFUSED, "DNS service refused", null));
+
+    assertThat(discovery("web.example", DnsSettings.Type.A).discover())
+        .containsExactlyInAnyOrder(Peer.of("10.0.0.7"), Peer.of("10.0.0.5"));
+  }
+
+  @Test
+  void bothQueriesRefusedIsStillAnErrorNamingTheQuery() {
+    for (String type : new String[] {"A", "AAAA"}) {
+      dns.failures.put(
+          "web.example/" + type,
+          new DnsQueryException(DnsQueryException.Reason.REFUSED, "DNS service refused", null));
+    }
+    assertThatThrownBy(() -> discovery("web.example", DnsSettings.Type.A).discover())
+        .hasMessageStartingWith("DNS A query for web.example");
+  }
+
   @Test
   void malformedRecordDataIsAnErrorNamingIt() {
     dns.answer("web.example", "A", "not-an-ip");

@@ -34,7 +34,7 @@ class NameServersTest {
   void formatsIpv4AndBracketsIpv6() {
     assertThat(NameServers.format(new InetSocketAddress("10.0.0.2", 53))).isEqualTo("10.0.0.2:53");
     assertThat(NameServers.format(new InetSocketAddress("fd00::2", 5353)))
-        .isEqualTo("[fd00:0:0:0:0:0:0:2]:5353");
+        .isEqualTo("[fd00::2]:5353");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.muster.adapter.AdapterProvider;
 import io.muster.config.Constraints;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
+import io.muster.plugin.Preflight;
 import java.time.Duration;
 import java.util.List;
 
@@ -94,6 +95,13 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
         RESTART,
         START_TIMEOUT,
         JOIN_TIMEOUT);
+  }
+
+  /** The two commands muster runs must exist; ejabberd itself may start later. */
+  @Override
+  public void preflight(Preflight check) {
+    check.executable(CTL);
+    check.executable(RESTART);
   }
 
   @Override

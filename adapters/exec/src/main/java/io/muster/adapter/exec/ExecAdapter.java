@@ -10,6 +10,7 @@ import io.muster.adapter.MembershipFollower;
 import io.muster.config.Durations;
 import io.muster.config.Key;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.HandoffFiles;
 import io.muster.credentials.RecordCodec;
 import io.muster.credentials.SecretFiles;
 import io.muster.credentials.StoreException;
@@ -19,28 +20,27 @@ import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner;
 import io.muster.process.ProcessRunner.Command;
 import io.muster.process.ProcessRunner.ProcessResult;
+import io.muster.process.SecretMask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs operator scripts: form, join, leave, inspect, members-changed. Scripts get their inputs as
  * environment variables ({@link ScriptEnv}); secrets only ever through a private file named by
- * {@code MUSTER_CREDENTIALS_FILE}, which lives in a fresh 0700 directory and is deleted when the
- * script ends.
+ * {@code MUSTER_CREDENTIALS_FILE}, which lives in a fresh 0700 directory under {@code
+ * <state.dir>/handoff} ({@link HandoffFiles}) and is deleted when the script ends. What a script
+ * prints is masked for every secret muster knows before it goes into a log line or a message.
  */
 public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   /** Exit code (EX_NOPERM) by which a join script says the cluster refused the secrets. */
@@ -61,7 +61,8 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   private volatile String clusterId;
 
   /**
-   * @param tempBase where the private directory for the credentials file is created
+   * @param tempBase where the private directory for the credentials file is created: {@code
+   *     <state.dir>/handoff} in production
    */
   public ExecAdapter(
       ExecSettings settings, Supplier<NodeIdentity> identity, ProcessRunner runner, Path tempBase) {
@@ -94,7 +95,14 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
       // An empty file the script may fill; 0600 so only this user can read what it writes.
       write(file, new byte[0], SecretFiles.OWNER_READ_WRITE);
       ScriptEnv env = formEnv(request.cluster(), request.clusterId(), request.view(), file);
-      runChecked("form", ExecAdapterProvider.FORM, argv, env);
+      Command cmd = command(argv, env);
+      ProcessResult r = run("form", cmd);
+      if (!r.ok()) {
+        // Learn what the script wrote before quoting its output: if it printed the secrets it
+        // made, they are masked like every other known secret.
+        rememberSecretsIn(file);
+      }
+      check("form", ExecAdapterProvider.FORM, cmd, r);
       Credentials secrets = readSecrets(file);
       clusterId = request.clusterId();
       LOG.info("form script published {}", secrets);
@@ -206,7 +214,7 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   @Override
   public List<String> plan(String decisionKind, List<Peer> targets) {
     List<String> steps = new ArrayList<>();
-    Path placeholder = tempBase.resolve("muster-exec-XXXX").resolve(CREDENTIALS_FILE_NAME);
+    Path placeholder = tempBase.resolve("exec-PID-XXXX").resolve(CREDENTIALS_FILE_NAME);
     switch (decisionKind) {
       case "form" -> {
         if (settings.form().isEmpty()) {
@@ -319,6 +327,11 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     try {
       return runner.run(cmd);
     } catch (CommandException e) {
+      if (e.notStarted()) {
+        // A missing or non-executable script stays so: fail at once with the fix.
+        throw new AdapterException(
+            step + " script: " + e.getMessage() + " (fix the script's path or mode)", false, e);
+      }
       throw new AdapterException(
           step
               + " script: "
@@ -350,13 +363,16 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     }
   }
 
-  /** stderr, or stdout when stderr is empty; the last {@link #OUTPUT_LIMIT} characters. */
+  /**
+   * stderr, or stdout when stderr is empty; the last {@link #OUTPUT_LIMIT} characters; every known
+   * secret masked (again: a runner other than the system's may not have).
+   */
   static String output(ProcessResult r) {
-    String err = r.stderr() == null ? "" : r.stderr().strip();
+    String err = r.stderr() == null ? "" : SecretMask.mask(r.stderr()).strip();
     if (!err.isEmpty()) {
       return "stderr: " + tail(err);
     }
-    String out = r.stdout() == null ? "" : r.stdout().strip();
+    String out = r.stdout() == null ? "" : SecretMask.mask(r.stdout()).strip();
     return out.isEmpty() ? "no output" : "stdout: " + tail(out);
   }
 
@@ -409,11 +425,25 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
 
   private Path privateDir() throws AdapterException {
     try {
-      return Files.createTempDirectory(
-          tempBase, "muster-exec-", PosixFilePermissions.asFileAttribute(SecretFiles.PRIVATE_DIR));
+      return HandoffFiles.newPrivateDir(tempBase, "exec");
     } catch (IOException e) {
       throw new AdapterException(
-          "could not create a private directory in " + tempBase + ": " + e, true, e);
+          "could not create a private directory in "
+              + tempBase
+              + ": "
+              + e
+              + " (state.dir must be a directory muster can write)",
+          false,
+          e);
+    }
+  }
+
+  /** Reads the secrets a failed form script left, only so that they are known and masked. */
+  private static void rememberSecretsIn(Path file) {
+    try {
+      readSecrets(file);
+    } catch (AdapterException | RuntimeException e) {
+      // Not a JSON object of secrets: there is nothing more to mask than what muster knew.
     }
   }
 
@@ -448,10 +478,8 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   }
 
   private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      HandoffFiles.remove(dir);
     } catch (IOException e) {
       LOG.warn("could not delete {}: {}; remove it by hand", dir, e.toString());
     }

@@ -3,8 +3,11 @@ package io.muster.adapter.exec;
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
 import io.muster.config.Constraints;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
+import io.muster.credentials.HandoffFiles;
 import io.muster.plugin.PluginContext;
+import io.muster.plugin.Preflight;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,12 +80,27 @@ public final class ExecAdapterProvider implements AdapterProvider {
     return List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT, VERIFY_TARGET, TIMEOUT);
   }
 
+  /**
+   * Any node may be elected seed and must then form, and every other node joins: a node without
+   * either script would claim a generation and fail after it. Each script set must be runnable.
+   */
+  @Override
+  public void preflight(Preflight check) {
+    check.required(
+        FORM, "every node may be elected seed, and the seed runs it to form the cluster");
+    check.required(JOIN, "every node that is not the seed runs it to join the cluster");
+    for (Key k : List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT)) {
+      check.executable(k);
+    }
+  }
+
   @Override
   public Adapter create(PluginContext context) {
     return new ExecAdapter(
         ExecSettings.from(context.settings()),
         context.identity(),
         context.processes(),
-        Path.of(System.getProperty("java.io.tmpdir")));
+        // Hand-off files under state.dir, never /tmp: private to muster, cleaned at next start.
+        HandoffFiles.base(Path.of(context.settings().string(CoreKeys.STATE_DIR, "a directory"))));
   }
 }

@@ -150,6 +150,60 @@ class ExecAdapterScriptTest {
     assertTempEmpty();
   }
 
+  /** Issue "Fail before acting" §4: the secret was in muster's log four times. */
+  @Test
+  void aJoinScriptThatPrintsItsCredentialsGetsThemMaskedInTheMessage() throws Exception {
+    Path join = script("join.sh", "cat \"$MUSTER_CREDENTIALS_FILE\" >&2; echo; exit 1");
+    Credentials secrets =
+        new Credentials(Map.of("erlang-cookie", Secret.of("join-secret-7f3a9c2e")));
+    AdapterException e =
+        catchThrowableOfType(
+            AdapterException.class,
+            () ->
+                adapter(Settings.empty().with(ExecAdapterProvider.JOIN, join.toString()))
+                    .join(
+                        new JoinRequest(
+                            "prod", "cid", SELF, List.of(OTHER), secrets, List.of(ME, OTHER))));
+    assertThat(e.getMessage())
+        .doesNotContain("join-secret-7f3a9c2e")
+        .contains("{\"erlang-cookie\":\"<redacted>\"}");
+    assertTempEmpty();
+  }
+
+  @Test
+  void aFailingFormScriptThatPrintsTheSecretsItMadeGetsThemMasked() throws Exception {
+    Path form =
+        script(
+            "form.sh",
+            "echo '{\"cookie\": \"form-made-secret-81be\"}' > \"$MUSTER_CREDENTIALS_FILE\";"
+                + " echo 'made form-made-secret-81be' >&2; exit 3");
+    AdapterException e =
+        catchThrowableOfType(
+            AdapterException.class,
+            () ->
+                adapter(Settings.empty().with(ExecAdapterProvider.FORM, form.toString()))
+                    .form(new FormRequest("prod", "cid", SELF, List.of(ME))));
+    assertThat(e.getMessage()).doesNotContain("form-made-secret-81be").contains("made <redacted>");
+    assertTempEmpty();
+  }
+
+  /** A script that cannot be started stays so: no retry until join.timeout (§6). */
+  @Test
+  void aScriptThatCannotBeStartedFailsWithoutRetry() throws Exception {
+    Path missing = scripts.resolve("gone.sh");
+    AdapterException e =
+        catchThrowableOfType(
+            AdapterException.class,
+            () ->
+                adapter(Settings.empty().with(ExecAdapterProvider.JOIN, missing.toString()))
+                    .join(
+                        new JoinRequest(
+                            "prod", "cid", SELF, List.of(OTHER), Credentials.none(), List.of())));
+    assertThat(e.retryable()).isFalse();
+    assertThat(e).hasMessageContaining("could not run").hasMessageContaining("gone.sh");
+    assertTempEmpty();
+  }
+
   @Test
   void exit77FromARealScriptIsARejection() throws Exception {
     Path join = script("join.sh", "echo 'Invalid cookie' >&2; exit 77");

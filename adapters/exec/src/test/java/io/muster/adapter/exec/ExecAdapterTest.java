@@ -99,7 +99,8 @@ class ExecAdapterTest {
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(c.stdin()).isNull();
     Map<String, String> env = new HashMap<>(c.env());
-    assertThat(env.remove("MUSTER_CREDENTIALS_FILE")).startsWith(tmp + "/muster-exec-");
+    assertThat(env.remove("MUSTER_CREDENTIALS_FILE"))
+        .startsWith(tmp + "/exec-" + ProcessHandle.current().pid() + "-");
     assertThat(env)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(

@@ -6,6 +6,7 @@ import io.muster.config.Constraints;
 import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
+import io.muster.plugin.Preflight;
 import java.time.Duration;
 import java.util.List;
 
@@ -110,6 +111,12 @@ public final class HaproxyProvider implements AdapterProvider {
   @Override
   public boolean joinsClusters() {
     return false;
+  }
+
+  /** The command that validates every change must exist; HAProxy's sockets may appear later. */
+  @Override
+  public void preflight(Preflight check) {
+    check.executable(CHECK_COMMAND);
   }
 
   @Override

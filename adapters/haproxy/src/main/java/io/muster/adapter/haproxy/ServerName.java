@@ -12,7 +12,9 @@ public final class ServerName {
 
   public static String of(Peer peer) {
     String id = peer.instanceId();
-    String raw = id != null && !id.isBlank() ? id.trim() : peer.addressText();
+    // The address in the JDK's full form, not the canonical one, so that names of servers made
+    // before addresses were printed canonically stay the same.
+    String raw = id != null && !id.isBlank() ? id.trim() : peer.address().getHostAddress();
     // HAProxy accepts letters, digits, - _ . : in names; dots and colons are turned into dashes
     // too so that every name reads the same way and needs no quoting anywhere.
     return raw.replaceAll("[^A-Za-z0-9_-]", "-");

@@ -32,8 +32,8 @@ class DesiredServerTest {
   @Test
   void ipv6EndpointsAreBracketed() throws Exception {
     DesiredServer s = DesiredServer.of(List.of(Peer.of("fd00::1")), 80).get(0);
-    assertThat(s.endpoint()).isEqualTo("[fd00:0:0:0:0:0:0:1]:80");
-    assertThat(s.addressText()).isEqualTo("fd00:0:0:0:0:0:0:1");
+    assertThat(s.endpoint()).isEqualTo("[fd00::1]:80");
+    assertThat(s.addressText()).isEqualTo("fd00::1");
   }
 
   @Test

@@ -43,7 +43,7 @@ class ManagedConfigTest {
                 + "\tbalance roundrobin   # keep this comment\n"
                 + "\t# BEGIN muster servers (custom text is fine)\n"
                 + "\tserver i-1 10.0.0.5:8080 check inter 2s\n"
-                + "\tserver i-2 [fd00:0:0:0:0:0:0:2]:8080 check inter 2s\n"
+                + "\tserver i-2 [fd00::2]:8080 check inter 2s\n"
                 + "\t# END muster servers\n"
                 + "\toption httpchk\n"
                 + "\n"

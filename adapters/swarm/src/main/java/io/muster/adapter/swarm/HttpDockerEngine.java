@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.muster.credentials.Secret;
+import io.muster.time.Deadline;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,18 @@ public final class HttpDockerEngine implements DockerEngine {
 
   private final UnixSocketHttpClient http;
 
+  private final Deadline deadline;
+
   public HttpDockerEngine(Path socket) {
+    this(socket, new Deadline(java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * @param deadline the operation's deadline (join --timeout): no call waits past it
+   */
+  public HttpDockerEngine(Path socket, Deadline deadline) {
     this.http = new UnixSocketHttpClient(socket);
+    this.deadline = deadline;
   }
 
   @Override
@@ -164,14 +175,26 @@ public final class HttpDockerEngine implements DockerEngine {
   private JsonNode call(String method, String path, JsonNode body, Duration timeout, String shown)
       throws EngineException {
     HttpResponse r;
+    Duration limit = deadline.cap(timeout);
+    if (limit.isNegative() || limit.isZero()) {
+      throw new EngineException(
+          shown,
+          EngineException.Failure.NO_ANSWER,
+          "not sent: the " + deadline.name() + " deadline passed",
+          null);
+    }
     try {
       byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
-      r = http.send(method, API + path, bytes, timeout);
+      r = http.send(method, API + path, bytes, limit);
     } catch (UnixSocketHttpClient.ConnectException e) {
       throw new EngineException(
           shown, EngineException.Failure.UNREACHABLE, e.getMessage() + " (is dockerd running?)", e);
     } catch (IOException e) {
-      throw new EngineException(shown, EngineException.Failure.NO_ANSWER, e.getMessage(), e);
+      String why = e.getMessage();
+      if (limit.compareTo(timeout) < 0) {
+        why += " (the " + deadline.name() + " deadline)";
+      }
+      throw new EngineException(shown, EngineException.Failure.NO_ANSWER, why, e);
     }
     if (r.status() >= 400) {
       throw new EngineException(shown, r.status(), message(r));

@@ -4,6 +4,7 @@ import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
+import io.muster.time.Deadline;
 import java.util.List;
 
 /** Registers the {@code swarm} adapter and its keys. */
@@ -30,7 +31,9 @@ public final class SwarmAdapterProvider implements AdapterProvider {
     return new SwarmAdapter(
         settings,
         context.identity(),
-        new HttpDockerEngine(settings.socket()),
+        new HttpDockerEngine(
+            settings.socket(),
+            context.shared().get(Deadline.class, () -> new Deadline(context.clock()))),
         NodeCertificate.FILE,
         context.clock(),
         context.sleeper());

@@ -53,7 +53,8 @@ public final class SdkAsgApi implements AsgApi {
       try {
         page = aws.get().autoScaling().describeAutoScalingGroups(request.nextToken(token).build());
       } catch (RuntimeException e) {
-        throw new DiscoveryException(AwsErrors.explain(DESCRIBE_GROUPS, e), e);
+        throw new DiscoveryException(
+            AwsErrors.explain(DESCRIBE_GROUPS, e), e, AwsErrors.isPermanent(e));
       }
       for (AutoScalingGroup g : page.autoScalingGroups()) {
         if (!groupName.equals(g.autoScalingGroupName())) {

@@ -112,9 +112,11 @@ public final class SdkEc2Api implements Ec2Api {
         if (e.awsErrorDetails() != null && NOT_FOUND.equals(e.awsErrorDetails().errorCode())) {
           throw new NotFound(e);
         }
-        throw new DiscoveryException(AwsErrors.explain(DESCRIBE_INSTANCES, e), e);
+        throw new DiscoveryException(
+            AwsErrors.explain(DESCRIBE_INSTANCES, e), e, AwsErrors.isPermanent(e));
       } catch (RuntimeException e) {
-        throw new DiscoveryException(AwsErrors.explain(DESCRIBE_INSTANCES, e), e);
+        throw new DiscoveryException(
+            AwsErrors.explain(DESCRIBE_INSTANCES, e), e, AwsErrors.isPermanent(e));
       }
       for (Reservation r : page.reservations()) {
         for (Instance i : r.instances()) {

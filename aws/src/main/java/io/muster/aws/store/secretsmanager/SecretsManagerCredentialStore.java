@@ -137,7 +137,7 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
       String name = name(StoreLayout.MEMBERS + "/" + leaf);
       Optional<String> json = value(name); // empty when deregistered since the listing
       if (json.isPresent()) {
-        out.add(RecordCodec.member(json.get(), where(name)));
+        RecordCodec.listedMember(json.get(), where(name)).ifPresent(out::add);
       }
     }
     out.sort(Comparator.comparing(MemberRecord::instanceId));
@@ -259,6 +259,8 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
     if (kmsKeyId != null && (m.contains("KMS") || m.contains("kms"))) {
       msg += "; the role also needs kms:GenerateDataKey and kms:Decrypt on key " + kmsKeyId;
     }
-    return new StoreException(msg, e, AwsErrors.throttled(e));
+    return AwsErrors.isPermanent(e)
+        ? StoreException.permanent(msg, e)
+        : new StoreException(msg, e, AwsErrors.throttled(e));
   }
 }

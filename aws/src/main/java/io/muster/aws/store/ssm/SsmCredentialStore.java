@@ -160,7 +160,7 @@ public final class SsmCredentialStore implements CredentialStore {
     List<MemberRecord> out = new ArrayList<>();
     for (Parameter p : byPath(StoreLayout.MEMBERS)) {
       if (StoreLayout.isSegment(leaf(p.name()))) {
-        out.add(RecordCodec.member(p.value(), where(p.name())));
+        RecordCodec.listedMember(p.value(), where(p.name())).ifPresent(out::add);
       }
     }
     out.sort(Comparator.comparing(MemberRecord::instanceId));
@@ -310,7 +310,9 @@ public final class SsmCredentialStore implements CredentialStore {
     if (kmsKeyId != null && isKms(e)) {
       msg += "; the role also needs kms:Encrypt and kms:Decrypt on key " + kmsKeyId;
     }
-    return new StoreException(msg, e, AwsErrors.throttled(e));
+    return AwsErrors.isPermanent(e)
+        ? StoreException.permanent(msg, e)
+        : new StoreException(msg, e, AwsErrors.throttled(e));
   }
 
   private static boolean isKms(SdkException e) {

@@ -33,7 +33,7 @@ class Ec2PeersTest {
   void ipv6IsTheAddressOnlyWithoutIpv4() {
     Peer p = Ec2Peers.toPeer(instance("i-1", "running", null, "2001:db8::1")).orElseThrow();
 
-    assertThat(p.addressText()).isEqualTo("2001:db8:0:0:0:0:0:1");
+    assertThat(p.addressText()).isEqualTo("2001:db8::1");
   }
 
   @Test

@@ -133,7 +133,8 @@ class SecretsManagerCredentialStoreTest extends CredentialStoreContract {
     assertThatThrownBy(() -> s.claimFormation(formation(c, 1, "i-a")))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("secretsmanager:CreateSecret was denied (AccessDeniedException)")
-        .hasMessageContaining("muster/" + c + "/formation/1");
+        .hasMessageContaining("muster/" + c + "/formation/1")
+        .matches(e -> ((StoreException) e).permanent(), "permanent: no retry can fix a denial");
     fake.deny("ListSecrets");
     assertThatThrownBy(s::currentFormation)
         .hasMessageContaining("secretsmanager:ListSecrets was denied");

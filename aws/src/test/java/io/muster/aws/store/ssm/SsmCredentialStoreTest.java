@@ -199,7 +199,8 @@ class SsmCredentialStoreTest extends CredentialStoreContract {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("ssm:PutParameter was denied (AccessDeniedException)")
         .hasMessageContaining("muster iam-policy")
-        .hasMessageContaining("/muster/" + c + "/formation/1");
+        .hasMessageContaining("/muster/" + c + "/formation/1")
+        .matches(e -> ((StoreException) e).permanent(), "permanent: no retry can fix a denial");
     fake.deny("GetParametersByPath");
     assertThatThrownBy(s::members).hasMessageContaining("ssm:GetParametersByPath was denied");
     fake.deny("GetParameter");
