@@ -213,6 +213,9 @@ public final class Agents {
         lifecycle == null ? null : lifecycle.apply(() -> loop != null && loop.member());
     if (watcher != null) {
       components.add(watcher);
+      if (observer != null) {
+        observer.status().lifecycleState(watcher::statusFields);
+      }
     }
     if (joinLoop != null) {
       components.add(gated(joinLoop, watcher == null ? null : watcher::mayJoin, pacing));

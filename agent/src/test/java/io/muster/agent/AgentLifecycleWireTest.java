@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -249,7 +250,8 @@ class AgentLifecycleWireTest {
     // Joining takes four minutes: the node sees nobody, not even itself, until then.
     clock.whenSlept(Duration.ofMinutes(4), () -> discovery.see(self.asPeer()));
     List<Boolean> memberWhenAnswered = new ArrayList<>();
-    AgentRuntime runtime = runtime(new ArrayList<>());
+    List<LifecycleComponent> built = new ArrayList<>();
+    AgentRuntime runtime = runtime(built);
 
     runUntil(
         runtime,
@@ -274,6 +276,17 @@ class AgentLifecycleWireTest {
     assertThat(asg.heartbeats()).as("every 100 s while joining").hasSizeGreaterThanOrEqualTo(2);
     assertThat(reported).containsExactly("LAUNCHING CONTINUE");
     assertThat(asg.state(self.instanceId())).isEqualTo("InService");
+    // What /status shows under "lifecycle" (NodeStatus.lifecycleState is fed from this).
+    Map<String, Object> status = built.get(0).statusFields();
+    assertThat(status).containsEntry("targetState", "IN_SERVICE");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> work = (Map<String, Object>) status.get("work");
+    assertThat(work)
+        .containsEntry("kind", "LAUNCH")
+        .containsEntry("phase", "DONE")
+        .containsEntry("hook", "launch-gate")
+        .containsEntry("transition", "autoscaling:EC2_INSTANCE_LAUNCHING")
+        .containsEntry("result", "CONTINUE");
   }
 
   @Test

@@ -29,6 +29,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -180,6 +182,30 @@ public final class LifecycleComponent implements PeriodicComponent {
   /** The work in progress, for status. */
   public synchronized Optional<InFlight> work() {
     return work;
+  }
+
+  /**
+   * What {@code /status} shows under "lifecycle": the target state instance metadata reported last
+   * and the work in progress (what for, how far, since when, the answer once decided and why).
+   */
+  public synchronized Map<String, Object> statusFields() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("targetState", last == null ? null : last.target().name());
+    out.put("mayJoin", mayJoin);
+    out.put("work", work.map(LifecycleComponent::workFields).orElse(null));
+    return out;
+  }
+
+  private static Map<String, Object> workFields(InFlight w) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("kind", w.kind().name());
+    out.put("phase", w.phase().name());
+    out.put("since", w.started().toString());
+    out.put("hook", w.action().map(LifecycleAction::hookName).orElse(null));
+    out.put("transition", w.action().map(a -> a.transition().wireName()).orElse(null));
+    out.put("result", w.result().map(Enum::name).orElse(null));
+    out.put("reason", w.reason());
+    return out;
   }
 
   @Override

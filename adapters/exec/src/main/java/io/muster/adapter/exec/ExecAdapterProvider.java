@@ -89,7 +89,7 @@ public final class ExecAdapterProvider implements AdapterProvider {
     check.required(
         FORM, "every node may be elected seed, and the seed runs it to form the cluster");
     check.required(JOIN, "every node that is not the seed runs it to join the cluster");
-    for (Key k : List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT)) {
+    for (Key k : List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT, VERIFY_TARGET)) {
       check.executable(k);
     }
   }
