@@ -43,6 +43,12 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
   static final Duration POLL = Duration.ofMillis(500);
 
+  /**
+   * Between two questions to epmd while ejabberd stops or starts: a question to epmd is one small
+   * TCP exchange, where every {@code ejabberdctl} call boots an Erlang VM (0.5-1.7 s each).
+   */
+  static final Duration EPMD_POLL = Duration.ofMillis(100);
+
   private final EjabberdSettings settings;
   private final Supplier<NodeIdentity> identity;
   private final Ejabberdctl ctl;
@@ -97,17 +103,16 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
   @Override
   public LocalMembership inspect() throws AdapterException {
-    if (ctl.status() != Status.RUNNING) {
-      return new LocalMembership(false, false, null, List.of());
-    }
-    List<String> nodes = ctl.listCluster();
-    return new LocalMembership(true, nodes.size() > 1, null, nodes);
+    Optional<List<String>> nodes = runningNodes(selfNode());
+    return nodes
+        .map(n -> new LocalMembership(true, n.size() > 1, null, n))
+        .orElseGet(() -> new LocalMembership(false, false, null, List.of()));
   }
 
   @Override
   public Credentials form(FormRequest request) throws AdapterException {
     String self = settings.nodeName().render(request.self().asPeer());
-    Status status = ctl.status();
+    Status status = status(self);
     if (status == Status.RUNNING) {
       List<String> nodes = ctl.listCluster();
       if (nodes.size() > 1) {
@@ -126,7 +131,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       }
     }
     Secret cookie = Secret.random(COOKIE_BYTES);
-    applyCookie(cookie, status);
+    applyCookie(self, cookie, status);
     log.info(
         "formed ejabberd cluster {}: node {} runs with the new Erlang cookie in {}",
         request.cluster(),
@@ -171,7 +176,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
           true);
     }
 
-    applyCookie(cookie, ctl.status());
+    applyCookie(self, cookie, status(self));
 
     List<String> current = ctl.listCluster();
     Optional<String> already = targets.stream().filter(current::contains).findFirst();
@@ -268,10 +273,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Optional<String> verify(List<Peer> expectedMembers) throws AdapterException {
     String self = selfNode();
-    if (ctl.status() != Status.RUNNING) {
+    Optional<List<String>> listed = runningNodes(self);
+    if (listed.isEmpty()) {
       return Optional.of("ejabberd is not running on this node (`" + ctl.display("status") + "`)");
     }
-    List<String> nodes = ctl.listCluster();
+    List<String> nodes = listed.get();
     if (!nodes.contains(self)) {
       return Optional.of(
           "list_cluster lists "
@@ -399,9 +405,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * cookie), write the file, restart; if the file matches but ejabberd is down, start it. Then wait
    * until ejabberd reports started.
    *
+   * @param self this node's Erlang node name
    * @param status what {@code ejabberdctl status} said just before (with the old cookie file)
    */
-  private void applyCookie(Secret cookie, Status status) throws AdapterException {
+  private void applyCookie(String self, Secret cookie, Status status) throws AdapterException {
     boolean changed = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
     if (!changed && status == Status.RUNNING) {
       return;
@@ -417,7 +424,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
               r.exitCode(),
               Ejabberdctl.output(r));
         } else {
-          awaitDown();
+          awaitDown(self);
         }
       }
       cookieFile.write(cookie);
@@ -428,12 +435,21 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       log.info("ejabberd is not running; starting it: {}", String.join(" ", settings.restart()));
       ctl.restart();
     }
-    awaitStarted();
+    awaitStarted(self);
   }
 
-  private void awaitDown() throws AdapterException {
+  /**
+   * Waits until the stopped node is gone: its name leaves epmd when its VM exits, which a question
+   * to epmd sees within {@link #EPMD_POLL}; only when epmd cannot be asked is {@code status}
+   * polled.
+   */
+  private void awaitDown(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
-    while (ctl.status() != Status.DOWN) {
+    while (true) {
+      Optional<Boolean> known = registeredHere(self);
+      if (known.isPresent() ? !known.get() : ctl.status() == Status.DOWN) {
+        return;
+      }
       if (!clock.instant().isBefore(deadline)) {
         log.warn(
             "ejabberd still answers {}s after `{}`; the restart command must stop it",
@@ -441,12 +457,22 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
             ctl.display("stop"));
         return;
       }
-      pause();
+      pause(known.isPresent() ? EPMD_POLL : POLL);
     }
   }
 
-  private void awaitStarted() throws AdapterException {
+  /**
+   * Waits until ejabberd reports started. A starting node registers with epmd when its VM boots,
+   * before the application starts: until epmd lists it, {@code status} could only say "down", so
+   * only epmd is asked (each {@code status} boots a VM, slowing the start it waits for on a small
+   * machine). {@code status} keeps the last word, also when epmd cannot be asked.
+   */
+  private void awaitStarted(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
+    while (registeredHere(self).filter(registered -> !registered).isPresent()
+        && clock.instant().isBefore(deadline)) {
+      pause(EPMD_POLL);
+    }
     Status last;
     while ((last = ctl.status()) != Status.RUNNING) {
       if (!clock.instant().isBefore(deadline)) {
@@ -475,8 +501,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     Instant deadline = clock.instant().plus(settings.joinTimeout());
     List<String> nodes = List.of();
     while (true) {
-      if (ctl.status() == Status.RUNNING) {
-        nodes = ctl.listCluster();
+      // join_cluster restarts ejabberd here: list_cluster fails until it answers again.
+      Optional<List<String>> listed = ctl.tryListCluster();
+      if (listed.isPresent()) {
+        nodes = listed.get();
         if (nodes.contains(target)) {
           return nodes;
         }
@@ -508,9 +536,50 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         .orElse(false);
   }
 
+  /**
+   * This node's status. When epmd on its host answers without its name, no Erlang node of that name
+   * runs there, and no VM is booted to hear {@code status} say so; otherwise {@code status} decides
+   * (also when epmd cannot be reached: it may listen on another address than the node name's).
+   */
+  private Status status(String self) throws AdapterException {
+    return registeredHere(self).filter(registered -> !registered).isPresent()
+        ? Status.DOWN
+        : ctl.status();
+  }
+
+  /**
+   * The nodes {@code list_cluster} lists when ejabberd runs here, or empty when it does not (epmd
+   * lists no such node, or {@code list_cluster} finds the node down): one VM boot where {@code
+   * status} then {@code list_cluster} took two. Only a node whose ejabberd runs answers a listing;
+   * on any other failure {@code status} tells "not running (yet)" from a fault.
+   */
+  private Optional<List<String>> runningNodes(String self) throws AdapterException {
+    if (registeredHere(self).filter(registered -> !registered).isPresent()) {
+      return Optional.empty();
+    }
+    ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
+    if (r.ok()) {
+      return Optional.of(Ejabberdctl.parseNodes(r.stdout()));
+    }
+    if (r.exitCode() == 3 || ctl.status() != Status.RUNNING) {
+      return Optional.empty();
+    }
+    throw ctl.failed(r, "list_cluster");
+  }
+
+  /** Whether epmd on {@code node}'s host lists it; empty when epmd cannot be asked. */
+  private Optional<Boolean> registeredHere(String node) {
+    return epmd.names(NodeNameTemplate.hostPart(node))
+        .map(names -> names.contains(NodeNameTemplate.namePart(node)));
+  }
+
   private void pause() throws AdapterException {
+    pause(POLL);
+  }
+
+  private void pause(Duration d) throws AdapterException {
     try {
-      sleeper.sleep(POLL);
+      sleeper.sleep(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AdapterException("interrupted while waiting for ejabberd", true, e);

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EjabberdAdapterTest {
@@ -129,23 +130,84 @@ class EjabberdAdapterTest {
     assertThat(runner.lines()).containsExactly(STATUS, LIST);
   }
 
+  // ---- epmd: no Erlang VM booted to learn what epmd already says ----
+
+  static final Optional<List<String>> SELF_REGISTERED = Optional.of(List.of("ejabberd"));
+  static final Optional<List<String>> SELF_ABSENT = Optional.of(List.of());
+
+  @Test
+  void aNodeThatEpmdDoesNotListIsDownWithoutAStatusCallAndItsStartIsWatchedThroughEpmd()
+      throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    // Not registered before the start; epmd lists it from the second poll after the restart.
+    epmd.answer("n3.example", SELF_ABSENT, SELF_ABSENT, SELF_ABSENT, SELF_REGISTERED);
+    runner.on(STATUS, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_POLL.multipliedBy(2));
+  }
+
+  @Test
+  void afterStopTheNodeIsDownOnceEpmdDropsItsName() throws Exception {
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    runner.on(STATUS, UP, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    // status before (epmd lists it), list_cluster, stop; then epmd only until the name is gone.
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, STOP, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_POLL);
+  }
+
+  @Test
+  void inspectAndVerifyOfANodeThatEpmdDoesNotListBootNoVm() throws Exception {
+    epmd.answer("n3.example", SELF_ABSENT);
+
+    assertThat(adapter().inspect()).isEqualTo(new LocalMembership(false, false, null, List.of()));
+    assertThat(adapter().verify(List.of(n1))).get().asString().contains("not running");
+    assertThat(runner.lines()).isEmpty();
+  }
+
+  @Test
+  void whenEpmdCannotBeAskedStatusDecidesAsBefore() throws Exception {
+    // No answer for n3.example at all (epmd bound elsewhere, or not running): ejabberdctl decides.
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(STATUS, DOWN, DOWN, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL);
+  }
+
+  @Test
+  void aListingThatFailsOnARunningNodeIsAFaultNotAStoppedNode() {
+    runner.on(LIST, rc(1, "Error: badarg")).on(STATUS, UP);
+
+    assertThatThrownBy(() -> adapter().inspect())
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("`ejabberdctl list_cluster` exited 1: Error: badarg");
+  }
+
   // ---- join ----
 
   @Test
   void joinWritesTheCookieRestartsJoinsThroughTheFirstMemberAndChecksListCluster()
       throws Exception {
     runner
-        .on(STATUS, UP, DOWN, UP, STARTING, UP)
+        .on(STATUS, UP, DOWN, UP)
         .on(STOP, ok(""))
         .on(RESTART, ok(""))
-        .on(LIST, ALONE, WITH_N1)
+        .on(LIST, ALONE, DOWN, WITH_N1)
         .on(JOIN_N1, ok(""));
 
     adapter().join(joinRequest(creds(), n1, n2));
 
+    // After join_cluster (which restarts ejabberd) list_cluster alone is polled: no status.
     assertThat(runner.lines())
-        .containsExactly(
-            STATUS, STOP, STATUS, RESTART, STATUS, LIST, JOIN_N1, STATUS, STATUS, LIST);
+        .containsExactly(STATUS, STOP, STATUS, RESTART, STATUS, LIST, JOIN_N1, LIST, LIST);
     assertThat(cookieFile.writes).containsExactly(clusterCookie);
     assertThat(runner.everything()).doesNotContain(clusterCookie.reveal());
     assertThat(log.all())
@@ -185,7 +247,7 @@ class EjabberdAdapterTest {
 
     adapter().join(joinRequest(creds(), self.asPeer(), n1));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, STATUS, LIST);
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, LIST);
   }
 
   @Test
@@ -196,8 +258,9 @@ class EjabberdAdapterTest {
 
     adapter().join(joinRequest(creds(), n1, n2));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, JOIN_N2, STATUS, LIST);
-    assertThat(epmd.asked).containsExactly("n1.example");
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, JOIN_N2, LIST);
+    // Asked about the failed target (down, not refusing), and about this node (not the next).
+    assertThat(epmd.asked).contains("n1.example").doesNotContain("n2.example");
     assertThat(log.all())
         .contains("could not join through ejabberd@n1.example: ")
         .contains("node down");
@@ -245,9 +308,9 @@ class EjabberdAdapterTest {
   @Test
   void missingEjabberdctlSaysInstallEjabberdOrSetTheCtlKey() {
     runner.fail(
-        STATUS,
+        LIST,
         new CommandException(
-            "could not run `ejabberdctl status`: No such file", new IOException("error=2")));
+            "could not run `ejabberdctl list_cluster`: No such file", new IOException("error=2")));
 
     assertThatThrownBy(() -> adapter().inspect())
         .isInstanceOf(AdapterException.class)
@@ -258,7 +321,7 @@ class EjabberdAdapterTest {
 
   @Test
   void aWrapperThatCannotExecuteEjabberdctlIsReportedAsMissing() {
-    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl status";
+    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl list_cluster";
     runner.on(wrapped, rc(127, "nsenter: failed to execute ejabberdctl: No such file"));
 
     assertThatThrownBy(
@@ -329,25 +392,26 @@ class EjabberdAdapterTest {
 
     assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
         .hasMessageContaining("ejabberd on this node stopped answering");
-    assertThat(epmd.asked).isEmpty();
+    assertThat(epmd.asked).doesNotContain("n1.example", "n2.example");
   }
 
   // ---- inspect / verify ----
 
   @Test
   void inspectReportsRunningClusteredAndTheNodeNames() throws Exception {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThat(adapter().inspect())
         .isEqualTo(
             new LocalMembership(
                 true, true, null, List.of("ejabberd@n1.example", "ejabberd@n3.example")));
-    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+    // list_cluster answers only from a running node: one VM boot, no status before it.
+    assertThat(runner.lines()).containsExactly(LIST);
   }
 
   @Test
   void inspectOfAStandaloneOrStoppedNode() throws Exception {
-    runner.on(STATUS, UP, DOWN).on(LIST, ALONE);
+    runner.on(LIST, ALONE, DOWN);
 
     assertThat(adapter().inspect())
         .isEqualTo(new LocalMembership(true, false, null, List.of("ejabberd@n3.example")));
@@ -356,7 +420,7 @@ class EjabberdAdapterTest {
 
   @Test
   void verifyWantsSelfAndAtLeastOneExpectedMemberInListCluster() throws Exception {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThat(adapter().verify(List.of(n1))).isEmpty();
     // n2 died and is gone from list_cluster, but n1 shows this node joined the right cluster.
@@ -369,14 +433,11 @@ class EjabberdAdapterTest {
 
   @Test
   void verifyReportsAStoppedNodeAndAWrongNodeName() throws Exception {
-    runner.on(STATUS, DOWN);
+    runner.on(LIST, DOWN);
     assertThat(adapter().verify(List.of())).get().asString().contains("not running");
 
     RecordingProcessRunner other =
-        new RecordingProcessRunner()
-            .failOnUnscripted()
-            .on(STATUS, UP)
-            .on(LIST, ok("'ejabberd@localhost'\n"));
+        new RecordingProcessRunner().failOnUnscripted().on(LIST, ok("'ejabberd@localhost'\n"));
     EjabberdAdapter a =
         new EjabberdAdapter(
             EjabberdSettings.from(Settings.empty()),

@@ -2,8 +2,10 @@ package io.muster.adapter.ejabberd;
 
 import io.muster.credentials.Secret;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +42,24 @@ final class Fakes {
     }
   }
 
+  /** Fixed names per host ({@link #byHost}), or scripted answers in turn (the last repeats). */
   static final class MapEpmd implements EpmdProbe {
     final Map<String, List<String>> byHost = new HashMap<>();
+    final Map<String, Deque<Optional<List<String>>>> scripted = new HashMap<>();
     final List<String> asked = new ArrayList<>();
+
+    @SafeVarargs
+    final void answer(String host, Optional<List<String>>... answers) {
+      scripted.put(host, new ArrayDeque<>(List.of(answers)));
+    }
 
     @Override
     public Optional<List<String>> names(String host) {
       asked.add(host);
+      Deque<Optional<List<String>>> script = scripted.get(host);
+      if (script != null) {
+        return script.size() > 1 ? script.poll() : script.peek();
+      }
       return Optional.ofNullable(byHost.get(host));
     }
   }
