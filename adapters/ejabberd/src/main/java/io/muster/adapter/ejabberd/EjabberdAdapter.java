@@ -176,7 +176,13 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
           true);
     }
 
-    applyCookie(self, cookie, status(self));
+    // A different cookie means a stop whatever status would say (running or starting): when epmd
+    // lists the node, stop it without booting a VM for status first.
+    boolean differs = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
+    applyCookie(
+        self,
+        cookie,
+        differs && registeredHere(self).orElse(false) ? Status.RUNNING : status(self));
 
     List<String> current = ctl.listCluster();
     Optional<String> already = targets.stream().filter(current::contains).findFirst();

@@ -162,6 +162,22 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void aJoinerWithAnotherCookieThatEpmdListsIsStoppedWithoutAStatusFirst() throws Exception {
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    runner
+        .on(STOP, ok(""))
+        .on(RESTART, ok(""))
+        .on(STATUS, UP)
+        .on(LIST, ALONE, WITH_N1)
+        .on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(STOP, RESTART, STATUS, LIST, JOIN_N1, LIST);
+    assertThat(cookieFile.writes).containsExactly(clusterCookie);
+  }
+
+  @Test
   void inspectAndVerifyOfANodeThatEpmdDoesNotListBootNoVm() throws Exception {
     epmd.answer("n3.example", SELF_ABSENT);
 
