@@ -150,6 +150,7 @@ class EjabberdJoinE2EIT {
   private final List<String> cookies = new ArrayList<>(); // every cookie the run has seen
   private final List<RoundResult> results = new ArrayList<>();
   private final Map<String, String> notes = new LinkedHashMap<>();
+  private List<String> jvmFlags; // the launcher's flags and the class-data archive
   private Path roundDir; // the last round's folder: store, state dirs, outputs, node dirs
   private String cluster; // the last round's cluster name
   private boolean roundsPassed;
@@ -186,6 +187,21 @@ class EjabberdJoinE2EIT {
     net = TestNetwork.create(PREFIX, SUBNET, NODES);
     base = Files.createTempDirectory("mee-e2e-");
     sampler = new ArgvSampler();
+    // As the launcher does on its first run; a dry run runs no ejabberdctl.
+    Map<String, String> warm = new LinkedHashMap<>();
+    warm.put("MUSTER_CLUSTER_NAME", "chat-cds");
+    warm.put("MUSTER_DISCOVERY_PROVIDER", "static");
+    warm.put(
+        "MUSTER_DISCOVERY_STATIC_PEERS",
+        net.nodes().stream().map(TestNetwork.Node::address).collect(Collectors.joining(",")));
+    warm.put("MUSTER_NODE_ADDRESS", net.node(0).address());
+    warm.put("MUSTER_NODE_INSTANCE_ID", net.node(0).name());
+    warm.put("MUSTER_STORE_PROVIDER", "file");
+    warm.put("MUSTER_STORE_FILE_DIR", base.resolve("cds/store").toString());
+    warm.put("MUSTER_STATE_DIR", base.resolve("cds/state").toString());
+    warm.put("MUSTER_ADAPTER_NAME", "ejabberd");
+    warm.put("MUSTER_LOG_FORMAT", "json");
+    jvmFlags = MusterCli.useClassDataArchive(net.node(0), warm, base.resolve("cds"));
   }
 
   @AfterAll
@@ -544,10 +560,11 @@ class EjabberdJoinE2EIT {
     Path out = dir.resolve("muster-n" + (node + 1) + "-" + label + ".out");
     Path err = dir.resolve("muster-n" + (node + 1) + "-" + label + ".err");
     List<String> argv = new ArrayList<>(n.network().nsenter());
-    // The launcher's (./muster) start-up flags, minus its class-data archive, which three
-    // processes starting at once would race to write.
-    argv.addAll(
-        List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+    // The launcher's (./muster) start-up flags and a class-data archive made in setUp (three
+    // processes starting at once would race to write it).
+    argv.add(JAVA);
+    argv.addAll(jvmFlags);
+    argv.addAll(List.of("-jar", JAR.toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(argv)
