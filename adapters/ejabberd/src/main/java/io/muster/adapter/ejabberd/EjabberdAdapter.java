@@ -112,9 +112,9 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Credentials form(FormRequest request) throws AdapterException {
     String self = settings.nodeName().render(request.self().asPeer());
-    Status status = status(self);
-    if (status == Status.RUNNING) {
-      List<String> nodes = ctl.listCluster();
+    Local local = local(self);
+    if (local.running()) {
+      List<String> nodes = local.nodes();
       if (nodes.size() > 1) {
         // A new cookie would cut this node off from the cluster it is in (S2: never re-form).
         throw new AdapterException(
@@ -131,7 +131,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       }
     }
     Secret cookie = Secret.random(COOKIE_BYTES);
-    applyCookie(self, cookie, status);
+    applyCookie(self, cookie, local.status());
     log.info(
         "formed ejabberd cluster {}: node {} runs with the new Erlang cookie in {}",
         request.cluster(),
@@ -553,24 +553,41 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         : ctl.status();
   }
 
+  /** This node's status and, when ejabberd runs, the nodes {@code list_cluster} lists. */
+  private record Local(Status status, List<String> nodes) {
+    boolean running() {
+      return status == Status.RUNNING;
+    }
+  }
+
   /**
-   * The nodes {@code list_cluster} lists when ejabberd runs here, or empty when it does not (epmd
-   * lists no such node, or {@code list_cluster} finds the node down): one VM boot where {@code
-   * status} then {@code list_cluster} took two. Only a node whose ejabberd runs answers a listing;
-   * on any other failure {@code status} tells "not running (yet)" from a fault.
+   * What this node is, with one VM boot where {@code status} then {@code list_cluster} took two,
+   * and none when epmd lists no such node: only a node whose ejabberd runs answers {@code
+   * list_cluster}; when it fails otherwise than "node down", {@code status} tells "not started
+   * (yet)" from a fault.
    */
-  private Optional<List<String>> runningNodes(String self) throws AdapterException {
+  private Local local(String self) throws AdapterException {
     if (registeredHere(self).filter(registered -> !registered).isPresent()) {
-      return Optional.empty();
+      return new Local(Status.DOWN, List.of());
     }
     ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
     if (r.ok()) {
-      return Optional.of(Ejabberdctl.parseNodes(r.stdout()));
+      return new Local(Status.RUNNING, Ejabberdctl.parseNodes(r.stdout()));
     }
-    if (r.exitCode() == 3 || ctl.status() != Status.RUNNING) {
-      return Optional.empty();
+    if (r.exitCode() == 3) {
+      return new Local(Status.DOWN, List.of());
     }
-    throw ctl.failed(r, "list_cluster");
+    Status status = ctl.status();
+    if (status == Status.RUNNING) {
+      throw ctl.failed(r, "list_cluster");
+    }
+    return new Local(status, List.of());
+  }
+
+  /** The nodes {@code list_cluster} lists when ejabberd runs here, or empty when it does not. */
+  private Optional<List<String>> runningNodes(String self) throws AdapterException {
+    Local local = local(self);
+    return local.running() ? Optional.of(local.nodes()) : Optional.empty();
   }
 
   /** Whether epmd on {@code node}'s host lists it; empty when epmd cannot be asked. */

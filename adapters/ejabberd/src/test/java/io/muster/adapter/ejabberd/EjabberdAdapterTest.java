@@ -90,12 +90,13 @@ class EjabberdAdapterTest {
 
   @Test
   void formWritesANewCookieStopsRestartsAndWaitsUntilStarted() throws Exception {
-    runner.on(STATUS, UP, DOWN, STARTING, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+    runner.on(STATUS, DOWN, STARTING, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
 
     Credentials creds =
         adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, STOP, STATUS, RESTART, STATUS, STATUS);
+    // list_cluster answers only from a running node: no status before it.
+    assertThat(runner.lines()).containsExactly(LIST, STOP, STATUS, RESTART, STATUS, STATUS);
     Secret cookie = creds.get(EjabberdAdapter.COOKIE).orElseThrow();
     assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}");
     assertThat(cookieFile.writes).containsExactly(cookie);
@@ -108,17 +109,17 @@ class EjabberdAdapterTest {
   @Test
   void formStartsEjabberdWithoutStoppingWhenItIsDown() throws Exception {
     cookieFile = new MemoryCookieFile(null);
-    runner.on(STATUS, DOWN, UP).on(RESTART, ok(""));
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
 
     adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS);
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS);
     assertThat(cookieFile.writes).hasSize(1);
   }
 
   @Test
   void formRefusesOnANodeThatIsAlreadyClustered() {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThatThrownBy(
             () -> adapter().form(new FormRequest("chat", "gen-2", self, List.of(self.asPeer()))))
@@ -127,7 +128,7 @@ class EjabberdAdapterTest {
         .hasMessageContaining("ejabberdctl leave_cluster ejabberd@n3.example")
         .matches(e -> !((AdapterException) e).retryable());
     assertThat(cookieFile.writes).isEmpty();
-    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+    assertThat(runner.lines()).containsExactly(LIST);
   }
 
   // ---- epmd: no Erlang VM booted to learn what epmd already says ----
@@ -152,12 +153,12 @@ class EjabberdAdapterTest {
   @Test
   void afterStopTheNodeIsDownOnceEpmdDropsItsName() throws Exception {
     epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
-    runner.on(STATUS, UP, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+    runner.on(STATUS, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
 
     adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    // status before (epmd lists it), list_cluster, stop; then epmd only until the name is gone.
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, STOP, RESTART, STATUS);
+    // list_cluster (epmd lists it), stop; then epmd only until the name is gone.
+    assertThat(runner.lines()).containsExactly(LIST, STOP, RESTART, STATUS);
     assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_POLL);
   }
 
@@ -190,11 +191,11 @@ class EjabberdAdapterTest {
   void whenEpmdCannotBeAskedStatusDecidesAsBefore() throws Exception {
     // No answer for n3.example at all (epmd bound elsewhere, or not running): ejabberdctl decides.
     cookieFile = new MemoryCookieFile(null);
-    runner.on(STATUS, DOWN, DOWN, UP).on(RESTART, ok(""));
+    runner.on(LIST, DOWN).on(STATUS, DOWN, UP).on(RESTART, ok(""));
 
     adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS, STATUS);
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS, STATUS);
     assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL);
   }
 
