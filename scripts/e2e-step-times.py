@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Per-step times of the ejabberd end-to-end rounds, from muster's own JSON log lines.
+"""Per-step times of the end-to-end rounds, from muster's own JSON log lines.
 
 Usage: scripts/e2e-step-times.py packaging/target/ejabberd-e2e-logs
+       scripts/e2e-step-times.py packaging/target/swarm-e2e-logs
 
 EjabberdJoinE2EIT keeps every muster process's stderr (log.format=json) under
-target/ejabberd-e2e-logs/round-N/muster-nX-join.err. Each line carries its time, so the
-steps of a node are the gaps between the lines that open them (docs/performance.md):
+target/ejabberd-e2e-logs/round-N/muster-nX-join.err, SwarmJoinE2EIT under
+target/swarm-e2e-logs/rN-nX-join.err. Each line carries its time, so the steps of a node
+are the gaps between the lines that open them (docs/performance.md):
 
-  founder: waiting for a stable view | form (cookie, (re)start, started) | publish + register
-  joiner:  waiting for a member | cookie + (re)start until started and listed |
-           join_cluster until the target is listed | verify + register
+  founder: waiting for a stable view | form | publish + register
+  joiner:  waiting for a member | join (adapter and store) | verify + register
+  ejabberd joiners split the join: cookie + (re)start until started |
+           join_cluster until the target is listed
 
 A round is "running" when some node stopped ejabberd to change its cookie (it ran before
 muster), else "stopped". Times are from a process's first log line (its JVM is up), so the
@@ -44,20 +47,32 @@ def steps(ls):
     form = first(ls, lambda x: x.get("decision") == "form")
     join = first(ls, lambda x: x.get("decision") == "join")
     if form is not None:
-        formed = first(ls, lambda x: x["message"].startswith("formed ejabberd cluster"))
+        formed = first(
+            ls,
+            lambda x: x["message"].startswith("formed ejabberd cluster")
+            or x["message"].startswith("formed swarm "),
+        )
         end = first(ls, lambda x: x.get("event") == "formed")
         if formed is None or end is None:
             return None
         return "founder", {
             "wait for a stable view": form - t0,
-            "form: cookie, (re)start, started": formed - form,
+            "form (adapter)": formed - form,
             "publish + register": end - formed,
         }
     if join is not None:
+        end = first(ls, lambda x: x.get("event") == "joined")
+        if end is None:
+            return None
+        swarm_joined = first(ls, lambda x: x["message"].startswith("joined through "))
+        if swarm_joined is not None:
+            return "joiner", {
+                "wait for a member": join - t0,
+                "join (store, swarm join, active)": end - join,
+            }
         cmd = first(ls, lambda x: x["message"].startswith("joining through "))
         joined = first(ls, lambda x: " joined through " in x["message"])
-        end = first(ls, lambda x: x.get("event") == "joined")
-        if None in (cmd, joined, end):
+        if None in (cmd, joined):
             return None
         stop = first(ls, lambda x: x["message"].startswith("stopping ejabberd"))
         wrote = first(ls, lambda x: x["message"].startswith("wrote the cluster's Erlang cookie"))
@@ -74,10 +89,15 @@ def steps(ls):
 
 
 def main(root):
-    rounds = sorted(p for p in pathlib.Path(root).iterdir() if p.name.startswith("round-"))
+    root = pathlib.Path(root)
+    rounds = {}
+    for p in sorted(root.glob("round-*/muster-n*-join.err")):
+        rounds.setdefault(p.parent.name, []).append(p)
+    for p in sorted(root.glob("r[0-9]*-n*-join.err")):
+        rounds.setdefault(p.name.split("-")[0], []).append(p)
     table = {}
-    for r in rounds:
-        nodes = {p: lines(p) for p in sorted(r.glob("muster-n*-join.err"))}
+    for name, files in sorted(rounds.items()):
+        nodes = {p: lines(p) for p in files}
         running = any(
             x["message"].startswith("stopping ejabberd") for ls in nodes.values() for x in ls
         )
@@ -85,12 +105,12 @@ def main(root):
         for p, ls in nodes.items():
             s = steps(ls)
             if s is None:
-                print(f"{r.name} {p.name}: did not finish", file=sys.stderr)
+                print(f"{name} {p.name}: did not finish", file=sys.stderr)
                 continue
             role, d = s
             for step, secs in d.items():
                 table.setdefault((mode, role, step), []).append(secs)
-    print("| ejabberd before muster | role | step | n | median (s) | min-max (s) |")
+    print("| ejabberd before muster (swarm: stopped) | role | step | n | median (s) | min-max (s) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for (mode, role, step), v in sorted(table.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         print(
