@@ -49,6 +49,9 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    */
   static final Duration EPMD_POLL = Duration.ofMillis(100);
 
+  /** epmd listens on loopback whatever else it is told to listen on. */
+  static final String LOOPBACK = "127.0.0.1";
+
   private final EjabberdSettings settings;
   private final Supplier<NodeIdentity> identity;
   private final Ejabberdctl ctl;
@@ -176,13 +179,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
           true);
     }
 
-    // A different cookie means a stop whatever status would say (running or starting): when epmd
-    // lists the node, stop it without booting a VM for status first.
-    boolean differs = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
-    applyCookie(
-        self,
-        cookie,
-        differs && registeredHere(self).orElse(false) ? Status.RUNNING : status(self));
+    applyCookie(self, cookie, statusBeforeCookie(self, cookie));
 
     List<String> current = ctl.listCluster();
     Optional<String> already = targets.stream().filter(current::contains).findFirst();
@@ -551,6 +548,26 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     return registeredHere(self).filter(registered -> !registered).isPresent()
         ? Status.DOWN
         : ctl.status();
+  }
+
+  /**
+   * The status {@link #applyCookie} needs, without booting a VM when the cookie differs: then a
+   * restart follows whatever {@code status} would say, and only whether to stop first is open. epmd
+   * listing the node (running or starting): stop it. Nothing listening on epmd's port on loopback
+   * (where epmd always listens, whatever its {@code -address}): no Erlang node runs here, as when
+   * ejabberd is not started before muster (docs/adapters/ejabberd.md); a node run without epmd
+   * ({@code ERL_DIST_PORT}) is then stopped by the restart command instead. An unchanged cookie
+   * always asks {@code status}: whether to restart is then decided by it alone.
+   */
+  private Status statusBeforeCookie(String self, Secret cookie) throws AdapterException {
+    boolean differs = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
+    if (differs && registeredHere(self).orElse(false)) {
+      return Status.RUNNING;
+    }
+    if (differs && epmd.nothingListens(LOOPBACK)) {
+      return Status.DOWN;
+    }
+    return status(self);
   }
 
   /** This node's status and, when ejabberd runs, the nodes {@code list_cluster} lists. */

@@ -179,6 +179,31 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void withNoEpmdOnLoopbackAJoinerWithAnotherCookieStartsEjabberdWithoutAStatusCall()
+      throws Exception {
+    epmd.refusing.add(EjabberdAdapter.LOOPBACK);
+    runner.on(RESTART, ok("")).on(STATUS, UP).on(LIST, ALONE, WITH_N1).on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(RESTART, STATUS, LIST, JOIN_N1, LIST);
+    assertThat(cookieFile.writes).containsExactly(clusterCookie);
+  }
+
+  @Test
+  void withNoEpmdOnLoopbackAJoinerWithTheSameCookieStillAsksStatus() throws Exception {
+    // Only status decides whether a node with the right cookie is restarted (ERL_DIST_PORT nodes
+    // run without epmd).
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    epmd.refusing.add(EjabberdAdapter.LOOPBACK);
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  @Test
   void inspectAndVerifyOfANodeThatEpmdDoesNotListBootNoVm() throws Exception {
     epmd.answer("n3.example", SELF_ABSENT);
 

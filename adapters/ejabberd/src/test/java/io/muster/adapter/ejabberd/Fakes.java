@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.helpers.MessageFormatter;
 
@@ -51,6 +53,14 @@ final class Fakes {
     @SafeVarargs
     final void answer(String host, Optional<List<String>>... answers) {
       scripted.put(host, new ArrayDeque<>(List.of(answers)));
+    }
+
+    /** Hosts where nothing listens on epmd's port. */
+    final Set<String> refusing = new HashSet<>();
+
+    @Override
+    public boolean nothingListens(String host) {
+      return refusing.contains(host);
     }
 
     @Override
