@@ -49,6 +49,9 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    */
   static final Duration EPMD_POLL = Duration.ofMillis(100);
 
+  /** The longest a start is watched through epmd alone before {@code status} is asked. */
+  static final Duration EPMD_WAIT = Duration.ofSeconds(5);
+
   /** epmd listens on loopback whatever else it is told to listen on. */
   static final String LOOPBACK = "127.0.0.1";
 
@@ -468,12 +471,15 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * Waits until ejabberd reports started. A starting node registers with epmd when its VM boots,
    * before the application starts: until epmd lists it, {@code status} could only say "down", so
    * only epmd is asked (each {@code status} boots a VM, slowing the start it waits for on a small
-   * machine). {@code status} keeps the last word, also when epmd cannot be asked.
+   * machine), for at most {@link #EPMD_WAIT}. {@code status} keeps the last word, also when epmd
+   * cannot be asked.
    */
   private void awaitStarted(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
+    // Capped: an epmd that never lists the node (not the one it registers with) costs this much.
+    Instant epmdOnly = min(deadline, clock.instant().plus(EPMD_WAIT));
     while (registeredHere(self).filter(registered -> !registered).isPresent()
-        && clock.instant().isBefore(deadline)) {
+        && clock.instant().isBefore(epmdOnly)) {
       pause(EPMD_POLL);
     }
     Status last;
@@ -540,14 +546,13 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * This node's status. When epmd on its host answers without its name, no Erlang node of that name
-   * runs there, and no VM is booted to hear {@code status} say so; otherwise {@code status} decides
-   * (also when epmd cannot be reached: it may listen on another address than the node name's).
+   * This node's status, from {@code status} itself: an epmd that does not list the node is no proof
+   * that it is down (the epmd muster reaches may not be the one the node registers with, as when
+   * muster runs outside the node's network namespace), and here a wrong "down" would restart a
+   * running member.
    */
   private Status status(String self) throws AdapterException {
-    return registeredHere(self).filter(registered -> !registered).isPresent()
-        ? Status.DOWN
-        : ctl.status();
+    return ctl.status();
   }
 
   /**
@@ -578,15 +583,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * What this node is, with one VM boot where {@code status} then {@code list_cluster} took two,
-   * and none when epmd lists no such node: only a node whose ejabberd runs answers {@code
-   * list_cluster}; when it fails otherwise than "node down", {@code status} tells "not started
-   * (yet)" from a fault.
+   * What this node is, with one VM boot where {@code status} then {@code list_cluster} took two:
+   * only a node whose ejabberd runs answers {@code list_cluster}; when it fails otherwise than
+   * "node down", {@code status} tells "not started (yet)" from a fault.
    */
   private Local local(String self) throws AdapterException {
-    if (registeredHere(self).filter(registered -> !registered).isPresent()) {
-      return new Local(Status.DOWN, List.of());
-    }
     ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
     if (r.ok()) {
       return new Local(Status.RUNNING, Ejabberdctl.parseNodes(r.stdout()));
@@ -611,6 +612,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private Optional<Boolean> registeredHere(String node) {
     return epmd.names(NodeNameTemplate.hostPart(node))
         .map(names -> names.contains(NodeNameTemplate.namePart(node)));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   private void pause() throws AdapterException {
