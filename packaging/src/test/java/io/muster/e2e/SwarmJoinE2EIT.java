@@ -678,7 +678,8 @@ class SwarmJoinE2EIT {
         .append(seed)
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores. Each node runs `java -jar target/muster.jar join` in its own network")
+        .append(
+            " cores. Each node runs `java LAUNCHER_FLAGS -XX:SharedArchiveFile=... -jar target/muster.jar join` (the launcher's flags and a class-data archive made before the rounds) in its own network")
         .append(" namespace, started in a random order after a random 0-3 s delay;")
         .append(" election.stable-for=3s, discovery.interval=1s, min-peers=3.\n\n");
     b.append("| layout | round | start order (delay ms) | last start -> all done (ms) |")
