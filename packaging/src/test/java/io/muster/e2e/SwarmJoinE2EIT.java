@@ -678,8 +678,9 @@ class SwarmJoinE2EIT {
         .append(seed)
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(
-            " cores. Each node runs `java LAUNCHER_FLAGS -XX:SharedArchiveFile=... -jar target/muster.jar join` (the launcher's flags and a class-data archive made before the rounds) in its own network")
+        .append(" cores. Each node runs `java LAUNCHER_FLAGS -XX:SharedArchiveFile=...")
+        .append(" -jar target/muster.jar join` (the launcher's flags and a class-data archive")
+        .append(" made before the rounds) in its own network")
         .append(" namespace, started in a random order after a random 0-3 s delay;")
         .append(" election.stable-for=3s, discovery.interval=1s, min-peers=3.\n\n");
     b.append("| layout | round | start order (delay ms) | last start -> all done (ms) |")
