@@ -59,8 +59,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Rounds alternate two ways ejabberd is deployed ({@code -Dmuster.e2e.modes}, default {@code
  * stopped,running}): <b>stopped</b>, ejabberd installed but not started before muster (the image
  * does not start it at boot; muster writes the cluster's cookie and starts it, so a node never runs
- * with a cookie of its own: docs/adapters.md); <b>running</b>, ejabberd already runs with its own
- * first-start cookie, and muster stops it, writes the cookie and starts it again.
+ * with a cookie of its own: docs/adapters/ejabberd.md); <b>running</b>, ejabberd already runs with
+ * its own first-start cookie, and muster stops it, writes the cookie and starts it again.
  *
  * <p>Timings (last start to a complete cluster) go to target/ejabberd-e2e.md, and muster's outputs
  * to target/ejabberd-e2e-logs/; nothing asserts the timings. Run alone (from the repository root):
