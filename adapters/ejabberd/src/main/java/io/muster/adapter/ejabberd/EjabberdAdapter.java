@@ -422,6 +422,9 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     if (changed) {
       if (status != Status.DOWN) {
         log.info("stopping ejabberd to change its Erlang cookie: {}", ctl.display("stop"));
+        // Only an epmd seen listing the node is the one it registers with: only then can its
+        // name leaving mean that the node is down.
+        boolean watchEpmd = registeredHere(self).orElse(false);
         ProcessResult r = ctl.stop();
         if (!r.ok()) {
           log.warn(
@@ -430,7 +433,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
               r.exitCode(),
               Ejabberdctl.output(r));
         } else {
-          awaitDown(self);
+          awaitDown(self, watchEpmd);
         }
       }
       cookieFile.write(cookie);
@@ -449,10 +452,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * to epmd sees within {@link #EPMD_POLL}; only when epmd cannot be asked is {@code status}
    * polled.
    */
-  private void awaitDown(String self) throws AdapterException {
+  private void awaitDown(String self, boolean watchEpmd) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
     while (true) {
-      Optional<Boolean> known = registeredHere(self);
+      Optional<Boolean> known = watchEpmd ? registeredHere(self) : Optional.empty();
       if (known.isPresent() ? !known.get() : ctl.status() == Status.DOWN) {
         return;
       }

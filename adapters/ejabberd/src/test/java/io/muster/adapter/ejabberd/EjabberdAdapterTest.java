@@ -150,6 +150,18 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void anEpmdThatDidNotListTheNodeBeforeTheStopIsNotAskedWhetherItIsDown() throws Exception {
+    // Another epmd than the node's (muster outside its network namespace) never lists it.
+    epmd.answer("n3.example", SELF_ABSENT);
+    runner.on(LIST, ALONE).on(STOP, ok("")).on(STATUS, STARTING, DOWN, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(LIST, STOP, STATUS, STATUS, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL.plus(EjabberdAdapter.EPMD_WAIT));
+  }
+
+  @Test
   void anEpmdThatNeverListsTheNodeCostsAtMostTheEpmdWaitThenStatusDecides() throws Exception {
     cookieFile = new MemoryCookieFile(null);
     epmd.answer("n3.example", SELF_ABSENT); // e.g. another epmd than the node registers with
@@ -163,7 +175,7 @@ class EjabberdAdapterTest {
 
   @Test
   void afterStopTheNodeIsDownOnceEpmdDropsItsName() throws Exception {
-    epmd.answer("n3.example", SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
     runner.on(STATUS, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
 
     adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
@@ -175,7 +187,7 @@ class EjabberdAdapterTest {
 
   @Test
   void aJoinerWithAnotherCookieThatEpmdListsIsStoppedWithoutAStatusFirst() throws Exception {
-    epmd.answer("n3.example", SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
     runner
         .on(STOP, ok(""))
         .on(RESTART, ok(""))
