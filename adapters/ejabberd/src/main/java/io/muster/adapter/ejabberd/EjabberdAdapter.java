@@ -109,7 +109,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
   @Override
   public LocalMembership inspect() throws AdapterException {
-    Optional<List<String>> nodes = runningNodes(selfNode());
+    Optional<List<String>> nodes = runningNodes();
     return nodes
         .map(n -> new LocalMembership(true, n.size() > 1, null, n))
         .orElseGet(() -> new LocalMembership(false, false, null, List.of()));
@@ -118,7 +118,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Credentials form(FormRequest request) throws AdapterException {
     String self = settings.nodeName().render(request.self().asPeer());
-    Local local = local(self);
+    Local local = local();
     if (local.running()) {
       List<String> nodes = local.nodes();
       if (nodes.size() > 1) {
@@ -279,7 +279,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Optional<String> verify(List<Peer> expectedMembers) throws AdapterException {
     String self = selfNode();
-    Optional<List<String>> listed = runningNodes(self);
+    Optional<List<String>> listed = runningNodes();
     if (listed.isEmpty()) {
       return Optional.of("ejabberd is not running on this node (`" + ctl.display("status") + "`)");
     }
@@ -448,9 +448,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * Waits until the stopped node is gone: its name leaves epmd when its VM exits, which a question
-   * to epmd sees within {@link #EPMD_POLL}; only when epmd cannot be asked is {@code status}
-   * polled.
+   * Waits until the stopped node is gone. With {@code watchEpmd} (epmd listed the node before the
+   * stop, so it is the epmd the node registers with): until its name leaves epmd, when its VM
+   * exits, which a question to epmd sees within {@link #EPMD_POLL}; otherwise, or when epmd can no
+   * longer be asked, until {@code status} says down.
    */
   private void awaitDown(String self, boolean watchEpmd) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
@@ -549,16 +550,6 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * This node's status, from {@code status} itself: an epmd that does not list the node is no proof
-   * that it is down (the epmd muster reaches may not be the one the node registers with, as when
-   * muster runs outside the node's network namespace), and here a wrong "down" would restart a
-   * running member.
-   */
-  private Status status(String self) throws AdapterException {
-    return ctl.status();
-  }
-
-  /**
    * The status {@link #applyCookie} needs, without booting a VM when the cookie differs: then a
    * restart follows whatever {@code status} would say, and only whether to stop first is open. epmd
    * listing the node (running or starting): stop it. Nothing listening on epmd's port on loopback
@@ -575,7 +566,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     if (differs && epmd.nothingListens(LOOPBACK)) {
       return Status.DOWN;
     }
-    return status(self);
+    // Not "epmd does not list it, so it is down": the epmd muster reaches may not be the one the
+    // node registers with (muster outside its network namespace), and with an unchanged cookie a
+    // wrong "down" would restart a running member.
+    return ctl.status();
   }
 
   /** This node's status and, when ejabberd runs, the nodes {@code list_cluster} lists. */
@@ -590,7 +584,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * only a node whose ejabberd runs answers {@code list_cluster}; when it fails otherwise than
    * "node down", {@code status} tells "not started (yet)" from a fault.
    */
-  private Local local(String self) throws AdapterException {
+  private Local local() throws AdapterException {
     ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
     if (r.ok()) {
       return new Local(Status.RUNNING, Ejabberdctl.parseNodes(r.stdout()));
@@ -606,8 +600,8 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /** The nodes {@code list_cluster} lists when ejabberd runs here, or empty when it does not. */
-  private Optional<List<String>> runningNodes(String self) throws AdapterException {
-    Local local = local(self);
+  private Optional<List<String>> runningNodes() throws AdapterException {
+    Local local = local();
     return local.running() ? Optional.of(local.nodes()) : Optional.empty();
   }
 
