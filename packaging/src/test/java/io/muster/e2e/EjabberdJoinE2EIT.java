@@ -56,6 +56,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * makes {@code join} fail with the adapter's "refuse this node" message. Throughout, the Erlang
  * cookies never appear in muster's output or in any process's argv.
  *
+ * <p>Rounds alternate two ways ejabberd is deployed ({@code -Dmuster.e2e.modes}, default {@code
+ * stopped,running}): <b>stopped</b>, ejabberd installed but not started before muster (the image
+ * does not start it at boot; muster writes the cluster's cookie and starts it, so a node never runs
+ * with a cookie of its own: docs/adapters/ejabberd.md); <b>running</b>, ejabberd already runs with
+ * its own first-start cookie, and muster stops it, writes the cookie and starts it again.
+ *
  * <p>Timings (last start to a complete cluster) go to target/ejabberd-e2e.md, and muster's outputs
  * to target/ejabberd-e2e-logs/; nothing asserts the timings. Run alone (from the repository root):
  *
@@ -70,7 +76,12 @@ class EjabberdJoinE2EIT {
   static final String PREFIX = "mee";
   static final String SUBNET = "10.99.3";
   static final int NODES = 3;
-  static final int ROUNDS = Integer.getInteger("muster.e2e.rounds", 5);
+  static final int ROUNDS = Integer.getInteger("muster.e2e.rounds", 6);
+
+  /** Round r runs in mode r modulo this list: "stopped" or "running" (see the class comment). */
+  static final List<String> MODES =
+      List.of(System.getProperty("muster.e2e.modes", "stopped,running").split(","));
+
   static final Path JAR = Path.of("target", "muster.jar").toAbsolutePath();
   static final String JAVA =
       Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
@@ -121,6 +132,7 @@ class EjabberdJoinE2EIT {
   /** One row of the summary table. */
   record RoundResult(
       int round,
+      String mode,
       String cluster,
       List<String> order,
       List<Long> gapsMs,
@@ -138,6 +150,7 @@ class EjabberdJoinE2EIT {
   private final List<String> cookies = new ArrayList<>(); // every cookie the run has seen
   private final List<RoundResult> results = new ArrayList<>();
   private final Map<String, String> notes = new LinkedHashMap<>();
+  private List<String> jvmFlags; // the launcher's flags and the class-data archive
   private Path roundDir; // the last round's folder: store, state dirs, outputs, node dirs
   private String cluster; // the last round's cluster name
   private boolean roundsPassed;
@@ -155,6 +168,12 @@ class EjabberdJoinE2EIT {
     if (!Files.isExecutable(Path.of(JAVA))) {
       throw new IllegalStateException("no java at " + JAVA + " to run muster with");
     }
+    for (String mode : MODES) {
+      if (!List.of("stopped", "running").contains(mode)) {
+        throw new IllegalArgumentException(
+            "-Dmuster.e2e.modes=" + String.join(",", MODES) + ": use stopped and/or running");
+      }
+    }
     seed = Long.getLong("muster.e2e.seed", System.currentTimeMillis());
     random = new Random(seed);
     System.out.println(
@@ -168,6 +187,21 @@ class EjabberdJoinE2EIT {
     net = TestNetwork.create(PREFIX, SUBNET, NODES);
     base = Files.createTempDirectory("mee-e2e-");
     sampler = new ArgvSampler();
+    // As the launcher does on its first run; a dry run runs no ejabberdctl.
+    Map<String, String> warm = new LinkedHashMap<>();
+    warm.put("MUSTER_CLUSTER_NAME", "chat-cds");
+    warm.put("MUSTER_DISCOVERY_PROVIDER", "static");
+    warm.put(
+        "MUSTER_DISCOVERY_STATIC_PEERS",
+        net.nodes().stream().map(TestNetwork.Node::address).collect(Collectors.joining(",")));
+    warm.put("MUSTER_NODE_ADDRESS", net.node(0).address());
+    warm.put("MUSTER_NODE_INSTANCE_ID", net.node(0).name());
+    warm.put("MUSTER_STORE_PROVIDER", "file");
+    warm.put("MUSTER_STORE_FILE_DIR", base.resolve("cds/store").toString());
+    warm.put("MUSTER_STATE_DIR", base.resolve("cds/state").toString());
+    warm.put("MUSTER_ADAPTER_NAME", "ejabberd");
+    warm.put("MUSTER_LOG_FORMAT", "json");
+    jvmFlags = MusterCli.useClassDataArchive(net.node(0), warm, base.resolve("cds"));
   }
 
   @AfterAll
@@ -365,7 +399,8 @@ class EjabberdJoinE2EIT {
   private RoundResult round(int round) throws Exception {
     Path dir = base.resolve("round-" + round);
     String name = "chat-r" + round;
-    freshNodes(dir);
+    String mode = MODES.get((round - 1) % MODES.size());
+    freshNodes(dir, mode.equals("running"));
     Path store = dir.resolve("store");
 
     List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
@@ -374,7 +409,8 @@ class EjabberdJoinE2EIT {
     for (int i = 1; i < NODES; i++) {
       gaps.add((long) random.nextInt(3001));
     }
-    System.out.printf("round %d: start order %s, gaps %s ms%n", round, names(order), gaps);
+    System.out.printf(
+        "round %d (%s): start order %s, gaps %s ms%n", round, mode, names(order), gaps);
 
     List<MusterRun> runs = new ArrayList<>();
     for (int k = 0; k < NODES; k++) {
@@ -451,6 +487,7 @@ class EjabberdJoinE2EIT {
           result[0] =
               new RoundResult(
                   round,
+                  mode,
                   name,
                   names(order),
                   gaps,
@@ -467,10 +504,11 @@ class EjabberdJoinE2EIT {
   }
 
   /**
-   * Kills the previous round's nodes, deletes their dirs (spool, cookie, logs) and starts three
-   * fresh standalone nodes below {@code dir}, in parallel.
+   * Kills the previous round's nodes, deletes their dirs (spool, cookie, logs) and makes three
+   * fresh nodes below {@code dir}; with {@code start}, starts them as standalone nodes, in
+   * parallel.
    */
-  private void freshNodes(Path dir) throws Exception {
+  private void freshNodes(Path dir, boolean start) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(NODES);
     try {
       List<Future<?>> stops = new ArrayList<>();
@@ -493,7 +531,9 @@ class EjabberdJoinE2EIT {
       }
       List<Future<?>> starts = new ArrayList<>();
       for (EjabberdNode n : nodes) {
-        starts.add(pool.submit((Runnable) n::start));
+        if (start) {
+          starts.add(pool.submit((Runnable) n::start));
+        }
       }
       for (Future<?> f : starts) {
         f.get(120, TimeUnit.SECONDS);
@@ -502,7 +542,12 @@ class EjabberdJoinE2EIT {
       pool.shutdownNow();
     }
     for (EjabberdNode n : nodes) {
-      assertThat(n.listCluster()).as("fresh " + n.nodeName()).containsExactly(n.nodeName());
+      if (start) {
+        assertThat(n.listCluster()).as("fresh " + n.nodeName()).containsExactly(n.nodeName());
+      } else {
+        assertThat(n.pid()).as("fresh " + n.nodeName() + " not started").isEmpty();
+        assertThat(n.cookieFile()).as("no cookie before muster writes one").doesNotExist();
+      }
     }
   }
 
@@ -515,10 +560,11 @@ class EjabberdJoinE2EIT {
     Path out = dir.resolve("muster-n" + (node + 1) + "-" + label + ".out");
     Path err = dir.resolve("muster-n" + (node + 1) + "-" + label + ".err");
     List<String> argv = new ArrayList<>(n.network().nsenter());
-    // The launcher's (./muster) start-up flags, minus its class-data archive, which three
-    // processes starting at once would race to write.
-    argv.addAll(
-        List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+    // The launcher's (./muster) start-up flags and a class-data archive made in setUp (three
+    // processes starting at once would race to write it).
+    argv.add(JAVA);
+    argv.addAll(jvmFlags);
+    argv.addAll(List.of("-jar", JAR.toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(argv)
@@ -713,13 +759,14 @@ class EjabberdJoinE2EIT {
             loadAverage()));
     b.append("Command: `").append(COMMAND).append("`\n\n");
     b.append(
-        "| round | start order | gaps between starts | founder | last start -> 3-node cluster | per node (start -> exit) |\n");
-    b.append("| --- | --- | --- | --- | --- | --- |\n");
+        "| round | ejabberd before muster | start order | gaps between starts | founder | last start -> 3-node cluster | per node (start -> exit) |\n");
+    b.append("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (RoundResult r : results) {
       b.append(
           String.format(
-              "| %d | %s | %s | %s | %s | %s |%n",
+              "| %d | %s | %s | %s | %s | %s | %s |%n",
               r.round(),
+              r.mode(),
               String.join(", ", r.order()),
               r.gapsMs().stream().map(g -> g + " ms").collect(Collectors.joining(", ")),
               r.founder(),
@@ -733,6 +780,20 @@ class EjabberdJoinE2EIT {
     b.append("\nMedian time from the last node's start to a complete 3-node cluster: ")
         .append(median.map(EjabberdJoinE2EIT::seconds).orElse("-"))
         .append("\n");
+    for (String mode : List.copyOf(new java.util.LinkedHashSet<>(MODES))) {
+      List<Duration> of =
+          results.stream()
+              .filter(r -> r.mode().equals(mode))
+              .map(RoundResult::lastStartToComplete)
+              .toList();
+      b.append("- ejabberd ")
+          .append(mode)
+          .append(" before muster: median ")
+          .append(median(of).map(EjabberdJoinE2EIT::seconds).orElse("-"))
+          .append(" over ")
+          .append(of.size())
+          .append(" round(s)\n");
+    }
     if (!notes.isEmpty()) {
       b.append("\n");
       notes.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append("\n"));

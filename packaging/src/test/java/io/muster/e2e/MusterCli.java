@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the shaded jar ({@code target/muster.jar}, built in the package phase) exactly as an
- * operator would, {@code java -jar muster.jar ARGS}, inside one test node's network namespace,
- * configured only by {@code MUSTER_*} environment variables (and {@link #NO_INSTANCE_METADATA}).
- * stdout and stderr go to files, so a failure can show them and a test can scan them for secrets.
+ * Runs the shaded jar ({@code target/muster.jar}, built in the package phase) as the launcher does,
+ * {@code java LAUNCHER_FLAGS [class-data archive] -jar muster.jar ARGS}, inside one test node's
+ * network namespace, configured only by {@code MUSTER_*} environment variables (and {@link
+ * #NO_INSTANCE_METADATA}). stdout and stderr go to files, so a failure can show them and a test can
+ * scan them for secrets.
  */
 final class MusterCli {
   static final Path JAR = Path.of("target", "muster.jar").toAbsolutePath();
@@ -53,7 +54,61 @@ final class MusterCli {
       Map.of(
           "MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:9", "AWS_EC2_METADATA_DISABLED", "true");
 
+  /** The launcher's ({@code ./muster}) start-up flags: C1 only, the serial GC, small stacks. */
+  static final List<String> LAUNCHER_FLAGS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+
+  private static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+  /** The JVM flags every run gets: {@link #LAUNCHER_FLAGS}, then the archive once made. */
+  private static volatile List<String> jvmFlags = LAUNCHER_FLAGS;
+
   private MusterCli() {}
+
+  /**
+   * Makes a class-data archive (AppCDS) of the shaded jar, as the launcher does on its first run,
+   * by running {@code muster join --dry-run} once with {@code env} in {@code node}'s namespace;
+   * every later run uses it. Made before the measured processes start: several processes starting
+   * at once would race to write it. Returns the flags that use it.
+   */
+  static synchronized List<String> useClassDataArchive(
+      TestNetwork.Node node, Map<String, String> env, Path logDir) {
+    Path jsa = JAR.resolveSibling("e2e-muster.jsa");
+    try {
+      Files.deleteIfExists(jsa);
+      List<String> argv = new ArrayList<>(node.nsenter());
+      argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      argv.addAll(LAUNCHER_FLAGS);
+      argv.add("-XX:ArchiveClassesAtExit=" + jsa);
+      argv.addAll(QUIET_CDS);
+      argv.addAll(List.of("-jar", JAR.toString(), "join", "--dry-run"));
+      Files.createDirectories(logDir);
+      ProcessBuilder pb = new ProcessBuilder(argv);
+      configureEnvironment(pb.environment(), env);
+      pb.redirectOutput(logDir.resolve("cds-archive.out").toFile());
+      pb.redirectError(logDir.resolve("cds-archive.err").toFile());
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      Process p = pb.start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("making the class-data archive took over 120 s");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the class-data archive " + jsa, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (!Files.isRegularFile(jsa)) {
+      throw new IllegalStateException(
+          "no class-data archive at " + jsa + " after `muster join --dry-run`; see " + logDir);
+    }
+    List<String> flags = new ArrayList<>(LAUNCHER_FLAGS);
+    flags.add("-XX:SharedArchiveFile=" + jsa);
+    flags.addAll(QUIET_CDS);
+    jvmFlags = List.copyOf(flags);
+    return jvmFlags;
+  }
 
   /** Fails with what to do when the jar has not been built. */
   static void requireJar() {
@@ -89,6 +144,7 @@ final class MusterCli {
       String... args) {
     List<String> argv = new ArrayList<>(node.nsenter());
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmFlags);
     argv.add("-jar");
     argv.add(JAR.toString());
     argv.addAll(List.of(args));

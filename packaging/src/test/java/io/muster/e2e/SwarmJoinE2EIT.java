@@ -136,6 +136,11 @@ class SwarmJoinE2EIT {
       pool.shutdown();
     }
     TIMINGS.put("start 3 dockerd in parallel (until /_ping answers)", ms(t0));
+    // As the launcher does on its first run: one class-data archive before the measured runs.
+    Map<String, String> warm = new LinkedHashMap<>(env(0, "e2e-swarm-cds", 1));
+    warm.put("MUSTER_STORE_FILE_DIR", root.resolve("cds-store").toString());
+    warm.put("MUSTER_STATE_DIR", root.resolve("cds-state").toString());
+    MusterCli.useClassDataArchive(net.node(0), warm, logs);
   }
 
   @AfterAll
@@ -673,7 +678,9 @@ class SwarmJoinE2EIT {
         .append(seed)
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores. Each node runs `java -jar target/muster.jar join` in its own network")
+        .append(" cores. Each node runs `java LAUNCHER_FLAGS -XX:SharedArchiveFile=...")
+        .append(" -jar target/muster.jar join` (the launcher's flags and a class-data archive")
+        .append(" made before the rounds) in its own network")
         .append(" namespace, started in a random order after a random 0-3 s delay;")
         .append(" election.stable-for=3s, discovery.interval=1s, min-peers=3.\n\n");
     b.append("| layout | round | start order (delay ms) | last start -> all done (ms) |")

@@ -43,6 +43,18 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
   static final Duration POLL = Duration.ofMillis(500);
 
+  /**
+   * Between two questions to epmd while ejabberd stops or starts: a question to epmd is one small
+   * TCP exchange, where every {@code ejabberdctl} call boots an Erlang VM (0.5-1.7 s each).
+   */
+  static final Duration EPMD_POLL = Duration.ofMillis(100);
+
+  /** The longest a start is watched through epmd alone before {@code status} is asked. */
+  static final Duration EPMD_WAIT = Duration.ofSeconds(5);
+
+  /** epmd listens on loopback whatever else it is told to listen on. */
+  static final String LOOPBACK = "127.0.0.1";
+
   private final EjabberdSettings settings;
   private final Supplier<NodeIdentity> identity;
   private final Ejabberdctl ctl;
@@ -97,19 +109,18 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
   @Override
   public LocalMembership inspect() throws AdapterException {
-    if (ctl.status() != Status.RUNNING) {
-      return new LocalMembership(false, false, null, List.of());
-    }
-    List<String> nodes = ctl.listCluster();
-    return new LocalMembership(true, nodes.size() > 1, null, nodes);
+    Optional<List<String>> nodes = runningNodes();
+    return nodes
+        .map(n -> new LocalMembership(true, n.size() > 1, null, n))
+        .orElseGet(() -> new LocalMembership(false, false, null, List.of()));
   }
 
   @Override
   public Credentials form(FormRequest request) throws AdapterException {
     String self = settings.nodeName().render(request.self().asPeer());
-    Status status = ctl.status();
-    if (status == Status.RUNNING) {
-      List<String> nodes = ctl.listCluster();
+    Local local = local();
+    if (local.running()) {
+      List<String> nodes = local.nodes();
       if (nodes.size() > 1) {
         // A new cookie would cut this node off from the cluster it is in (S2: never re-form).
         throw new AdapterException(
@@ -126,7 +137,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       }
     }
     Secret cookie = Secret.random(COOKIE_BYTES);
-    applyCookie(cookie, status);
+    applyCookie(self, cookie, local.status());
     log.info(
         "formed ejabberd cluster {}: node {} runs with the new Erlang cookie in {}",
         request.cluster(),
@@ -171,7 +182,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
           true);
     }
 
-    applyCookie(cookie, ctl.status());
+    applyCookie(self, cookie, statusBeforeCookie(self, cookie));
 
     List<String> current = ctl.listCluster();
     Optional<String> already = targets.stream().filter(current::contains).findFirst();
@@ -268,10 +279,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Optional<String> verify(List<Peer> expectedMembers) throws AdapterException {
     String self = selfNode();
-    if (ctl.status() != Status.RUNNING) {
+    Optional<List<String>> listed = runningNodes();
+    if (listed.isEmpty()) {
       return Optional.of("ejabberd is not running on this node (`" + ctl.display("status") + "`)");
     }
-    List<String> nodes = ctl.listCluster();
+    List<String> nodes = listed.get();
     if (!nodes.contains(self)) {
       return Optional.of(
           "list_cluster lists "
@@ -399,9 +411,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * cookie), write the file, restart; if the file matches but ejabberd is down, start it. Then wait
    * until ejabberd reports started.
    *
+   * @param self this node's Erlang node name
    * @param status what {@code ejabberdctl status} said just before (with the old cookie file)
    */
-  private void applyCookie(Secret cookie, Status status) throws AdapterException {
+  private void applyCookie(String self, Secret cookie, Status status) throws AdapterException {
     boolean changed = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
     if (!changed && status == Status.RUNNING) {
       return;
@@ -409,6 +422,9 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     if (changed) {
       if (status != Status.DOWN) {
         log.info("stopping ejabberd to change its Erlang cookie: {}", ctl.display("stop"));
+        // Only an epmd seen listing the node is the one it registers with: only then can its
+        // name leaving mean that the node is down.
+        boolean watchEpmd = registeredHere(self).orElse(false);
         ProcessResult r = ctl.stop();
         if (!r.ok()) {
           log.warn(
@@ -417,7 +433,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
               r.exitCode(),
               Ejabberdctl.output(r));
         } else {
-          awaitDown();
+          awaitDown(self, watchEpmd);
         }
       }
       cookieFile.write(cookie);
@@ -428,12 +444,22 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       log.info("ejabberd is not running; starting it: {}", String.join(" ", settings.restart()));
       ctl.restart();
     }
-    awaitStarted();
+    awaitStarted(self);
   }
 
-  private void awaitDown() throws AdapterException {
+  /**
+   * Waits until the stopped node is gone. With {@code watchEpmd} (epmd listed the node before the
+   * stop, so it is the epmd the node registers with): until its name leaves epmd, when its VM
+   * exits, which a question to epmd sees within {@link #EPMD_POLL}; otherwise, or when epmd can no
+   * longer be asked, until {@code status} says down.
+   */
+  private void awaitDown(String self, boolean watchEpmd) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
-    while (ctl.status() != Status.DOWN) {
+    while (true) {
+      Optional<Boolean> known = watchEpmd ? registeredHere(self) : Optional.empty();
+      if (known.isPresent() ? !known.get() : ctl.status() == Status.DOWN) {
+        return;
+      }
       if (!clock.instant().isBefore(deadline)) {
         log.warn(
             "ejabberd still answers {}s after `{}`; the restart command must stop it",
@@ -441,12 +467,25 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
             ctl.display("stop"));
         return;
       }
-      pause();
+      pause(known.isPresent() ? EPMD_POLL : POLL);
     }
   }
 
-  private void awaitStarted() throws AdapterException {
+  /**
+   * Waits until ejabberd reports started. A starting node registers with epmd when its VM boots,
+   * before the application starts: until epmd lists it, {@code status} could only say "down", so
+   * only epmd is asked (each {@code status} boots a VM, slowing the start it waits for on a small
+   * machine), for at most {@link #EPMD_WAIT}. {@code status} keeps the last word, also when epmd
+   * cannot be asked.
+   */
+  private void awaitStarted(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
+    // Capped: an epmd that never lists the node (not the one it registers with) costs this much.
+    Instant epmdOnly = min(deadline, clock.instant().plus(EPMD_WAIT));
+    while (registeredHere(self).filter(registered -> !registered).isPresent()
+        && clock.instant().isBefore(epmdOnly)) {
+      pause(EPMD_POLL);
+    }
     Status last;
     while ((last = ctl.status()) != Status.RUNNING) {
       if (!clock.instant().isBefore(deadline)) {
@@ -475,8 +514,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     Instant deadline = clock.instant().plus(settings.joinTimeout());
     List<String> nodes = List.of();
     while (true) {
-      if (ctl.status() == Status.RUNNING) {
-        nodes = ctl.listCluster();
+      // join_cluster restarts ejabberd here: list_cluster fails until it answers again.
+      Optional<List<String>> listed = ctl.tryListCluster();
+      if (listed.isPresent()) {
+        nodes = listed.get();
         if (nodes.contains(target)) {
           return nodes;
         }
@@ -508,9 +549,79 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         .orElse(false);
   }
 
+  /**
+   * The status {@link #applyCookie} needs, without booting a VM when the cookie differs: then a
+   * restart follows whatever {@code status} would say, and only whether to stop first is open. epmd
+   * listing the node (running or starting): stop it. Nothing listening on epmd's port on loopback
+   * (where epmd always listens, whatever its {@code -address}): no Erlang node runs here, as when
+   * ejabberd is not started before muster (docs/adapters/ejabberd.md); a node run without epmd
+   * ({@code ERL_DIST_PORT}) is then stopped by the restart command instead. An unchanged cookie
+   * always asks {@code status}: whether to restart is then decided by it alone.
+   */
+  private Status statusBeforeCookie(String self, Secret cookie) throws AdapterException {
+    boolean differs = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
+    if (differs && registeredHere(self).orElse(false)) {
+      return Status.RUNNING;
+    }
+    if (differs && epmd.nothingListens(LOOPBACK)) {
+      return Status.DOWN;
+    }
+    // Not "epmd does not list it, so it is down": the epmd muster reaches may not be the one the
+    // node registers with (muster outside its network namespace), and with an unchanged cookie a
+    // wrong "down" would restart a running member.
+    return ctl.status();
+  }
+
+  /** This node's status and, when ejabberd runs, the nodes {@code list_cluster} lists. */
+  private record Local(Status status, List<String> nodes) {
+    boolean running() {
+      return status == Status.RUNNING;
+    }
+  }
+
+  /**
+   * What this node is, with one VM boot where {@code status} then {@code list_cluster} took two:
+   * only a node whose ejabberd runs answers {@code list_cluster}; when it fails otherwise than
+   * "node down", {@code status} tells "not started (yet)" from a fault.
+   */
+  private Local local() throws AdapterException {
+    ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
+    if (r.ok()) {
+      return new Local(Status.RUNNING, Ejabberdctl.parseNodes(r.stdout()));
+    }
+    if (r.exitCode() == 3) {
+      return new Local(Status.DOWN, List.of());
+    }
+    Status status = ctl.status();
+    if (status == Status.RUNNING) {
+      throw ctl.failed(r, "list_cluster");
+    }
+    return new Local(status, List.of());
+  }
+
+  /** The nodes {@code list_cluster} lists when ejabberd runs here, or empty when it does not. */
+  private Optional<List<String>> runningNodes() throws AdapterException {
+    Local local = local();
+    return local.running() ? Optional.of(local.nodes()) : Optional.empty();
+  }
+
+  /** Whether epmd on {@code node}'s host lists it; empty when epmd cannot be asked. */
+  private Optional<Boolean> registeredHere(String node) {
+    return epmd.names(NodeNameTemplate.hostPart(node))
+        .map(names -> names.contains(NodeNameTemplate.namePart(node)));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   private void pause() throws AdapterException {
+    pause(POLL);
+  }
+
+  private void pause(Duration d) throws AdapterException {
     try {
-      sleeper.sleep(POLL);
+      sleeper.sleep(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AdapterException("interrupted while waiting for ejabberd", true, e);

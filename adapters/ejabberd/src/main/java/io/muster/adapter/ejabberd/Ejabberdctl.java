@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The ejabberdctl commands the adapter runs, through {@link ProcessRunner} (argv only: the cookie
@@ -64,6 +65,12 @@ final class Ejabberdctl {
       throw failed(r, "list_cluster");
     }
     return parseNodes(r.stdout());
+  }
+
+  /** Like {@link #listCluster()}, but empty instead of failing when the node does not answer. */
+  Optional<List<String>> tryListCluster() throws AdapterException {
+    ProcessResult r = ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
+    return r.ok() ? Optional.of(parseNodes(r.stdout())) : Optional.empty();
   }
 
   ProcessResult joinCluster(String node) throws AdapterException {

@@ -17,6 +17,14 @@ interface EpmdProbe {
   /** Names registered with epmd on {@code host}, or empty when epmd cannot be reached. */
   Optional<List<String>> names(String host);
 
+  /**
+   * Whether nothing listens on epmd's port on {@code host} (the connection is refused), as opposed
+   * to an epmd that answers or a host that cannot be asked.
+   */
+  default boolean nothingListens(String host) {
+    return false;
+  }
+
   /** The request: EPMD_NAMES_REQ (2-byte length 1, then 'n'). */
   static byte[] namesRequest() {
     return new byte[] {0, 1, 'n'};

@@ -2,6 +2,7 @@ package io.muster.adapter.ejabberd;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -36,6 +37,18 @@ final class SocketEpmdProbe implements EpmdProbe {
       return Optional.of(EpmdProbe.parseNames(in.readAllBytes()));
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean nothingListens(String host) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EjabberdAdapterTest {
@@ -89,12 +90,13 @@ class EjabberdAdapterTest {
 
   @Test
   void formWritesANewCookieStopsRestartsAndWaitsUntilStarted() throws Exception {
-    runner.on(STATUS, UP, DOWN, STARTING, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+    runner.on(STATUS, DOWN, STARTING, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
 
     Credentials creds =
         adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, STOP, STATUS, RESTART, STATUS, STATUS);
+    // list_cluster answers only from a running node: no status before it.
+    assertThat(runner.lines()).containsExactly(LIST, STOP, STATUS, RESTART, STATUS, STATUS);
     Secret cookie = creds.get(EjabberdAdapter.COOKIE).orElseThrow();
     assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}");
     assertThat(cookieFile.writes).containsExactly(cookie);
@@ -107,17 +109,17 @@ class EjabberdAdapterTest {
   @Test
   void formStartsEjabberdWithoutStoppingWhenItIsDown() throws Exception {
     cookieFile = new MemoryCookieFile(null);
-    runner.on(STATUS, DOWN, UP).on(RESTART, ok(""));
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
 
     adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
 
-    assertThat(runner.lines()).containsExactly(STATUS, RESTART, STATUS);
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS);
     assertThat(cookieFile.writes).hasSize(1);
   }
 
   @Test
   void formRefusesOnANodeThatIsAlreadyClustered() {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThatThrownBy(
             () -> adapter().form(new FormRequest("chat", "gen-2", self, List.of(self.asPeer()))))
@@ -126,7 +128,133 @@ class EjabberdAdapterTest {
         .hasMessageContaining("ejabberdctl leave_cluster ejabberd@n3.example")
         .matches(e -> !((AdapterException) e).retryable());
     assertThat(cookieFile.writes).isEmpty();
+    assertThat(runner.lines()).containsExactly(LIST);
+  }
+
+  // ---- epmd: no Erlang VM booted to learn what epmd already says ----
+
+  static final Optional<List<String>> SELF_REGISTERED = Optional.of(List.of("ejabberd"));
+  static final Optional<List<String>> SELF_ABSENT = Optional.of(List.of());
+
+  @Test
+  void aStartIsWatchedThroughEpmdBeforeStatusIsAsked() throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    // epmd lists the node from the third question after the restart.
+    epmd.answer("n3.example", SELF_ABSENT, SELF_ABSENT, SELF_REGISTERED);
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_POLL.multipliedBy(2));
+  }
+
+  @Test
+  void anEpmdThatDidNotListTheNodeBeforeTheStopIsNotAskedWhetherItIsDown() throws Exception {
+    // Another epmd than the node's (muster outside its network namespace) never lists it.
+    epmd.answer("n3.example", SELF_ABSENT);
+    runner.on(LIST, ALONE).on(STOP, ok("")).on(STATUS, STARTING, DOWN, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(LIST, STOP, STATUS, STATUS, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL.plus(EjabberdAdapter.EPMD_WAIT));
+  }
+
+  @Test
+  void anEpmdThatNeverListsTheNodeCostsAtMostTheEpmdWaitThenStatusDecides() throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    epmd.answer("n3.example", SELF_ABSENT); // e.g. another epmd than the node registers with
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_WAIT);
+  }
+
+  @Test
+  void afterStopTheNodeIsDownOnceEpmdDropsItsName() throws Exception {
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    runner.on(STATUS, UP).on(LIST, ALONE).on(STOP, ok("")).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    // list_cluster (epmd lists it), stop; then epmd only until the name is gone.
+    assertThat(runner.lines()).containsExactly(LIST, STOP, RESTART, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.EPMD_POLL);
+  }
+
+  @Test
+  void aJoinerWithAnotherCookieThatEpmdListsIsStoppedWithoutAStatusFirst() throws Exception {
+    epmd.answer("n3.example", SELF_REGISTERED, SELF_REGISTERED, SELF_ABSENT, SELF_REGISTERED);
+    runner
+        .on(STOP, ok(""))
+        .on(RESTART, ok(""))
+        .on(STATUS, UP)
+        .on(LIST, ALONE, WITH_N1)
+        .on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(STOP, RESTART, STATUS, LIST, JOIN_N1, LIST);
+    assertThat(cookieFile.writes).containsExactly(clusterCookie);
+  }
+
+  @Test
+  void withNoEpmdOnLoopbackAJoinerWithAnotherCookieStartsEjabberdWithoutAStatusCall()
+      throws Exception {
+    epmd.refusing.add(EjabberdAdapter.LOOPBACK);
+    runner.on(RESTART, ok("")).on(STATUS, UP).on(LIST, ALONE, WITH_N1).on(JOIN_N1, ok(""));
+
+    adapter().join(joinRequest(creds(), n1));
+
+    assertThat(runner.lines()).containsExactly(RESTART, STATUS, LIST, JOIN_N1, LIST);
+    assertThat(cookieFile.writes).containsExactly(clusterCookie);
+  }
+
+  @Test
+  void withNoEpmdOnLoopbackAJoinerWithTheSameCookieStillAsksStatus() throws Exception {
+    // Only status decides whether a node with the right cookie is restarted (ERL_DIST_PORT nodes
+    // run without epmd).
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    epmd.refusing.add(EjabberdAdapter.LOOPBACK);
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n1));
+
     assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  @Test
+  void anEpmdThatDoesNotListTheNodeIsNoProofThatItIsDown() throws Exception {
+    // A wrong "down" would restart a running member: only ejabberdctl says down.
+    epmd.answer("n3.example", SELF_ABSENT);
+    runner.on(LIST, WITH_N1);
+
+    assertThat(adapter().inspect().running()).isTrue();
+    assertThat(adapter().verify(List.of(n1))).isEmpty();
+  }
+
+  @Test
+  void whenEpmdCannotBeAskedStatusDecidesAsBefore() throws Exception {
+    // No answer for n3.example at all (epmd bound elsewhere, or not running): ejabberdctl decides.
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(LIST, DOWN).on(STATUS, DOWN, UP).on(RESTART, ok(""));
+
+    adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(runner.lines()).containsExactly(LIST, RESTART, STATUS, STATUS);
+    assertThat(time.slept()).isEqualTo(EjabberdAdapter.POLL);
+  }
+
+  @Test
+  void aListingThatFailsOnARunningNodeIsAFaultNotAStoppedNode() {
+    runner.on(LIST, rc(1, "Error: badarg")).on(STATUS, UP);
+
+    assertThatThrownBy(() -> adapter().inspect())
+        .isInstanceOf(AdapterException.class)
+        .hasMessageContaining("`ejabberdctl list_cluster` exited 1: Error: badarg");
   }
 
   // ---- join ----
@@ -135,17 +263,17 @@ class EjabberdAdapterTest {
   void joinWritesTheCookieRestartsJoinsThroughTheFirstMemberAndChecksListCluster()
       throws Exception {
     runner
-        .on(STATUS, UP, DOWN, UP, STARTING, UP)
+        .on(STATUS, UP, DOWN, UP)
         .on(STOP, ok(""))
         .on(RESTART, ok(""))
-        .on(LIST, ALONE, WITH_N1)
+        .on(LIST, ALONE, DOWN, WITH_N1)
         .on(JOIN_N1, ok(""));
 
     adapter().join(joinRequest(creds(), n1, n2));
 
+    // After join_cluster (which restarts ejabberd) list_cluster alone is polled: no status.
     assertThat(runner.lines())
-        .containsExactly(
-            STATUS, STOP, STATUS, RESTART, STATUS, LIST, JOIN_N1, STATUS, STATUS, LIST);
+        .containsExactly(STATUS, STOP, STATUS, RESTART, STATUS, LIST, JOIN_N1, LIST, LIST);
     assertThat(cookieFile.writes).containsExactly(clusterCookie);
     assertThat(runner.everything()).doesNotContain(clusterCookie.reveal());
     assertThat(log.all())
@@ -185,7 +313,7 @@ class EjabberdAdapterTest {
 
     adapter().join(joinRequest(creds(), self.asPeer(), n1));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, STATUS, LIST);
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, LIST);
   }
 
   @Test
@@ -196,8 +324,9 @@ class EjabberdAdapterTest {
 
     adapter().join(joinRequest(creds(), n1, n2));
 
-    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, JOIN_N2, STATUS, LIST);
-    assertThat(epmd.asked).containsExactly("n1.example");
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, JOIN_N2, LIST);
+    // Asked about the failed target (down, not refusing), and about this node (not the next).
+    assertThat(epmd.asked).contains("n1.example").doesNotContain("n2.example");
     assertThat(log.all())
         .contains("could not join through ejabberd@n1.example: ")
         .contains("node down");
@@ -245,9 +374,9 @@ class EjabberdAdapterTest {
   @Test
   void missingEjabberdctlSaysInstallEjabberdOrSetTheCtlKey() {
     runner.fail(
-        STATUS,
+        LIST,
         new CommandException(
-            "could not run `ejabberdctl status`: No such file", new IOException("error=2")));
+            "could not run `ejabberdctl list_cluster`: No such file", new IOException("error=2")));
 
     assertThatThrownBy(() -> adapter().inspect())
         .isInstanceOf(AdapterException.class)
@@ -258,7 +387,7 @@ class EjabberdAdapterTest {
 
   @Test
   void aWrapperThatCannotExecuteEjabberdctlIsReportedAsMissing() {
-    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl status";
+    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl list_cluster";
     runner.on(wrapped, rc(127, "nsenter: failed to execute ejabberdctl: No such file"));
 
     assertThatThrownBy(
@@ -329,25 +458,26 @@ class EjabberdAdapterTest {
 
     assertThatThrownBy(() -> adapter().join(joinRequest(creds(), n1, n2)))
         .hasMessageContaining("ejabberd on this node stopped answering");
-    assertThat(epmd.asked).isEmpty();
+    assertThat(epmd.asked).doesNotContain("n1.example", "n2.example");
   }
 
   // ---- inspect / verify ----
 
   @Test
   void inspectReportsRunningClusteredAndTheNodeNames() throws Exception {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThat(adapter().inspect())
         .isEqualTo(
             new LocalMembership(
                 true, true, null, List.of("ejabberd@n1.example", "ejabberd@n3.example")));
-    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+    // list_cluster answers only from a running node: one VM boot, no status before it.
+    assertThat(runner.lines()).containsExactly(LIST);
   }
 
   @Test
   void inspectOfAStandaloneOrStoppedNode() throws Exception {
-    runner.on(STATUS, UP, DOWN).on(LIST, ALONE);
+    runner.on(LIST, ALONE, DOWN);
 
     assertThat(adapter().inspect())
         .isEqualTo(new LocalMembership(true, false, null, List.of("ejabberd@n3.example")));
@@ -356,7 +486,7 @@ class EjabberdAdapterTest {
 
   @Test
   void verifyWantsSelfAndAtLeastOneExpectedMemberInListCluster() throws Exception {
-    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1);
 
     assertThat(adapter().verify(List.of(n1))).isEmpty();
     // n2 died and is gone from list_cluster, but n1 shows this node joined the right cluster.
@@ -369,14 +499,11 @@ class EjabberdAdapterTest {
 
   @Test
   void verifyReportsAStoppedNodeAndAWrongNodeName() throws Exception {
-    runner.on(STATUS, DOWN);
+    runner.on(LIST, DOWN);
     assertThat(adapter().verify(List.of())).get().asString().contains("not running");
 
     RecordingProcessRunner other =
-        new RecordingProcessRunner()
-            .failOnUnscripted()
-            .on(STATUS, UP)
-            .on(LIST, ok("'ejabberd@localhost'\n"));
+        new RecordingProcessRunner().failOnUnscripted().on(LIST, ok("'ejabberd@localhost'\n"));
     EjabberdAdapter a =
         new EjabberdAdapter(
             EjabberdSettings.from(Settings.empty()),

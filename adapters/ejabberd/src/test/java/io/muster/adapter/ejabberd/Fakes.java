@@ -2,12 +2,16 @@ package io.muster.adapter.ejabberd;
 
 import io.muster.credentials.Secret;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.helpers.MessageFormatter;
 
@@ -40,13 +44,32 @@ final class Fakes {
     }
   }
 
+  /** Fixed names per host ({@link #byHost}), or scripted answers in turn (the last repeats). */
   static final class MapEpmd implements EpmdProbe {
     final Map<String, List<String>> byHost = new HashMap<>();
+    final Map<String, Deque<Optional<List<String>>>> scripted = new HashMap<>();
     final List<String> asked = new ArrayList<>();
+
+    @SafeVarargs
+    final void answer(String host, Optional<List<String>>... answers) {
+      scripted.put(host, new ArrayDeque<>(List.of(answers)));
+    }
+
+    /** Hosts where nothing listens on epmd's port. */
+    final Set<String> refusing = new HashSet<>();
+
+    @Override
+    public boolean nothingListens(String host) {
+      return refusing.contains(host);
+    }
 
     @Override
     public Optional<List<String>> names(String host) {
       asked.add(host);
+      Deque<Optional<List<String>>> script = scripted.get(host);
+      if (script != null) {
+        return script.size() > 1 ? script.poll() : script.peek();
+      }
       return Optional.ofNullable(byHost.get(host));
     }
   }

@@ -58,6 +58,10 @@ class SocketEpmdProbeIT {
       assertThat(probe.names("127.0.0.1").orElseThrow()).doesNotContain("ejabberd");
       assertThat(new SocketEpmdProbe(freePort(), Duration.ofSeconds(1)).names("127.0.0.1"))
           .isEmpty();
+      // Refused (nothing listens) is told apart from an epmd that answers.
+      assertThat(probe.nothingListens("127.0.0.1")).isFalse();
+      assertThat(new SocketEpmdProbe(freePort(), Duration.ofSeconds(1)).nothingListens("127.0.0.1"))
+          .isTrue();
     } finally {
       for (Process p : new Process[] {erl, epmd}) {
         if (p != null) {

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Per-step times of the end-to-end rounds, from muster's own JSON log lines.
+
+Usage: scripts/e2e-step-times.py packaging/target/ejabberd-e2e-logs
+       scripts/e2e-step-times.py packaging/target/swarm-e2e-logs
+
+EjabberdJoinE2EIT keeps every muster process's stderr (log.format=json) under
+target/ejabberd-e2e-logs/round-N/muster-nX-join.err, SwarmJoinE2EIT under
+target/swarm-e2e-logs/rN-nX-join.err. Each line carries its time, so the steps of a node
+are the gaps between the lines that open them (docs/performance.md):
+
+  founder: waiting for a stable view | form | publish + register
+  joiner:  waiting for a member | join (adapter and store) | verify + register
+  ejabberd joiners split the join: cookie + (re)start until started |
+           join_cluster until the target is listed
+
+A round is "running" when some node stopped ejabberd to change its cookie (it ran before
+muster), else "stopped". Times are from a process's first log line (its JVM is up), so the
+JVM start-up is not in them; the test's own table has start -> exit per node.
+"""
+import json
+import pathlib
+import statistics
+import sys
+from datetime import datetime
+
+
+def lines(path):
+    out = []
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if raw.startswith("{"):
+            j = json.loads(raw)
+            j["t"] = datetime.fromisoformat(j["time"].replace("Z", "+00:00")).timestamp()
+            out.append(j)
+    return out
+
+
+def first(ls, pred):
+    return next((x["t"] for x in ls if pred(x)), None)
+
+
+def steps(ls):
+    """(role, {step: seconds}) of one node's join, or None if it did not finish."""
+    if not ls:
+        return None
+    t0 = ls[0]["t"]
+    form = first(ls, lambda x: x.get("decision") == "form")
+    join = first(ls, lambda x: x.get("decision") == "join")
+    if form is not None:
+        formed = first(
+            ls,
+            lambda x: x["message"].startswith("formed ejabberd cluster")
+            or x["message"].startswith("formed swarm "),
+        )
+        end = first(ls, lambda x: x.get("event") == "formed")
+        if formed is None or end is None:
+            return None
+        return "founder", {
+            "wait for a stable view": form - t0,
+            "form (adapter)": formed - form,
+            "publish + register": end - formed,
+        }
+    if join is not None:
+        end = first(ls, lambda x: x.get("event") == "joined")
+        if end is None:
+            return None
+        swarm_joined = first(ls, lambda x: x["message"].startswith("joined through "))
+        if swarm_joined is not None:
+            return "joiner", {
+                "wait for a member": join - t0,
+                "join (store, swarm join, active)": end - join,
+            }
+        cmd = first(ls, lambda x: x["message"].startswith("joining through "))
+        joined = first(ls, lambda x: " joined through " in x["message"])
+        if None in (cmd, joined):
+            return None
+        stop = first(ls, lambda x: x["message"].startswith("stopping ejabberd"))
+        wrote = first(ls, lambda x: x["message"].startswith("wrote the cluster's Erlang cookie"))
+        d = {
+            "wait for a member": join - t0,
+            "cookie + (re)start until started": cmd - join,
+            "join_cluster until listed": joined - cmd,
+            "verify + register": end - joined,
+        }
+        if stop is not None and wrote is not None:
+            d["  of which: stop with the old cookie"] = wrote - stop
+        return "joiner", d
+    return None
+
+
+def main(root):
+    root = pathlib.Path(root)
+    rounds = {}
+    for p in sorted(root.glob("round-*/muster-n*-join.err")):
+        rounds.setdefault(p.parent.name, []).append(p)
+    for p in sorted(root.glob("r[0-9]*-n*-join.err")):
+        rounds.setdefault(p.name.split("-")[0], []).append(p)
+    table = {}
+    for name, files in sorted(rounds.items()):
+        nodes = {p: lines(p) for p in files}
+        running = any(
+            x["message"].startswith("stopping ejabberd") for ls in nodes.values() for x in ls
+        )
+        mode = "running" if running else "stopped"
+        for p, ls in nodes.items():
+            s = steps(ls)
+            if s is None:
+                print(f"{name} {p.name}: did not finish", file=sys.stderr)
+                continue
+            role, d = s
+            for step, secs in d.items():
+                table.setdefault((mode, role, step), []).append(secs)
+    print("| ejabberd before muster (swarm: stopped) | role | step | n | median (s) | min-max (s) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (mode, role, step), v in sorted(table.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        print(
+            f"| {mode} | {role} | {step} | {len(v)} | {statistics.median(v):.1f} |"
+            f" {min(v):.1f}-{max(v):.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
