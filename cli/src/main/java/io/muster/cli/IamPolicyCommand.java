@@ -1,10 +1,9 @@
 package io.muster.cli;
 
 import io.muster.agent.NodeContext;
-import io.muster.aws.store.secretsmanager.SecretsManagerCredentialStoreProvider;
-import io.muster.aws.store.ssm.SsmCredentialStoreProvider;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStoreProvider;
+import io.muster.credentials.IamGrant;
 import io.muster.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,31 +23,26 @@ final class IamPolicyCommand extends ConfiguredCommand {
     List<IamPolicy.Statement> statements = new ArrayList<>();
     var discovery = Plugins.discovery().selected(s);
     statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
-    CredentialStoreProvider store = Plugins.stores().selected(s);
-    statements.add(
-        new IamPolicy.Statement(
-            "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
+    // A pure follower (haproxy) never opens the store (agent's Agents.assemble): no store grant.
+    if (Plugins.adapters().selected(s).joinsClusters()) {
+      CredentialStoreProvider store = Plugins.stores().selected(s);
+      statements.addAll(storeStatements(store.iamGrants(s, cluster)));
+    }
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     return Main.OK;
   }
 
-  /** The cluster's own path in the store: a policy for one cluster cannot touch another's. */
-  static String storeResource(String store, io.muster.config.Settings s, String cluster) {
-    return switch (store) {
-      case "ssm" ->
-          "arn:aws:ssm:*:*:parameter"
-              + s.string(SsmCredentialStoreProvider.PREFIX, "/muster")
-              + "/"
-              + cluster
-              + "/*";
-      case "secretsmanager" ->
-          "arn:aws:secretsmanager:*:*:secret:"
-              + s.string(SecretsManagerCredentialStoreProvider.PREFIX, "muster")
-              + "/"
-              + cluster
-              + "/*";
-      default -> "*";
-    };
+  /** The store's own records first, then its KMS key (when one is configured). */
+  static List<IamPolicy.Statement> storeStatements(List<IamGrant> grants) {
+    List<IamPolicy.Statement> out = new ArrayList<>();
+    for (IamGrant g : grants) {
+      String sid = out.isEmpty() ? "MusterCredentialStore" : "MusterCredentialStoreKey";
+      if (out.size() > 1) {
+        sid += out.size();
+      }
+      out.add(new IamPolicy.Statement(sid, g.actions(), g.resource(), g.condition()));
+    }
+    return out;
   }
 }
