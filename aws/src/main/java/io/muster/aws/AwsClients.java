@@ -23,6 +23,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -170,6 +171,10 @@ public final class AwsClients implements AutoCloseable {
 
   public SecretsManagerClient secretsManager() {
     return client(AwsService.SECRETSMANAGER, SecretsManagerClient::builder);
+  }
+
+  public SqsClient sqs() {
+    return client(AwsService.SQS, SqsClient::builder);
   }
 
   /** The client of {@code service}, built by {@code builder} on first use. */

@@ -12,7 +12,8 @@ public enum AwsService {
   EC2("ec2", "EC2"),
   AUTOSCALING("autoscaling", "Auto Scaling"),
   SSM("ssm", "SSM"),
-  SECRETSMANAGER("secretsmanager", "Secrets Manager");
+  SECRETSMANAGER("secretsmanager", "Secrets Manager"),
+  SQS("sqs", "SQS");
 
   private final String id;
   private final Key endpointUrl;

@@ -28,6 +28,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
       CredentialStoreProvider store = Plugins.stores().selected(s);
       statements.addAll(storeStatements(store.iamGrants(s, cluster)));
     }
+    statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     return Main.OK;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       ConfigCommand.class,
       IamPolicyCommand.class,
+      LifecycleCommand.class,
     })
 public final class MusterCommand implements Runnable {
   final KeyRegistry registry;

@@ -136,7 +136,10 @@ public final class Settings {
     return key.constraint() == null ? "" : " (" + key.constraint().describe() + ")";
   }
 
-  /** A list: the raw items, each also split on commas, blanks dropped. */
+  /**
+   * A list: the raw items, each also split on commas, blanks dropped; each item must satisfy the
+   * key's constraint.
+   */
   public List<String> list(Key key) {
     Raw raw = values.get(key.name());
     List<String> src =
@@ -148,6 +151,7 @@ public final class Settings {
       for (String part : item.split(",")) {
         String p = part.trim();
         if (!p.isEmpty()) {
+          check(key, p, p); // a list key's constraint applies to each item
           out.add(p);
         }
       }

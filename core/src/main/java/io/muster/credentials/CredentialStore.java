@@ -42,6 +42,40 @@ public interface CredentialStore {
     return members().stream().filter(m -> m.instanceId().equals(instanceId)).findFirst();
   }
 
+  /**
+   * Atomically creates the lifecycle record {@code lifecycle/<name>} if no record of that name
+   * exists: the fleet controller's claim on one lifecycle action, made exactly like a formation
+   * claim, so that of several controllers on one queue exactly one acts.
+   *
+   * @param name a store segment ({@link StoreLayout#lifecycle})
+   * @return true if this call created it, false if it already existed
+   */
+  default boolean createLifecycleRecord(String name, String json) throws StoreException {
+    throw noLifecycleRecords();
+  }
+
+  /** Overwrites the lifecycle record {@code name} (its owner records progress). */
+  default void putLifecycleRecord(String name, String json) throws StoreException {
+    throw noLifecycleRecords();
+  }
+
+  /** The lifecycle record {@code name}, or empty. */
+  default Optional<String> lifecycleRecord(String name) throws StoreException {
+    throw noLifecycleRecords();
+  }
+
+  /** Whether this store holds lifecycle records (the fleet controller needs them). */
+  default boolean holdsLifecycleRecords() {
+    return false;
+  }
+
+  private StoreException noLifecycleRecords() {
+    return new StoreException(
+        describe()
+            + " cannot hold the fleet controller's lifecycle claims: use store.provider ssm or"
+            + " file");
+  }
+
   /** Where it is, for messages: "ssm:/muster/prod/". */
   String describe();
 }

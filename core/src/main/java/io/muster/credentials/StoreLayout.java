@@ -16,6 +16,7 @@ public final class StoreLayout {
   public static final String FORMATION = "formation";
   public static final String CREDENTIALS = "credentials";
   public static final String MEMBERS = "members";
+  public static final String LIFECYCLE = "lifecycle";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Pattern GENERATION = Pattern.compile("[1-9][0-9]{0,18}");
@@ -39,6 +40,15 @@ public final class StoreLayout {
               + " node.instance-id)");
     }
     return MEMBERS + "/" + instanceId;
+  }
+
+  /** {@code lifecycle/<name>}: a fleet controller's record of one lifecycle action. */
+  public static String lifecycle(String name) throws StoreException {
+    if (!isSegment(name)) {
+      throw new StoreException(
+          "'" + name + "' cannot name a lifecycle record: use letters, digits, '.', '_' and '-'");
+    }
+    return LIFECYCLE + "/" + name;
   }
 
   /** The generation a leaf name stands for ("12" -> 12), or empty for anything else. */

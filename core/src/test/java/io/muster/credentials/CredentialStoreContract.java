@@ -27,6 +27,28 @@ public abstract class CredentialStoreContract {
   }
 
   @Test
+  void aLifecycleRecordIsCreatedOnceThenOverwrittenByItsOwnerOrRefusedNamingTheFix()
+      throws Exception {
+    CredentialStore s = store("lifecycle");
+    if (!s.holdsLifecycleRecords()) {
+      assertThatThrownBy(() -> s.createLifecycleRecord("tok-1.1", "{}"))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("store.provider");
+      return;
+    }
+    assertThat(s.lifecycleRecord("tok-1.1")).isEmpty();
+    assertThat(s.createLifecycleRecord("tok-1.1", "{\"owner\":\"a\"}")).isTrue();
+    assertThat(s.createLifecycleRecord("tok-1.1", "{\"owner\":\"b\"}")).isFalse();
+    assertThat(s.lifecycleRecord("tok-1.1")).contains("{\"owner\":\"a\"}");
+    s.putLifecycleRecord("tok-1.1", "{\"owner\":\"a\",\"state\":\"DONE\"}");
+    assertThat(s.lifecycleRecord("tok-1.1")).contains("{\"owner\":\"a\",\"state\":\"DONE\"}");
+    assertThat(store("other").lifecycleRecord("tok-1.1")).isEmpty();
+    assertThatThrownBy(() -> s.createLifecycleRecord("a/b", "{}"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("a/b");
+  }
+
+  @Test
   void anEmptyStoreHoldsNothing() throws Exception {
     CredentialStore s = store("empty");
     assertThat(s.currentFormation()).isEmpty();

@@ -112,6 +112,35 @@ public final class InMemoryCredentialStore implements CredentialStore {
     return List.copyOf(deregistered);
   }
 
+  /** Lifecycle records (the fleet controller's claims) by name. */
+  public final Map<String, String> lifecycle = new TreeMap<>();
+
+  @Override
+  public synchronized boolean createLifecycleRecord(String name, String json)
+      throws StoreException {
+    check();
+    StoreLayout.lifecycle(name);
+    return lifecycle.putIfAbsent(name, json) == null;
+  }
+
+  @Override
+  public synchronized void putLifecycleRecord(String name, String json) throws StoreException {
+    check();
+    StoreLayout.lifecycle(name);
+    lifecycle.put(name, json);
+  }
+
+  @Override
+  public synchronized Optional<String> lifecycleRecord(String name) throws StoreException {
+    check();
+    return Optional.ofNullable(lifecycle.get(name));
+  }
+
+  @Override
+  public boolean holdsLifecycleRecords() {
+    return true;
+  }
+
   @Override
   public String describe() {
     return "in-memory";

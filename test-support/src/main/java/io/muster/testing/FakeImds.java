@@ -9,10 +9,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,6 +70,8 @@ public final class FakeImds implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, String> items = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<Instant, String>> scheduled = new ConcurrentHashMap<>();
+  private volatile Clock clock = Clock.systemUTC();
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private volatile int tokenStatus = 200;
@@ -100,8 +105,43 @@ public final class FakeImds implements AutoCloseable {
 
   /** The value of {@code /latest/meta-data/<path>}. */
   public FakeImds put(String path, String value) {
+    scheduled.remove(path);
     items.put(path, value);
     return this;
+  }
+
+  /**
+   * The value of {@code /latest/meta-data/<path>} from {@code from} on (by {@link #clock}); until
+   * then the earlier value (or 404) is served. This is how metadata lags or leads another API: the
+   * Auto Scaling fake mirrors its target state here with a lag.
+   */
+  public FakeImds putAt(String path, String value, Instant from) {
+    scheduled.compute(
+        path,
+        (k, m) -> {
+          NavigableMap<Instant, String> map = m == null ? new TreeMap<>() : new TreeMap<>(m);
+          map.put(from, value);
+          return map;
+        });
+    return this;
+  }
+
+  /** The clock {@link #putAt} times are read on (the system clock unless set). */
+  public FakeImds clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /** What {@code /latest/meta-data/<path>} serves now, or null (404). */
+  public String value(String path) {
+    NavigableMap<Instant, String> timed = scheduled.get(path);
+    if (timed != null) {
+      Map.Entry<Instant, String> e = timed.floorEntry(clock.instant());
+      if (e != null) {
+        return e.getValue();
+      }
+    }
+    return items.get(path);
   }
 
   /**
@@ -123,6 +163,7 @@ public final class FakeImds implements AutoCloseable {
   }
 
   public FakeImds remove(String path) {
+    scheduled.remove(path);
     items.remove(path);
     return this;
   }
@@ -180,7 +221,7 @@ public final class FakeImds implements AutoCloseable {
         return;
       }
       String prefix = "/latest/meta-data/";
-      String value = path.startsWith(prefix) ? items.get(path.substring(prefix.length())) : null;
+      String value = path.startsWith(prefix) ? value(path.substring(prefix.length())) : null;
       if (value == null) {
         reply(
             ex,

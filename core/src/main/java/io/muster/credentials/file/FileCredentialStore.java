@@ -182,6 +182,58 @@ public final class FileCredentialStore implements CredentialStore {
   }
 
   @Override
+  public boolean createLifecycleRecord(String name, String json) throws StoreException {
+    String entry = StoreLayout.lifecycle(name);
+    Path dir = directory(StoreLayout.LIFECYCLE, null);
+    Path target = root.resolve(entry);
+    Path temp = SecretFiles.tempSibling(target);
+    try {
+      SecretFiles.writeNew(temp, json.getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
+      try {
+        // The same exclusive link(2) as the formation claim: one of the racing claimers wins.
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException lost) {
+        return false;
+      } catch (UnsupportedOperationException e) {
+        throw noHardLinks(dir, e);
+      } catch (FileSystemException e) {
+        if (Files.exists(target)) {
+          return false;
+        }
+        throw noHardLinks(dir, e);
+      }
+      SecretFiles.syncDirectory(dir);
+      return true;
+    } catch (IOException e) {
+      throw writeFailed(target, e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  @Override
+  public void putLifecycleRecord(String name, String json) throws StoreException {
+    String entry = StoreLayout.lifecycle(name);
+    directory(StoreLayout.LIFECYCLE, null);
+    Path target = root.resolve(entry);
+    try {
+      SecretFiles.replaceAtomically(target, json.getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
+    } catch (IOException e) {
+      throw writeFailed(target, e);
+    }
+  }
+
+  @Override
+  public Optional<String> lifecycleRecord(String name) throws StoreException {
+    return read(root.resolve(StoreLayout.lifecycle(name)));
+  }
+
+  @Override
+  public boolean holdsLifecycleRecords() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "file:" + root + "/";
   }

@@ -181,6 +181,63 @@ public final class SsmCredentialStore implements CredentialStore {
   }
 
   @Override
+  public boolean createLifecycleRecord(String name, String json) throws StoreException {
+    String param = name(StoreLayout.lifecycle(name));
+    try {
+      // overwrite(false) is SSM's create-if-absent, as for the formation claim.
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(param)
+                  .value(json)
+                  .type(ParameterType.STRING)
+                  .overwrite(false)
+                  .description("muster fleet controller: one lifecycle action")
+                  .build());
+      return true;
+    } catch (ParameterAlreadyExistsException lost) {
+      return false;
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", param, e);
+    }
+  }
+
+  @Override
+  public void putLifecycleRecord(String name, String json) throws StoreException {
+    String param = name(StoreLayout.lifecycle(name));
+    try {
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(param)
+                  .value(json)
+                  .type(ParameterType.STRING)
+                  .overwrite(true)
+                  .build());
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", param, e);
+    }
+  }
+
+  @Override
+  public Optional<String> lifecycleRecord(String name) throws StoreException {
+    String param = name(StoreLayout.lifecycle(name));
+    try {
+      return Optional.of(
+          ssm.get().getParameter(b -> b.name(param).withDecryption(false)).parameter().value());
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameter", param, e);
+    }
+  }
+
+  @Override
+  public boolean holdsLifecycleRecords() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "ssm:" + root + "/";
   }

@@ -1,0 +1,65 @@
+package io.muster.agent.fleet;
+
+import io.muster.agent.runtime.PeriodicComponent;
+import io.muster.lifecycle.fleet.ActionQueue;
+import io.muster.lifecycle.fleet.ControllerSettings;
+import io.muster.lifecycle.fleet.MessageHandler;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's loop as an agent component: each step receives one batch (a long poll, which
+ * paces the loop) and hands the messages to the {@link MessageHandler} one after the other. A
+ * message whose handling fails is left on the queue: it comes back after its visibility timeout,
+ * and its record in the store says how far it got.
+ */
+public final class FleetControllerComponent implements PeriodicComponent {
+  private static final Logger LOG = LoggerFactory.getLogger("lifecycle.controller");
+
+  private final ActionQueue queue;
+  private final MessageHandler handler;
+  private final ControllerSettings settings;
+
+  public FleetControllerComponent(
+      ActionQueue queue, MessageHandler handler, ControllerSettings settings) {
+    this.queue = queue;
+    this.handler = handler;
+    this.settings = settings;
+  }
+
+  @Override
+  public String name() {
+    return "lifecycle controller";
+  }
+
+  @Override
+  public void start() {
+    LOG.info(
+        "lifecycle controller {} consuming {} (visibility {}s, claim lease {}s)",
+        settings.controllerId(),
+        queue.describe(),
+        settings.visibilityTimeout().toSeconds(),
+        settings.claimLease().toSeconds());
+  }
+
+  /** Throws when the receive itself fails: the runtime retries after its backoff. */
+  @Override
+  public Duration step() throws InterruptedException {
+    List<ActionQueue.Message> batch =
+        queue.receive(settings.batchSize(), settings.waitTime(), settings.visibilityTimeout());
+    for (int i = 0; i < batch.size(); i++) {
+      ActionQueue.Message m = batch.get(i);
+      try {
+        handler.handle(m, batch.subList(i + 1, batch.size()));
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        LOG.error(
+            "{} not handled: {}; it comes back after the visibility timeout", m, e.getMessage());
+      }
+    }
+    return Duration.ZERO;
+  }
+}

@@ -1,0 +1,112 @@
+package io.muster.cli;
+
+import static io.muster.cli.MainTest.EXAMPLE;
+import static io.muster.cli.MainTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.muster.cli.MainTest.Run;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LifecycleCommandTest {
+  static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/asg-hooks";
+
+  static List<String> statements(JsonNode policy) {
+    List<String> out = new ArrayList<>();
+    policy
+        .at("/Statement")
+        .forEach(
+            s ->
+                out.add(
+                    s.at("/Sid").asText()
+                        + " "
+                        + s.at("/Action")
+                        + " "
+                        + s.at("/Resource").asText()));
+    return out;
+  }
+
+  @Test
+  void iamPolicyAddsExactlyTheControllersQueueAndCompletionActions() throws Exception {
+    Run r =
+        run(
+            Map.of("MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL", QUEUE),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(statements(new ObjectMapper().readTree(r.out())))
+        .containsExactly(
+            "MusterLifecycleQueue [\"sqs:ChangeMessageVisibility\",\"sqs:DeleteMessage\",\"sqs:ReceiveMessage\"]"
+                + " arn:aws:sqs:eu-west-1:123456789012:asg-hooks",
+            "MusterLifecycleActions [\"autoscaling:CompleteLifecycleAction\"] *");
+  }
+
+  @Test
+  void aDeadLetterQueueAndHeartbeatsAddSendAndHeartbeat() throws Exception {
+    Run r =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+                QUEUE,
+                "MUSTER_LIFECYCLE_CONTROLLER_DEAD_LETTER_QUEUE_URL",
+                QUEUE + "-dlq",
+                "MUSTER_LIFECYCLE_CONTROLLER_HEARTBEAT_INTERVAL",
+                "5m"),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(statements(new ObjectMapper().readTree(r.out())))
+        .contains(
+            "MusterLifecycleDeadLetterQueue [\"sqs:SendMessage\"]"
+                + " arn:aws:sqs:eu-west-1:123456789012:asg-hooks-dlq",
+            "MusterLifecycleActions [\"autoscaling:CompleteLifecycleAction\","
+                + "\"autoscaling:RecordLifecycleActionHeartbeat\"] *");
+  }
+
+  @Test
+  void withoutAQueueThePolicyHasNoControllerStatement() throws Exception {
+    Run r = run("iam-policy", "-c", EXAMPLE, "--discovery", "static");
+    assertThat(r.out()).doesNotContain("Lifecycle");
+  }
+
+  @Test
+  void queueArnsOfOtherEndpointsKeepOnlyTheName() {
+    assertThat(FleetControllerPolicy.queueArn("http://127.0.0.1:9324/000000000000/hooks"))
+        .isEqualTo("arn:aws:sqs:*:*:hooks");
+  }
+
+  @Test
+  void lifecycleWithoutAQueueIsAConfigurationErrorNamingTheKey() {
+    Run r = run("lifecycle", "-c", EXAMPLE);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("lifecycle.controller.queue-url is required");
+  }
+
+  @Test
+  void lifecycleRefusesAStoreThatCannotHoldClaimsBeforeContactingAnything() {
+    Run r =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+                QUEUE,
+                "MUSTER_STORE_PROVIDER",
+                "secretsmanager"),
+            "lifecycle",
+            "-c",
+            EXAMPLE,
+            "--region",
+            "eu-west-1");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("store.provider", "cannot hold", "ssm or file");
+  }
+}
