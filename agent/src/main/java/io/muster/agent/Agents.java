@@ -5,6 +5,10 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.MembershipFollower;
 import io.muster.agent.http.HttpAddress;
 import io.muster.agent.http.HttpEndpoint;
+import io.muster.agent.lifecycle.GatedComponent;
+import io.muster.agent.lifecycle.LifecycleComponent;
+import io.muster.agent.lifecycle.LifecycleKeys;
+import io.muster.agent.lifecycle.NodeLifecycles;
 import io.muster.agent.membership.AgentPacing;
 import io.muster.agent.membership.FollowerComponent;
 import io.muster.agent.membership.JoinLoopComponent;
@@ -17,6 +21,7 @@ import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.Component;
 import io.muster.agent.runtime.LoopWatch;
 import io.muster.agent.runtime.MonotonicClock;
+import io.muster.agent.runtime.PeriodicComponent;
 import io.muster.bootstrap.Backoff;
 import io.muster.bootstrap.JoinFlow;
 import io.muster.bootstrap.NodeState;
@@ -32,6 +37,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** Builds {@code muster agent}'s runtime: which components a node runs, in which order. */
 public final class Agents {
@@ -87,6 +94,21 @@ public final class Agents {
               state,
               ctx.identity().instanceId());
     }
+    Joining j = joining;
+    Function<BooleanSupplier, LifecycleComponent> lifecycle =
+        !ctx.settings().bool(LifecycleKeys.ENABLED)
+            ? null
+            : member ->
+                NodeLifecycles.create(
+                        ctx.plugins(),
+                        w.timeout(),
+                        j == null ? null : j.adapter(),
+                        j == null ? null : j.store(),
+                        j == null ? new NodeState.InMemory() : j.state(),
+                        member,
+                        ctx.clock(),
+                        Sleeper.SYSTEM)
+                    .reportingTo(observer);
     List<Component> components = new ArrayList<>();
     // First, so that it stops last: it answers "leaving" while the others stop, and its port is
     // closed once the agent has stopped.
@@ -101,7 +123,8 @@ public final class Agents {
             joining,
             new AgentPacing(backoff, checkInterval, w.bootstrap().backoffCap()),
             leaveOnShutdown,
-            observer));
+            observer,
+            lifecycle));
     return new AgentRuntime(components, monotonic, Sleeper.SYSTEM, backoff::afterFailures, watch);
   }
 
@@ -150,6 +173,26 @@ public final class Agents {
       AgentPacing pacing,
       boolean leaveOnShutdown,
       Observer observer) {
+    return components(
+        follower, adapter, discovery, joining, pacing, leaveOnShutdown, observer, null);
+  }
+
+  /**
+   * As above, with the on-node lifecycle intake when {@code lifecycle} is given: it is stepped
+   * before the join loop (so its first read of the target state opens the join gate), gates the
+   * join loop and the follower, and is given the join loop's verdict on membership.
+   *
+   * @param lifecycle builds the lifecycle component from "is this node a verified member", or null
+   */
+  static List<Component> components(
+      Adapter follower,
+      Adapter adapter,
+      Discovery discovery,
+      Joining joining,
+      AgentPacing pacing,
+      boolean leaveOnShutdown,
+      Observer observer,
+      Function<BooleanSupplier, LifecycleComponent> lifecycle) {
     List<Component> components = new ArrayList<>();
     JoinLoopComponent joinLoop = null;
     if (joining != null) {
@@ -164,7 +207,15 @@ public final class Agents {
               pacing,
               adapter instanceof MembershipFollower,
               observer == null ? r -> {} : observer::stepEnded);
-      components.add(joinLoop);
+    }
+    JoinLoopComponent loop = joinLoop;
+    LifecycleComponent watcher =
+        lifecycle == null ? null : lifecycle.apply(() -> loop != null && loop.member());
+    if (watcher != null) {
+      components.add(watcher);
+    }
+    if (joinLoop != null) {
+      components.add(gated(joinLoop, watcher == null ? null : watcher::mayJoin, pacing));
     }
     if (adapter instanceof MembershipFollower) {
       MembershipFollower f = (MembershipFollower) follower;
@@ -176,8 +227,13 @@ public final class Agents {
       if (observer != null) {
         fc.onSynced(observer.status()::followerSynced);
       }
-      components.add(fc);
+      components.add(gated(fc, watcher == null ? null : watcher::mayFollow, pacing));
     }
     return components;
+  }
+
+  private static PeriodicComponent gated(
+      PeriodicComponent c, BooleanSupplier gate, AgentPacing pacing) {
+    return gate == null ? c : new GatedComponent(c, gate, pacing.poll());
   }
 }

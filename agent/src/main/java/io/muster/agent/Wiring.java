@@ -66,6 +66,8 @@ public final class Wiring {
   public Adapter buildComponents() {
     discovery();
     store();
+    // The lifecycle keys' checks that span keys (agent only; cheap, contacts nothing).
+    io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
     return adapter();
   }
 

@@ -28,6 +28,15 @@ final class IamPolicyCommand extends ConfiguredCommand {
       CredentialStoreProvider store = Plugins.stores().selected(s);
       statements.addAll(storeStatements(store.iamGrants(s, cluster)));
     }
+    var lifecycle = io.muster.agent.lifecycle.LifecycleSettings.from(s);
+    statements.add(
+        new IamPolicy.Statement(
+            "MusterLifecycleHooks",
+            lifecycle.hookIamActions(),
+            "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/"
+                + s.optionalString(CoreKeys.NODE_ASG).orElse("*")));
+    statements.add(
+        new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
     statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();

@@ -156,6 +156,68 @@ class MainTest {
         .isEqualTo("arn:aws:ssm:*:*:parameter/muster/prod/*");
   }
 
+  @Test
+  void iamPolicyAddsExactlyTheLifecycleActionsTheHooksNeed() throws Exception {
+    Map<String, String> hooks =
+        Map.of(
+            "MUSTER_LIFECYCLE_ENABLED", "true",
+            "MUSTER_LIFECYCLE_TERMINATE_HOOK", "drain",
+            "MUSTER_NODE_AUTO_SCALING_GROUP", "web");
+    Run r = run(hooks, "iam-policy", "-c", EXAMPLE, "--discovery", "static");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
+    assertThat(st).hasSize(2);
+    assertThat(st.get(0).at("/Sid").asText()).isEqualTo("MusterLifecycleHooks");
+    assertThat(st.get(0).at("/Action").toString())
+        .isEqualTo(
+            "[\"autoscaling:CompleteLifecycleAction\",\"autoscaling:RecordLifecycleActionHeartbeat\"]");
+    assertThat(st.get(0).at("/Resource").asText())
+        .isEqualTo("arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/web");
+    assertThat(st.get(1).at("/Action").toString())
+        .isEqualTo("[\"autoscaling:DescribeAutoScalingInstances\"]");
+
+    Run spotOnly =
+        run(
+            Map.of("MUSTER_LIFECYCLE_ENABLED", "true"),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(new ObjectMapper().readTree(spotOnly.out()).at("/Statement"))
+        .as("watching instance metadata needs no permission")
+        .isEmpty();
+  }
+
+  @Test
+  void aHookWithoutLifecycleEnabledIsAConfigurationError() {
+    Run r =
+        run(
+            Map.of("MUSTER_LIFECYCLE_LAUNCH_HOOK", "gate"),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("lifecycle.launch-hook='gate'").contains("lifecycle.enabled");
+
+    Run check =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_ENABLED", "true",
+                "MUSTER_LIFECYCLE_HEARTBEAT_TIMEOUT", "60s",
+                "MUSTER_LIFECYCLE_HEARTBEAT_INTERVAL", "60s"),
+            "config",
+            "check",
+            "-c",
+            EXAMPLE);
+    assertThat(check.code()).as(check.out()).isEqualTo(2);
+    assertThat(check.err())
+        .contains("lifecycle.heartbeat-interval='60s'")
+        .contains("lifecycle.heartbeat-timeout");
+  }
+
   /**
    * A customer-managed key: the KMS actions in a statement of their own, on the key (KMS never
    * authorizes against a parameter ARN), the parameters still scoped to the cluster.

@@ -113,6 +113,8 @@ public final class FakeAutoScalingLifecycle {
   private Duration acceptsAfter = Duration.ZERO;
   private FakeImds imds;
   private Duration imdsLag = Duration.ZERO;
+  private final Map<String, FakeImds> imdsOf = new LinkedHashMap<>();
+  private java.util.function.Consumer<Completion> onCompletion = c -> {};
   private boolean denied;
 
   /** Registers the lifecycle actions on {@code server}; time is read from {@code clock}. */
@@ -163,6 +165,28 @@ public final class FakeAutoScalingLifecycle {
     return this;
   }
 
+  /**
+   * As {@link #mirrorTo(FakeImds, Duration)}, for one instance: each instance of a fleet has its
+   * own instance metadata. Instances without their own use the shared one, if any.
+   */
+  public synchronized FakeAutoScalingLifecycle mirrorTo(
+      String instanceId, FakeImds imds, Duration lag) {
+    imdsOf.put(instanceId, imds.clock(clock));
+    this.imdsLag = lag;
+    return this;
+  }
+
+  /**
+   * Runs {@code listener} for each accepted CompleteLifecycleAction while the call is being
+   * answered, before the caller hears back: to check what held at the moment of the answer (say,
+   * that the instance was already a member of the cluster).
+   */
+  public synchronized FakeAutoScalingLifecycle onCompletion(
+      java.util.function.Consumer<Completion> listener) {
+    this.onCompletion = listener;
+    return this;
+  }
+
   /** Answers every call with 403 AccessDenied, as without the IAM permission. */
   public synchronized FakeAutoScalingLifecycle deny() {
     this.denied = true;
@@ -182,7 +206,7 @@ public final class FakeAutoScalingLifecycle {
     Instance i = new Instance(instanceId, group);
     i.state = "Warmed:Stopped";
     instances.put(instanceId, i);
-    mirror("Warmed:Stopped");
+    mirror(i, "Warmed:Stopped");
     return this;
   }
 
@@ -247,16 +271,17 @@ public final class FakeAutoScalingLifecycle {
       }
     }
     i.state = i.actions.isEmpty() ? proceedTarget(transition, "CONTINUE") : intermediate + ":Wait";
-    mirror(transition.equals(LAUNCHING) ? "InService" : "Terminated");
+    mirror(i, transition.equals(LAUNCHING) ? "InService" : "Terminated");
   }
 
   private static String proceedTarget(String transition, String result) {
     return transition.equals(LAUNCHING) && result.equals("CONTINUE") ? "InService" : "Terminated";
   }
 
-  private void mirror(String target) {
-    if (imds != null) {
-      imds.putAt("autoscaling/target-lifecycle-state", target, clock.instant().plus(imdsLag));
+  private void mirror(Instance i, String target) {
+    FakeImds to = imdsOf.getOrDefault(i.id, imds);
+    if (to != null) {
+      to.putAt("autoscaling/target-lifecycle-state", target, clock.instant().plus(imdsLag));
     }
   }
 
@@ -287,7 +312,7 @@ public final class FakeAutoScalingLifecycle {
       String next = proceedTarget(i.transition, abandon ? "ABANDON" : "CONTINUE");
       i.state = next;
       if (next.equals("Terminated") && i.transition.equals(LAUNCHING)) {
-        mirror("Terminated");
+        mirror(i, "Terminated");
       }
     }
   }
@@ -323,6 +348,7 @@ public final class FakeAutoScalingLifecycle {
         false,
         r.param("LifecycleActionToken") != null,
         clock.instant());
+    onCompletion.accept(completions.get(completions.size() - 1));
     return ok("CompleteLifecycleAction", "");
   }
 

@@ -34,6 +34,15 @@ import java.util.concurrent.Executors;
  * iam/security-credentials/}, the credentials document at {@code iam/security-credentials/<role>}.
  */
 public final class FakeImds implements AutoCloseable {
+  static {
+    // Without it the JDK's server waits ~40 ms on delayed ACK per loopback call, which makes
+    // tests that step virtual time through many real calls needlessly slow (TEST-ENV.md). Read
+    // when the first server starts in this JVM, so set here, before any.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   public static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
   public static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
 

@@ -1,0 +1,471 @@
+package io.muster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muster.adapter.ejabberd.EjabberdNode;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.file.FileCredentialStore;
+import io.muster.testing.FakeAutoScalingLifecycle;
+import io.muster.testing.FakeAutoScalingLifecycle.Completion;
+import io.muster.testing.FakeAwsQueryServer;
+import io.muster.testing.FakeImds;
+import io.muster.testing.TestNetwork;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 15 on real ejabberd 23.01: four nodes, each in its own network namespace (TestNetwork
+ * "mlc", 10.99.15.1-4), each run by the real {@code muster agent} of the shaded jar with the
+ * on-node lifecycle enabled, static discovery and one shared file store. Auto Scaling's lifecycle
+ * API and each instance's metadata are the local fakes on the host's loopback; each namespace
+ * reaches them at 127.0.0.1:1338 (its IMDS) and 127.0.0.1:1339 (Auto Scaling) through socat over a
+ * unix socket (a namespace has its own loopback, so this is how its traffic reaches the host's).
+ *
+ * <ol>
+ *   <li>Three instances launch with a launch hook: each hook is answered CONTINUE once, and at the
+ *       moment of each answer that node is already in the founder's cluster.
+ *   <li>The group terminates n3, with the API lagging instance metadata: n3 leaves while it runs,
+ *       n1 and n2 list two members, the store lists two, and the terminate hook is answered
+ *       CONTINUE exactly once (no timeout).
+ *   <li>A fourth instance launches: its hook is answered only after it is a member (checked by
+ *       asking n1's ejabberd at the moment the answer arrives).
+ * </ol>
+ *
+ * Run alone, as root, under the IT lock:
+ *
+ * <pre>
+ * flock /tmp/muster-it.lock ./mvnw -B -o verify -pl packaging -am -Dtest=NONE \
+ *   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+ *   -Dit.test=EjabberdLifecycleE2EIT
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EjabberdLifecycleE2EIT {
+  static final String PREFIX = "mlc";
+  static final String SUBNET = "10.99.15";
+  static final String GROUP = "web";
+  static final String LAUNCH_HOOK = "muster-launch";
+  static final String DRAIN_HOOK = "muster-drain";
+  static final int IMDS_PORT = 1338;
+  static final int ASG_PORT = 1339;
+  static final Path JAR = MusterCli.JAR;
+  static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
+
+  private TestNetwork net;
+  private Path base;
+  private FakeAwsQueryServer aws;
+  private FakeAutoScalingLifecycle asg;
+  private final List<FakeImds> imds = new ArrayList<>();
+  private final List<EjabberdNode> nodes = new ArrayList<>();
+  private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Integer, Process> agents = new LinkedHashMap<>();
+
+  /** What n1's ejabberd listed at the moment each launch hook was answered, by instance. */
+  private final Map<String, List<String>> clusterAtAnswer =
+      Collections.synchronizedMap(new LinkedHashMap<>());
+
+  private boolean launched;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    EjabberdNode.requirePrerequisites();
+    MusterCli.requireJar();
+    if (!Files.isExecutable(Path.of("/usr/bin/socat"))) {
+      throw new IllegalStateException("socat is missing: apt-get install -y socat");
+    }
+    net = TestNetwork.create(PREFIX, SUBNET, 4);
+    base = Files.createTempDirectory("mlc-e2e-");
+    aws = FakeAwsQueryServer.start();
+    asg =
+        new FakeAutoScalingLifecycle(aws, Clock.systemUTC())
+            .hook(
+                GROUP,
+                LAUNCH_HOOK,
+                FakeAutoScalingLifecycle.LAUNCHING,
+                Duration.ofSeconds(60),
+                "ABANDON")
+            .hook(
+                GROUP,
+                DRAIN_HOOK,
+                FakeAutoScalingLifecycle.TERMINATING,
+                Duration.ofSeconds(60),
+                "CONTINUE")
+            .onCompletion(this::recordClusterAtAnswer);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> starts = new ArrayList<>();
+      for (TestNetwork.Node n : net.nodes()) {
+        FakeImds m = FakeImds.start();
+        imds.add(m);
+        asg.mirrorTo(n.name(), m, Duration.ZERO);
+        bridge(n, IMDS_PORT, m.endpoint());
+        bridge(n, ASG_PORT, aws.endpoint().toString());
+        EjabberdNode e = EjabberdNode.create(n, base.resolve("ejabberd-" + n.name()));
+        nodes.add(e);
+        starts.add(pool.submit((Runnable) e::start));
+      }
+      for (Future<?> f : starts) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @AfterAll
+  void cleanUp() throws Exception {
+    List<String> leaks = new ArrayList<>();
+    try {
+      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
+        a.getValue().destroy(); // SIGTERM: the agent's own stop
+        if (!a.getValue().waitFor(30, TimeUnit.SECONDS)) {
+          leaks.add("muster agent on n" + (a.getKey() + 1) + " ignored SIGTERM");
+          a.getValue().destroyForcibly();
+        }
+      }
+      synchronized (helpers) {
+        for (Process p : helpers) {
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      for (EjabberdNode n : nodes) {
+        try {
+          n.close();
+        } catch (RuntimeException e) {
+          leaks.add(n.nodeName() + ": " + e.getMessage());
+        }
+      }
+    } finally {
+      if (net != null) {
+        net.close();
+      }
+      imds.forEach(FakeImds::close);
+      if (aws != null) {
+        aws.close();
+      }
+      keepLogs();
+      EjabberdNode.deleteTree(base);
+    }
+    assertThat(leaks).as("processes left behind").isEmpty();
+  }
+
+  // ---------------------------------------------------------------- the tests, in order
+
+  @Test
+  @Order(1)
+  void threeLaunchHooksAreAnsweredOnceEachByMembers() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      asg.launch(GROUP, instance(i));
+    }
+    for (int i = 0; i < 3; i++) {
+      startAgent(i, List.of(0, 1, 2));
+    }
+    await(
+        () -> asg.completions().stream().filter(c -> c.hook().equals(LAUNCH_HOOK)).count() == 3,
+        Duration.ofSeconds(180),
+        "three launch hooks answered");
+    checked(
+        () -> {
+          for (int i = 0; i < 3; i++) {
+            assertThat(asg.completions(instance(i), LAUNCH_HOOK))
+                .as("launch answers of " + instance(i))
+                .singleElement()
+                .satisfies(
+                    c -> {
+                      assertThat(c.result()).isEqualTo("CONTINUE");
+                      assertThat(c.byTimeout()).isFalse();
+                    });
+            assertThat(clusterAtAnswer.get(instance(i)))
+                .as("n1's cluster when " + instance(i) + "'s hook was answered")
+                .contains(nodes.get(i).nodeName());
+            assertThat(asg.state(instance(i))).isEqualTo("InService");
+          }
+          assertOneCluster(List.of(0, 1, 2));
+        });
+    launched = true;
+  }
+
+  @Test
+  @Order(2)
+  void aTerminateHookMakesTheNodeLeaveWhileRunningAndIsAnsweredOnce() throws Exception {
+    requireLaunched();
+    // Instance metadata says Terminated at once; the API shows Terminating:Wait 2 s later and
+    // accepts an answer only after 4 s (the race reported in production).
+    asg.race(Duration.ofSeconds(2), Duration.ofSeconds(4)).terminate(instance(2));
+    await(
+        () -> !asg.completions(instance(2), DRAIN_HOOK).isEmpty(),
+        Duration.ofSeconds(120),
+        "the terminate hook of n3 answered");
+    Thread.sleep(5_000); // nothing more may arrive
+    checked(
+        () -> {
+          List<Completion> drain = asg.completions(instance(2), DRAIN_HOOK);
+          assertThat(drain)
+              .singleElement()
+              .satisfies(
+                  c -> {
+                    assertThat(c.result()).isEqualTo("CONTINUE");
+                    assertThat(c.byTimeout()).isFalse();
+                  });
+          assertThat(agents.get(2).isAlive()).as("the agent of n3 still runs").isTrue();
+          assertOneCluster(List.of(0, 1));
+          assertThat(store().members())
+              .extracting(MemberRecord::instanceId)
+              .containsExactlyInAnyOrder(instance(0), instance(1));
+          assertThat(read(log(2, "agent.err"))).contains("lifecycle-completed");
+        });
+  }
+
+  @Test
+  @Order(3)
+  void aFourthNodesLaunchHookIsAnsweredOnlyOnceItIsAMember() throws Exception {
+    requireLaunched();
+    asg.launch(GROUP, instance(3));
+    startAgent(3, List.of(0, 1, 3));
+    await(
+        () -> !asg.completions(instance(3), LAUNCH_HOOK).isEmpty(),
+        Duration.ofSeconds(180),
+        "the launch hook of n4 answered");
+    checked(
+        () -> {
+          assertThat(asg.completions(instance(3), LAUNCH_HOOK))
+              .singleElement()
+              .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+          assertThat(clusterAtAnswer.get(instance(3)))
+              .as("n1's cluster at the moment n4's hook was answered")
+              .contains(nodes.get(3).nodeName());
+          assertOneCluster(List.of(0, 1, 3));
+        });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static String instance(int i) {
+    return "n" + (i + 1);
+  }
+
+  /** Runs inside the fake's handler, before the agent hears the answer. */
+  private void recordClusterAtAnswer(Completion c) {
+    if (c.hook().equals(LAUNCH_HOOK)) {
+      clusterAtAnswer.put(c.instanceId(), nodes.get(0).listCluster());
+    }
+  }
+
+  /**
+   * 127.0.0.1:{@code port} inside {@code n}'s namespace forwards to {@code target} on the host's
+   * loopback, over a unix socket (the one thing both namespaces share).
+   */
+  private void bridge(TestNetwork.Node n, int port, String target) throws IOException {
+    String hostPort = target.replaceFirst("^http://127\\.0\\.0\\.1:", "").replaceAll("/.*", "");
+    Path sock = base.resolve(n.name() + "-" + port + ".sock");
+    helpers.add(
+        start(
+            List.of(
+                "socat", "UNIX-LISTEN:" + sock + ",fork,reuseaddr", "TCP:127.0.0.1:" + hostPort),
+            base.resolve(n.name() + "-" + port + "-host.log")));
+    for (int i = 0; i < 50 && !Files.exists(sock); i++) {
+      sleep(100);
+    }
+    List<String> inNs = new ArrayList<>(n.nsenter());
+    inNs.addAll(
+        List.of(
+            "socat",
+            "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr",
+            "UNIX-CONNECT:" + sock));
+    helpers.add(start(inNs, base.resolve(n.name() + "-" + port + "-ns.log")));
+  }
+
+  private static Process start(List<String> argv, Path log) throws IOException {
+    return new ProcessBuilder(argv)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+  }
+
+  private void startAgent(int node, List<Integer> peers) throws IOException {
+    EjabberdNode n = nodes.get(node);
+    List<String> argv = new ArrayList<>(n.network().nsenter());
+    argv.addAll(
+        List.of(
+            JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(), "agent"));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .redirectOutput(log(node, "agent.out").toFile())
+            .redirectError(log(node, "agent.err").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = pb.environment();
+    MusterCli.configureEnvironment(env, Map.of());
+    env.keySet().removeIf(k -> k.startsWith("AWS_"));
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDMUSTERE2E000000");
+    env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
+    env.put("MUSTER_CLUSTER_NAME", "lifecycle");
+    env.put("MUSTER_DISCOVERY_PROVIDER", "static");
+    env.put(
+        "MUSTER_DISCOVERY_STATIC_PEERS",
+        peers.stream().map(i -> net.node(i).address()).collect(Collectors.joining(",")));
+    env.put("MUSTER_NODE_ADDRESS", n.network().address());
+    env.put("MUSTER_NODE_INSTANCE_ID", n.network().name());
+    env.put("MUSTER_NODE_AUTO_SCALING_GROUP", GROUP);
+    env.put("MUSTER_NODE_REGION", "us-east-1");
+    env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:" + IMDS_PORT);
+    env.put("MUSTER_AWS_ENDPOINT_URL", "http://127.0.0.1:" + ASG_PORT);
+    env.put("MUSTER_STORE_PROVIDER", "file");
+    env.put("MUSTER_STORE_FILE_DIR", base.resolve("store").toString());
+    env.put("MUSTER_STATE_DIR", base.resolve("state-" + n.network().name()).toString());
+    env.put("MUSTER_ADAPTER_NAME", "ejabberd");
+    env.putAll(n.adapterEnv());
+    env.put("MUSTER_ELECTION_STABLE_FOR", "3s");
+    env.put("MUSTER_ELECTION_MIN_PEERS", "3");
+    env.put("MUSTER_DISCOVERY_INTERVAL", "1s");
+    env.put("MUSTER_JOIN_TIMEOUT", "150s");
+    env.put("MUSTER_LOG_FORMAT", "json");
+    env.put("MUSTER_LIFECYCLE_ENABLED", "true");
+    env.put("MUSTER_LIFECYCLE_LAUNCH_HOOK", LAUNCH_HOOK);
+    env.put("MUSTER_LIFECYCLE_TERMINATE_HOOK", DRAIN_HOOK);
+    env.put("MUSTER_LIFECYCLE_HEARTBEAT_TIMEOUT", "60s");
+    env.put("MUSTER_LIFECYCLE_POLL_INTERVAL", "1s");
+    env.put("MUSTER_LIFECYCLE_DRAIN_TIMEOUT", "60s");
+    agents.put(node, pb.start());
+  }
+
+  private Path log(int node, String name) {
+    return base.resolve("n" + (node + 1) + "-" + name);
+  }
+
+  private void await(BooleanSupplier done, Duration limit, String what) throws Exception {
+    long end = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        checked(
+            () -> {
+              throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
+            });
+      }
+      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
+        if (!a.getValue().isAlive()) {
+          int node = a.getKey();
+          checked(
+              () -> {
+                throw new AssertionError(
+                    "muster agent on n" + (node + 1) + " exited " + a.getValue().exitValue());
+              });
+        }
+      }
+      sleep(250);
+    }
+  }
+
+  /** Runs the checks; on failure prints every agent's output and the fake's requests. */
+  private void checked(ThrowingRunnable checks) throws Exception {
+    try {
+      checks.run();
+    } catch (AssertionError | RuntimeException e) {
+      StringBuilder b = new StringBuilder("FAILED: " + e.getMessage() + "\n");
+      for (int node : agents.keySet()) {
+        b.append("---- n").append(node + 1).append(" agent stderr (last 60 lines):\n");
+        List<String> lines = read(log(node, "agent.err")).lines().toList();
+        b.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())))
+            .append("\n");
+      }
+      b.append("---- completions: ").append(asg.completions()).append("\n");
+      b.append("---- requests: ")
+          .append(aws.requests().stream().map(r -> r.action()).toList())
+          .append("\n");
+      System.out.println(b);
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private void requireLaunched() {
+    if (!launched) {
+      throw new IllegalStateException(
+          "this step needs the launched cluster (the first test failed)");
+    }
+  }
+
+  private void assertOneCluster(List<Integer> members) {
+    List<String> names = members.stream().map(i -> nodes.get(i).nodeName()).toList();
+    for (int i : members) {
+      assertThat(nodes.get(i).listCluster())
+          .as("list_cluster on " + nodes.get(i).nodeName())
+          .containsExactlyInAnyOrderElementsOf(names);
+    }
+  }
+
+  private FileCredentialStore store() throws IOException {
+    Path dir = base.resolve("store");
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> clusters = s.toList();
+      assertThat(clusters).hasSize(1);
+      return new FileCredentialStore(clusters.get(0));
+    }
+  }
+
+  private void keepLogs() {
+    try {
+      Path to = Path.of("target", "ejabberd-lifecycle-e2e-logs").toAbsolutePath();
+      EjabberdNode.deleteTree(to);
+      Files.createDirectories(to);
+      try (Stream<Path> s = Files.list(base)) {
+        for (Path p :
+            s.filter(p -> p.toString().endsWith(".err") || p.toString().endsWith(".out"))
+                .toList()) {
+          Files.copy(p, to.resolve(p.getFileName()));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.out.println("could not keep the agents' logs: " + e);
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
