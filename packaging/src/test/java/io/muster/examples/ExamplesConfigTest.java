@@ -25,7 +25,8 @@ class ExamplesConfigTest {
             "examples/swarm-asg/muster-manager.yaml",
             "examples/swarm-asg/muster-worker.yaml",
             "examples/haproxy-asg/muster.yaml",
-            "examples/kubernetes-ejabberd/muster.yaml");
+            "examples/kubernetes-ejabberd/muster.yaml",
+            "examples/lifecycle/controller.yaml");
   }
 
   @TestFactory
