@@ -64,6 +64,16 @@ public interface CredentialStore {
     throw noLifecycleRecords();
   }
 
+  /** The names of every lifecycle record, for the controller's retention sweep. */
+  default List<String> lifecycleRecordNames() throws StoreException {
+    throw noLifecycleRecords();
+  }
+
+  /** Deletes the lifecycle record {@code name}; nothing when it is gone already. */
+  default void deleteLifecycleRecord(String name) throws StoreException {
+    throw noLifecycleRecords();
+  }
+
   /** Whether this store holds lifecycle records (the fleet controller needs them). */
   default boolean holdsLifecycleRecords() {
     return false;

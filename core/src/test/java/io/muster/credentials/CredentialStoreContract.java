@@ -43,6 +43,12 @@ public abstract class CredentialStoreContract {
     s.putLifecycleRecord("tok-1.1", "{\"owner\":\"a\",\"state\":\"DONE\"}");
     assertThat(s.lifecycleRecord("tok-1.1")).contains("{\"owner\":\"a\",\"state\":\"DONE\"}");
     assertThat(store("other").lifecycleRecord("tok-1.1")).isEmpty();
+    s.createLifecycleRecord("i-1.terminating", "{}");
+    assertThat(s.lifecycleRecordNames()).containsExactlyInAnyOrder("tok-1.1", "i-1.terminating");
+    s.deleteLifecycleRecord("tok-1.1");
+    s.deleteLifecycleRecord("tok-1.1"); // gone already: nothing happens
+    assertThat(s.lifecycleRecordNames()).containsExactly("i-1.terminating");
+    assertThat(s.createLifecycleRecord("tok-1.1", "{}")).isTrue();
     assertThatThrownBy(() -> s.createLifecycleRecord("a/b", "{}"))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("a/b");

@@ -137,6 +137,18 @@ public final class InMemoryCredentialStore implements CredentialStore {
   }
 
   @Override
+  public synchronized List<String> lifecycleRecordNames() throws StoreException {
+    check();
+    return List.copyOf(lifecycle.keySet());
+  }
+
+  @Override
+  public synchronized void deleteLifecycleRecord(String name) throws StoreException {
+    check();
+    lifecycle.remove(name);
+  }
+
+  @Override
   public boolean holdsLifecycleRecords() {
     return true;
   }

@@ -4,7 +4,9 @@ import io.muster.agent.runtime.PeriodicComponent;
 import io.muster.lifecycle.fleet.ActionQueue;
 import io.muster.lifecycle.fleet.ControllerSettings;
 import io.muster.lifecycle.fleet.MessageHandler;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +20,22 @@ import org.slf4j.LoggerFactory;
 public final class FleetControllerComponent implements PeriodicComponent {
   private static final Logger LOG = LoggerFactory.getLogger("lifecycle.controller");
 
+  /** How often finished actions' records are swept (each sweep lists every record once). */
+  static final Duration SWEEP_EVERY = Duration.ofHours(6);
+
   private final ActionQueue queue;
   private final MessageHandler handler;
   private final ControllerSettings settings;
+  private final Clock clock;
+  private Instant nextSweep;
 
   public FleetControllerComponent(
-      ActionQueue queue, MessageHandler handler, ControllerSettings settings) {
+      ActionQueue queue, MessageHandler handler, ControllerSettings settings, Clock clock) {
     this.queue = queue;
     this.handler = handler;
     this.settings = settings;
+    this.clock = clock;
+    this.nextSweep = clock.instant();
   }
 
   @Override
@@ -47,6 +56,14 @@ public final class FleetControllerComponent implements PeriodicComponent {
   /** Throws when the receive itself fails: the runtime retries after its backoff. */
   @Override
   public Duration step() throws InterruptedException {
+    if (!clock.instant().isBefore(nextSweep)) {
+      nextSweep = clock.instant().plus(SWEEP_EVERY);
+      try {
+        handler.sweep();
+      } catch (Exception e) {
+        LOG.warn("could not sweep old lifecycle records: {}; next try in 6h", e.getMessage());
+      }
+    }
     List<ActionQueue.Message> batch =
         queue.receive(settings.batchSize(), settings.waitTime(), settings.visibilityTimeout());
     for (int i = 0; i < batch.size(); i++) {

@@ -96,7 +96,7 @@ public final class FleetControllers {
             sleeper,
             sleeper);
     return new AgentRuntime(
-        List.of(new FleetControllerComponent(parts.queue(), handler, parts.settings())),
+        List.of(new FleetControllerComponent(parts.queue(), handler, parts.settings(), clock)),
         MonotonicClock.start(),
         sleeper,
         FleetControllers::afterFailures);

@@ -229,6 +229,23 @@ public final class FileCredentialStore implements CredentialStore {
   }
 
   @Override
+  public List<String> lifecycleRecordNames() throws StoreException {
+    return list(root.resolve(StoreLayout.LIFECYCLE)).stream()
+        .filter(StoreLayout::isSegment)
+        .toList();
+  }
+
+  @Override
+  public void deleteLifecycleRecord(String name) throws StoreException {
+    Path target = root.resolve(StoreLayout.lifecycle(name));
+    try {
+      Files.deleteIfExists(target);
+    } catch (IOException e) {
+      throw writeFailed(target, e);
+    }
+  }
+
+  @Override
   public boolean holdsLifecycleRecords() {
     return true;
   }

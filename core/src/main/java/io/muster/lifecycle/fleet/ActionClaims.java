@@ -3,7 +3,11 @@ package io.muster.lifecycle.fleet;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.StoreException;
 import io.muster.lifecycle.LifecycleAction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The action records in the credential store. Each attempt at an action is its own entry, {@code
@@ -17,6 +21,10 @@ import java.util.Optional;
 public final class ActionClaims {
   /** More attempts than this on one action would mean controllers dying in a loop. */
   static final int MAX_ATTEMPTS = 1000;
+
+  private static final String TERMINATING = ".terminating";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final CredentialStore store;
 
@@ -62,12 +70,68 @@ public final class ActionClaims {
     return store.lifecycleRecord(r.actionKey() + "." + (r.attempt() + 1)).isEmpty();
   }
 
-  public void markTerminating(String instanceId) throws StoreException {
+  /** Marks the instance as terminating, with the time (for the sweep). */
+  public void markTerminating(String instanceId, Instant now) throws StoreException {
     store.createLifecycleRecord(
-        instanceId + ".terminating", "{\"instance\":\"" + instanceId + "\"}");
+        instanceId + TERMINATING, "{\"instance\":\"" + instanceId + "\",\"at\":\"" + now + "\"}");
   }
 
   public boolean terminating(String instanceId) throws StoreException {
-    return store.lifecycleRecord(instanceId + ".terminating").isPresent();
+    return store.lifecycleRecord(instanceId + TERMINATING).isPresent();
+  }
+
+  /**
+   * Deletes what no message can need any more: every attempt of an action that has been DONE for
+   * longer than {@code retention}, and terminate marks older than it. With a retention at least the
+   * queue's message retention (SQS: at most 14 days), no duplicate can still arrive for them.
+   * Without it, a store such as SSM (10,000 standard parameters per region) would fill up.
+   *
+   * @return how many records were deleted
+   */
+  public int sweep(Instant now, Duration retention) throws StoreException {
+    Instant before = now.minus(retention);
+    Map<String, Integer> attempts = new TreeMap<>();
+    int deleted = 0;
+    for (String name : store.lifecycleRecordNames()) {
+      if (name.endsWith(TERMINATING)) {
+        Optional<String> json = store.lifecycleRecord(name);
+        Optional<Instant> at = json.flatMap(ActionClaims::markTime);
+        if (at.isPresent() && at.get().isBefore(before)) {
+          store.deleteLifecycleRecord(name);
+          deleted++;
+        }
+        continue;
+      }
+      int dot = name.lastIndexOf('.');
+      try {
+        int attempt = Integer.parseInt(name.substring(dot + 1));
+        attempts.merge(name.substring(0, dot), attempt, Math::max);
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        // Not a record of this controller's making: leave it.
+      }
+    }
+    for (Map.Entry<String, Integer> e : attempts.entrySet()) {
+      String latest = e.getKey() + "." + e.getValue();
+      Optional<String> json = store.lifecycleRecord(latest);
+      if (json.isEmpty()) {
+        continue;
+      }
+      ActionRecord r = ActionRecord.fromJson(json.get(), latest);
+      if (r.state() == ActionRecord.State.DONE && r.leaseUntil().isBefore(before)) {
+        for (int a = e.getValue(); a >= 1; a--) {
+          store.deleteLifecycleRecord(e.getKey() + "." + a);
+          deleted++;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private static Optional<Instant> markTime(String json) {
+    try {
+      return Optional.of(Instant.parse(JSON.readTree(json).path("at").asText()));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
   }
 }

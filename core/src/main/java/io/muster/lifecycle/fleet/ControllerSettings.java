@@ -27,6 +27,7 @@ public record ControllerSettings(
     Duration claimLease,
     Duration goneAfter,
     Duration heartbeatInterval,
+    Duration retention,
     String controllerId) {
 
   public ControllerSettings {
@@ -66,6 +67,7 @@ public record ControllerSettings(
         lease,
         s.duration(GONE_AFTER),
         s.duration(HEARTBEAT_INTERVAL),
+        s.duration(RETENTION),
         s.optionalString(CONTROLLER_ID).orElse(defaultId));
   }
 

@@ -136,6 +136,14 @@ public final class FleetControllerKeys implements KeyCatalog {
               "While a hook command runs, record a lifecycle action heartbeat this often (keep it"
                   + " below the hook's heartbeat timeout); 0s: never.")
           .constrained(Constraints.between(Duration.ZERO, Duration.ofHours(2)));
+  public static final Key RETENTION =
+      Key.of(
+              "lifecycle.controller.retention",
+              DURATION,
+              "14d",
+              "How long the record of a finished action is kept (duplicates arriving within it are"
+                  + " recognised); at least the queue's message retention period.")
+          .constrained(Constraints.between(Duration.ofHours(1), Duration.ofDays(365)));
   public static final Key CONTROLLER_ID =
       Key.of(
               "lifecycle.controller.id",
@@ -172,6 +180,7 @@ public final class FleetControllerKeys implements KeyCatalog {
         CLAIM_LEASE,
         GONE_AFTER,
         HEARTBEAT_INTERVAL,
+        RETENTION,
         CONTROLLER_ID);
   }
 }

@@ -165,7 +165,7 @@ public final class MessageHandler {
     LifecycleAction a = n.action();
     if (record.state() == ActionRecord.State.CLAIMED) {
       if (a.transition() == LifecycleTransition.TERMINATING) {
-        claims.markTerminating(a.instanceId());
+        claims.markTerminating(a.instanceId(), clock.instant());
       }
       boolean terminating =
           a.transition() == LifecycleTransition.LAUNCHING && claims.terminating(a.instanceId());
@@ -220,6 +220,15 @@ public final class MessageHandler {
         a,
         result);
     return outcome == ActionRecord.Outcome.COMPLETED ? Handled.COMPLETED : Handled.GONE;
+  }
+
+  /** Deletes the records of actions done longer than the retention ago; returns how many. */
+  public int sweep() throws StoreException {
+    int n = claims.sweep(clock.instant(), settings.retention());
+    if (n > 0) {
+      LOG.info("deleted {} lifecycle records older than the retention", n);
+    }
+    return n;
   }
 
   /** Runs the transition's command; false when it failed or timed out (logged with its output). */

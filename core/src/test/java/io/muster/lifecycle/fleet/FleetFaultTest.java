@@ -327,6 +327,7 @@ class FleetFaultTest {
                   settings.claimLease(),
                   Duration.ofSeconds(6),
                   settings.heartbeatInterval(),
+                  settings.retention(),
                   "ctl-" + c),
               killable(queue, k),
               killable(store, k),

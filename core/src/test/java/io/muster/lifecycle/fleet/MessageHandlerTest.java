@@ -261,6 +261,24 @@ class MessageHandlerTest {
   }
 
   @Test
+  void recordsOfActionsDoneLongerThanTheRetentionAgoAreSweptAndNoOthers() throws Exception {
+    queue.send(Messages.direct(TERMINATING, "i-1", "tok-old"));
+    deliver(handler());
+    // An action claimed by a controller that died: not done, never swept.
+    store.createLifecycleRecord(
+        "tok-open.1",
+        ActionRecord.claimed("tok-open", 1, "ctl-x", clock.instant().plus(Duration.ofMinutes(5)))
+            .toJson());
+    clock.advance(Duration.ofDays(10));
+    queue.send(Messages.direct(TERMINATING, "i-2", "tok-new"));
+    deliver(handler());
+    assertThat(handler().sweep()).isZero(); // 10 days < 14 days
+    clock.advance(Duration.ofDays(5));
+    assertThat(handler().sweep()).isEqualTo(2); // tok-old.1 and i-1.terminating
+    assertThat(store.lifecycle).containsOnlyKeys("tok-open.1", "tok-new.1", "i-2.terminating");
+  }
+
+  @Test
   void settingsNameTheKeyAtFault() {
     assertThatThrownBy(
             () ->

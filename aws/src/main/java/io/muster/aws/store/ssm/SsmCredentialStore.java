@@ -233,6 +233,23 @@ public final class SsmCredentialStore implements CredentialStore {
   }
 
   @Override
+  public List<String> lifecycleRecordNames() throws StoreException {
+    return byPath(StoreLayout.LIFECYCLE).stream().map(p -> leaf(p.name())).toList();
+  }
+
+  @Override
+  public void deleteLifecycleRecord(String name) throws StoreException {
+    String param = name(StoreLayout.lifecycle(name));
+    try {
+      ssm.get().deleteParameter(b -> b.name(param));
+    } catch (ParameterNotFoundException gone) {
+      // Deleted already (another controller's sweep).
+    } catch (SdkException e) {
+      throw failed("ssm:DeleteParameter", param, e);
+    }
+  }
+
+  @Override
   public boolean holdsLifecycleRecords() {
     return true;
   }
