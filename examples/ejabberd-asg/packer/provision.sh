@@ -17,6 +17,11 @@ sed -i 's/^#\?FIREWALL_WINDOW=.*/FIREWALL_WINDOW=4200-4210/' /etc/ejabberd/ejabb
 # so every instance starts with an empty database and muster brings the cluster's cookie.
 systemctl stop ejabberd
 rm -rf /var/lib/ejabberd/* /var/lib/ejabberd/.erlang.cookie
-# muster starts from cloud-init once /etc/muster/muster.yaml is written (terraform/cloud-init.yaml).
+# The ejabberd adapter runs ejabberdctl through su, writes the cookie as user ejabberd and restarts
+# ejabberd: it needs the package's privileged drop-in (the plain unit runs as user muster).
+install -D -m 0644 /usr/share/doc/muster/examples/privileged.conf \
+  /etc/systemd/system/muster.service.d/privileged.conf
+# muster starts from cloud-init once /etc/muster/muster.yaml is written (terraform/cloud-init.yaml);
+# the package leaves it disabled, and no state of this build instance may reach the image.
 systemctl disable muster.service 2>/dev/null || true
 rm -rf /var/lib/muster/*
