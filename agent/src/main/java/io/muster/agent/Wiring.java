@@ -64,11 +64,19 @@ public final class Wiring {
    * @return the adapter, for what the caller may say about it
    */
   public Adapter buildComponents() {
+    checkCrossKeyRules();
     discovery();
     store();
-    // The lifecycle keys' checks that span keys (agent only; cheap, contacts nothing).
-    io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
     return adapter();
+  }
+
+  /**
+   * The rules that span keys and no single key's declaration expresses (the lifecycle keys' today).
+   * Every command that reads a configuration applies them, so that one file is valid or not
+   * whatever command reads it. Cheap; contacts nothing.
+   */
+  public void checkCrossKeyRules() {
+    io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
   }
 
   public ClusterAdapter clusterAdapter(Adapter a) {

@@ -31,6 +31,7 @@ final class JoinCommand extends ConfiguredCommand {
   @Override
   int run(NodeContext ctx) throws Exception {
     Wiring w = new Wiring(ctx);
+    w.checkCrossKeyRules();
     ClusterAdapter adapter = w.clusterAdapter(w.adapter());
     JoinFlow flow = w.flow(w.discovery(), w.store(), adapter, w.state());
     PrintWriter out = spec.commandLine().getOut();

@@ -61,7 +61,7 @@ public final class Main {
     return cl.execute(args);
   }
 
-  private static void addKeyOptions(CommandLine cl, KeyRegistry registry) {
+  static void addKeyOptions(CommandLine cl, KeyRegistry registry) {
     for (CommandLine sub : cl.getSubcommands().values()) {
       CommandSpec spec = sub.getCommandSpec();
       if (spec.userObject() instanceof ConfiguredCommand) {

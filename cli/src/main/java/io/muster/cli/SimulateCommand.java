@@ -39,6 +39,19 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--trace", description = "Print run 0 event by event instead of the report.")
   boolean trace;
 
+  @Option(
+      names = "--all-failures",
+      description = "List every failing run with its replay command (default: a count and three).")
+  boolean allFailures;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE.svg",
+      description =
+          "Also write a picture: convergence of muster next to naive, and the API requests per"
+              + " second of muster's slowest run against the quotas.")
+  java.nio.file.Path plot;
+
   @Unmatched List<String> options = new ArrayList<>();
 
   static String optionHelp() {
@@ -71,8 +84,19 @@ final class SimulateCommand implements Callable<Integer> {
       return Main.OK;
     }
     SimulationReport report = Simulator.run(s, ProgressLine.forStderr(err));
-    out.println(output == OutputFormat.json ? report.toJson() : report.toText());
+    out.println(output == OutputFormat.json ? report.toJson() : report.toText(allFailures));
     out.flush();
+    if (plot != null) {
+      try {
+        java.nio.file.Files.writeString(plot, Simulator.plot(report));
+      } catch (java.io.IOException e) {
+        err.println("muster simulate: cannot write --plot " + plot + ": " + e.getMessage());
+        err.flush();
+        return Main.FAILED;
+      }
+      err.println("muster simulate: wrote " + plot);
+      err.flush();
+    }
     return report.failed(Strategy.MUSTER) ? Main.FAILED : Main.OK;
   }
 }

@@ -254,6 +254,7 @@ class ConfigCheckAgreesWithJoinTest {
   private static String buildJoinPath(Path file) {
     try (NodeContext ctx = NodeContext.load(Plugins.keys(), file, Map.of(), Map.of())) {
       Wiring w = new Wiring(ctx);
+      w.checkCrossKeyRules();
       Discovery discovery = w.discovery();
       CredentialStore store = w.store();
       Adapter adapter = w.adapter();

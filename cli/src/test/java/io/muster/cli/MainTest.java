@@ -31,6 +31,19 @@ class MainTest {
   }
 
   @Test
+  void versionIsTheProjectVersionFromThePom() throws Exception {
+    String pom = Files.readString(Path.of("pom.xml"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "<parent>.*?<version>([^<]+)</version>", java.util.regex.Pattern.DOTALL)
+            .matcher(pom);
+    assertThat(m.find()).isTrue();
+    Run r = run("--version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().trim()).isEqualTo("muster " + m.group(1));
+  }
+
+  @Test
   void peersJsonHasTheDocumentedShape() throws Exception {
     Run r = run("peers", "-c", EXAMPLE, "--output", "json");
     assertThat(r.code()).isZero();

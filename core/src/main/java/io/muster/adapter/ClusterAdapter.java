@@ -22,6 +22,23 @@ public interface ClusterAdapter extends Adapter {
    */
   Credentials form(FormRequest request) throws AdapterException;
 
+  /**
+   * Before a join through {@code target}: whether it proves to be a member of the cluster that
+   * {@code request} joins (its generation's cluster id, credentials and founder). A live member's
+   * address can be reused: discovery may still list a terminated member while a new instance that
+   * got its address runs the same system as a standalone node, and a join through it would make a
+   * second cluster of the two (found by the simulation with stale listings: seeds 818 and 1162).
+   * Implementations ask the target itself (ejabberd: its cluster membership; swarm: its swarm id;
+   * exec: an optional verify-target command).
+   *
+   * @return empty when {@code target} proved it, else why not (the join then goes through another
+   *     member that did, or waits)
+   */
+  default java.util.Optional<String> verifyTarget(JoinRequest request, Peer target)
+      throws AdapterException {
+    return java.util.Optional.empty();
+  }
+
   /** Joins this node to the cluster through one of {@code request.members()} (best first). */
   void join(JoinRequest request) throws AdapterException;
 

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param backoffCap longest wait after repeated failures
  * @param timeout overall limit of one {@code muster join}
  * @param fleetRate describe calls per second the fleet may spend reacting to one event
+ * @param storeRate credential store requests per second the fleet may spend while it forms
  */
 public record BootstrapSettings(
     String cluster,
@@ -20,8 +21,27 @@ public record BootstrapSettings(
     Duration interval,
     Duration backoffCap,
     Duration timeout,
-    int fleetRate) {
-  /** With discovery.fleet-rate at its declared default. */
+    int fleetRate,
+    int storeRate) {
+  /** With store.fleet-rate at its declared default. */
+  public BootstrapSettings(
+      String cluster,
+      ElectionSettings election,
+      Duration interval,
+      Duration backoffCap,
+      Duration timeout,
+      int fleetRate) {
+    this(
+        cluster,
+        election,
+        interval,
+        backoffCap,
+        timeout,
+        fleetRate,
+        CoreKeys.STORE_FLEET_RATE.defaultInt());
+  }
+
+  /** With discovery.fleet-rate and store.fleet-rate at their declared defaults. */
   public BootstrapSettings(
       String cluster,
       ElectionSettings election,
@@ -40,6 +60,9 @@ public record BootstrapSettings(
   public BootstrapSettings {
     if (fleetRate < 1) {
       throw new IllegalArgumentException("discovery.fleet-rate must be at least 1: " + fleetRate);
+    }
+    if (storeRate < 1) {
+      throw new IllegalArgumentException("store.fleet-rate must be at least 1: " + storeRate);
     }
     Objects.requireNonNull(cluster, "cluster");
     if (!cluster.matches(CoreKeys.CLUSTER_NAME_PATTERN)) {
@@ -61,6 +84,7 @@ public record BootstrapSettings(
         interval,
         Duration.ofSeconds(60).compareTo(interval) > 0 ? Duration.ofSeconds(60) : interval,
         s.duration(CoreKeys.JOIN_TIMEOUT),
-        s.integer(CoreKeys.DISCOVERY_FLEET_RATE));
+        s.integer(CoreKeys.DISCOVERY_FLEET_RATE),
+        s.integer(CoreKeys.STORE_FLEET_RATE));
   }
 }

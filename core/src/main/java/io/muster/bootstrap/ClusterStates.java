@@ -87,6 +87,26 @@ public final class ClusterStates {
     return false;
   }
 
+  /**
+   * Whether the node that claimed {@code formation} is in {@code view} under its instance id and
+   * address, with no other instance holding that address: a node to join through if it is a member.
+   */
+  static boolean ownerJoinableInView(FormationRecord formation, List<Peer> view) {
+    Map<InetAddress, List<Peer>> byAddress = byAddress(view);
+    Optional<Peer> owner = find(byAddress, formation.ownerInstanceId(), formation.ownerAddress());
+    return owner.isPresent() && !addressReused(byAddress, owner.get());
+  }
+
+  /**
+   * Whether the registered node {@code m} is in {@code view} under its instance id and address,
+   * with no other instance holding that address.
+   */
+  static boolean joinableInView(MemberRecord m, List<Peer> view) {
+    Map<InetAddress, List<Peer>> byAddress = byAddress(view);
+    Optional<Peer> p = find(byAddress, m.instanceId(), m.address());
+    return p.isPresent() && !addressReused(byAddress, p.get());
+  }
+
   /** Whether the node that claimed {@code formation} is in {@code view}. */
   static boolean ownerInView(FormationRecord formation, List<Peer> view) {
     return find(byAddress(view), formation.ownerInstanceId(), formation.ownerAddress()).isPresent();

@@ -54,6 +54,24 @@ public final class JoinFlow {
   private List<MemberRecord> keptMembers;
   private String membersState;
   private String awaitingFounder;
+  private boolean membersComplete;
+
+  /**
+   * The generation this flow's adapter.join went through for (-1: none): the node may be inside
+   * that generation's cluster from then on, even when a later step fails.
+   */
+  private long joinedGeneration = -1;
+
+  /** Whether the store may hold a JOINING record of this node (unknown at the start). */
+  private boolean ownJoiningUnknown = true;
+
+  private Instant listedAt;
+  private int listingPages = 1;
+  private Optional<FormationRecord> keptFormation;
+  private Instant formationReadAt;
+  private double formationPhase;
+  private boolean formationFresh;
+  private int formationReads;
   private long orphanGeneration = -1;
   private Instant orphanSince;
   private int failures;
@@ -127,11 +145,11 @@ public final class JoinFlow {
         return done.get();
       }
     }
-    Optional<FormationRecord> formation = store.currentFormation();
-    Peer selfPeer = self.asPeer();
     Instant now = clock.instant();
+    Optional<FormationRecord> formation = watchFormation(now, false);
+    Peer selfPeer = self.asPeer();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
-    if (formation.isPresent() && storeState.equals(awaitingFounder)) {
+    if (formation.isPresent() && formationFresh && storeState.equals(awaitingFounder)) {
       watchFounder(formation.get());
     }
     ViewKeeper.Next next =
@@ -143,26 +161,45 @@ public final class JoinFlow {
               + formation.map(FormationRecord::generation).orElse(0L)
               + " was published; re-discovering in "
               + String.format(java.util.Locale.ROOT, "%.1fs", next.deferFor().toMillis() / 1000.0)
-              + " so the fleet's describe calls stay under discovery.fleet-rate");
+              + " so the fleet's describe calls and store requests stay under discovery.fleet-rate"
+              + " and store.fleet-rate");
     }
     ViewKeeper.View taken = next.view();
     // Members are read after the deferral (with SSM, listing 1,000 members is 100 calls), and a
     // kept view is decided on with the members read alongside it: both only ever lead to a wait.
     boolean keptBoth =
         taken.source() == ViewKeeper.Source.CACHED && storeState.equals(membersState);
-    List<MemberRecord> members = keptBoth ? keptMembers : readMembers(formation, storeState);
+    List<MemberRecord> members =
+        keptBoth ? keptMembers : readMembers(formation, storeState, taken.peers(), now);
     Decision d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    if (d instanceof Decision.Form && !formationFresh) {
+      // Form only on a fresh formation record: the kept one may be a paced read's, long ago. (A
+      // join needs none: it goes through a node whose own record, read now, says it is a member,
+      // and that node proves its cluster before the join; a join never makes a cluster.)
+      Optional<FormationRecord> again = watchFormation(now, true);
+      if (!again.equals(formation)) {
+        return new StepResult.Retry(
+            backoff.poll(), "waiting: the formation record changed since it was last read");
+      }
+    }
     if (!(d instanceof Decision.Wait) && taken.source() == ViewKeeper.Source.CACHED) {
       // Act only on a fresh view: the cached one may hold a node that is gone.
       taken = views.list(storeState, now);
       if (keptBoth) {
-        members = readMembers(formation, storeState);
+        members = readMembers(formation, storeState, taken.peers(), now);
       }
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
     if (d instanceof Decision.Form && taken.source() != ViewKeeper.Source.AUTHORITATIVE) {
       // Form only on what discovery admits, not on the cheap listing (see Discovery#list).
       taken = views.authoritative(storeState, now);
+      d = decide(selfPeer, taken.peers(), formation, members, mine, now);
+    }
+    if (d instanceof Decision.Form
+        && formation.isPresent()
+        && !(membersComplete && listedNow(now))) {
+      // Replace a generation only on every member record, read now.
+      members = listAllMembers(storeState, now);
       d = decide(selfPeer, taken.peers(), formation, members, mine, now);
     }
     List<Peer> view = taken.peers();
@@ -182,8 +219,26 @@ public final class JoinFlow {
     if (d instanceof Decision.Join j) {
       return join(j, formation.orElseThrow(), ranked);
     }
-    if (formation.isPresent()) {
-      dropOwnStaleJoining(formation.get(), members);
+    if (formation.isPresent() && joinedGeneration == formation.get().generation()) {
+      // Inside this generation's cluster already (its members may since have died): finish.
+      return finishJoin(formation.get(), List.of());
+    }
+    Optional<StepResult> finished = Optional.empty();
+    if (formation.isPresent() && membersComplete) {
+      finished = resolveOwnJoining(formation.get(), members);
+    } else if (formation.isPresent() && ownJoiningUnknown && formationFresh && formationReads > 1) {
+      // A partial read does not show this node's own record: read it once (a JOINING record left
+      // by a crash or a lost deregistration blocks the whole fleet), at the second paced read of
+      // the formation record rather than the first, so a fleet booting together does not read a
+      // thousand records at once (found by the simulation: seed 6 at 1,000 nodes, a new fleet
+      // after a fleet loss).
+      finished =
+          resolveOwnJoining(
+              formation.get(), store.member(self.instanceId()).map(List::of).orElse(List.of()));
+      ownJoiningUnknown = false;
+    }
+    if (finished.isPresent()) {
+      return finished.get();
     }
     awaitingFounder =
         formation.isPresent()
@@ -242,14 +297,149 @@ public final class JoinFlow {
   }
 
   /**
-   * The store's member records (none before a formation exists), kept for the next step that
-   * decides on a kept view.
+   * The formation record, read from the store at most once per watch period in a large fleet (every
+   * step in a small one, or when {@code fresh}). A thousand waiting nodes that each read it at
+   * every step would need 200 requests a second; SSM's standard throughput is 40 for the whole
+   * account. Each node reads it at a moment spread around its period, so the fleet's reads take
+   * about half of {@code store.fleet-rate}.
    */
-  private List<MemberRecord> readMembers(Optional<FormationRecord> formation, String storeState)
+  private Optional<FormationRecord> watchFormation(Instant now, boolean fresh)
       throws StoreException {
-    keptMembers = formation.isPresent() ? store.members() : List.of();
+    if (!fresh && keptFormation != null && now.isBefore(nextFormationRead())) {
+      formationFresh = false;
+      return keptFormation;
+    }
+    keptFormation = store.currentFormation();
+    formationFresh = true;
+    formationReads++;
+    formationReadAt = now;
+    // Where in [period / 2, 3 x period / 2] this node reads next: spreads the fleet's reads.
+    formationPhase = backoff.spread(Duration.ofSeconds(1)).toMillis() / 1000.0;
+    return keptFormation;
+  }
+
+  /**
+   * When the kept formation record is due to be read again. Computed at each step from the fleet's
+   * size as this node now sees it (its view grows while the fleet boots), so a read taken before
+   * the first listing does not set a period for a fleet of one.
+   */
+  private Instant nextFormationRead() {
+    int size = Math.max(views.size(), keptFormation.map(FormationRecord::viewSize).orElse(0));
+    if (!ViewKeeper.paced(settings, size)) {
+      return formationReadAt;
+    }
+    Duration period = ViewKeeper.watchPeriod(settings, size);
+    return formationReadAt.plusMillis((long) (period.toMillis() * (0.5 + formationPhase)));
+  }
+
+  /**
+   * The member records the decision needs (none before a formation exists), kept for the next step
+   * that decides on a kept view. Listing every member costs SSM one request per 10 records: 100 at
+   * 1,000 nodes, and a lost fleet leaves its records behind, so a new fleet of 1,000 that listed
+   * them at every step emptied the store's quota and never formed (found by the simulation, seed
+   * 602). So:
+   *
+   * <ul>
+   *   <li>while the founder is a live member in view, its record alone (one read): the decision is
+   *       then to join through it whatever the other records say;
+   *   <li>otherwise, in a fleet that paces its store reads or while a listing costs more than one
+   *       request (it is unknown before the first: a new fleet next to a lost one's 1,000 records
+   *       would each pay 100 requests for it), a node that is not the seed of its view reads only
+   *       the record of that seed (it joins through it once the seed found a live member and
+   *       joined, or formed the next generation) and never all of them;
+   *   <li>the seed of its view lists every record, at most once per {@link #listingPeriod}.
+   * </ul>
+   *
+   * A partial read can only lead to joining through a member whose own record was just read, or to
+   * waiting; it never counts toward replacing a generation ({@link #trackOrphaned}).
+   */
+  private List<MemberRecord> readMembers(
+      Optional<FormationRecord> formation, String storeState, List<Peer> view, Instant now)
+      throws StoreException {
+    if (formation.isEmpty()) {
+      keptMembers = List.of();
+      membersComplete = true;
+      membersState = storeState;
+      return keptMembers;
+    }
+    FormationRecord f = formation.get();
+    if (view.stream().noneMatch(p -> p.address().equals(self.address()))) {
+      // Not in its own view yet (booting): it can only wait, whatever the records say.
+      return partial(List.of(), storeState);
+    }
+    if (!membersComplete && !formationFresh && storeState.equals(membersState)) {
+      // A partial read is renewed with the formation record, at the watch's pace.
+      return keptMembers;
+    }
+    if (!f.ownerInstanceId().equals(self.instanceId())
+        && ClusterStates.ownerJoinableInView(f, view)) {
+      Optional<MemberRecord> founder = memberOf(f, f.ownerInstanceId(), f.ownerAddress());
+      if (founder.isPresent()) {
+        return partial(List.of(founder.get()), storeState);
+      }
+    }
+    List<Peer> ranked = Election.rank(view);
+    boolean seedOfView = !ranked.isEmpty() && ranked.get(0).address().equals(self.address());
+    boolean costly = listingPages > 1 || ViewKeeper.paced(settings, view.size());
+    if (costly && !seedOfView && !ranked.isEmpty()) {
+      Peer seed = ranked.get(0);
+      Optional<MemberRecord> rec =
+          seed.instanceId() == null
+              ? Optional.empty()
+              : memberOf(f, seed.instanceId(), seed.addressText())
+                  .filter(m -> ClusterStates.joinableInView(m, view));
+      return partial(rec.map(List::of).orElse(List.of()), storeState);
+    }
+    if (listingPages > 1
+        && membersComplete
+        && storeState.equals(membersState)
+        && listedAt != null
+        && now.isBefore(listedAt.plus(listingPeriod()))) {
+      return keptMembers;
+    }
+    return listAllMembers(storeState, now);
+  }
+
+  /** {@code instanceId}'s record if it is a MEMBER of {@code f}'s generation at {@code address}. */
+  private Optional<MemberRecord> memberOf(FormationRecord f, String instanceId, String address)
+      throws StoreException {
+    return store
+        .member(instanceId)
+        .filter(
+            m ->
+                m.generation() == f.generation()
+                    && m.status() == MemberRecord.Status.MEMBER
+                    && m.address().equals(address));
+  }
+
+  private List<MemberRecord> partial(List<MemberRecord> records, String storeState) {
+    keptMembers = records;
+    membersComplete = false;
     membersState = storeState;
     return keptMembers;
+  }
+
+  private List<MemberRecord> listAllMembers(String storeState, Instant now) throws StoreException {
+    keptMembers = store.members();
+    membersComplete = true;
+    membersState = storeState;
+    listedAt = now;
+    listingPages = Math.max(1, (keptMembers.size() + 9) / 10);
+    return keptMembers;
+  }
+
+  private boolean listedNow(Instant now) {
+    return listedAt != null && listedAt.equals(now);
+  }
+
+  /**
+   * How often the seed of a view lists every member record: a quarter of {@code store.fleet-rate}
+   * for its listings (one request per 10 records), at least an interval apart.
+   */
+  private Duration listingPeriod() {
+    Duration byCost =
+        Duration.ofMillis((long) Math.ceil(listingPages * 4 * 1000.0 / settings.storeRate()));
+    return byCost.compareTo(settings.interval()) > 0 ? byCost : settings.interval();
   }
 
   /** What one step would decide now, assuming the view stays as it is: for --dry-run. */
@@ -427,10 +617,16 @@ public final class JoinFlow {
    * A JOINING registration of this node that outlived its join (the deregistration after a failed
    * join was lost, or the agent crashed mid-join) blocks the replacement of the generation for the
    * whole fleet while this node lives, and nobody else can remove it. Once no member is left to
-   * join through and the adapter says this node is not clustered, it is not a member: drop it.
+   * join through: if the adapter says this node is not clustered, it is not a member: drop it. If
+   * it is clustered, it got inside the generation's cluster before the interruption (the agent
+   * crashed after the join, and the member it joined through has died since): finish the join as a
+   * member instead; dropping it would let the fleet form a second cluster next to it (found by the
+   * simulation, seed 7161 at 3 nodes).
+   *
+   * @return the finished join, when it finished one
    */
-  private void dropOwnStaleJoining(FormationRecord f, List<MemberRecord> members)
-      throws StoreException, AdapterException {
+  private Optional<StepResult> resolveOwnJoining(FormationRecord f, List<MemberRecord> members)
+      throws StoreException, AdapterException, IOException {
     boolean mine =
         members.stream()
             .anyMatch(
@@ -438,8 +634,16 @@ public final class JoinFlow {
                     m.instanceId().equals(self.instanceId())
                         && m.generation() == f.generation()
                         && m.status() == MemberRecord.Status.JOINING);
-    if (!mine || adapter.inspect().clustered()) {
-      return;
+    if (!mine) {
+      return Optional.empty();
+    }
+    if (adapter.inspect().clustered()) {
+      listener.event(
+          "joining-finished",
+          "this node's JOINING registration for generation "
+              + f.generation()
+              + " outlived its join and the node is clustered: finishing as a member");
+      return Optional.of(finishJoin(f, List.of()));
     }
     store.deregisterMember(self.instanceId());
     listener.event(
@@ -447,6 +651,7 @@ public final class JoinFlow {
         "dropped this node's JOINING registration for generation "
             + f.generation()
             + ": it is not clustered and no member is left to join through");
+    return Optional.empty();
   }
 
   private StepResult join(Decision.Join j, FormationRecord rec, List<Peer> ranked)
@@ -457,20 +662,37 @@ public final class JoinFlow {
           backoff.poll(),
           "waiting: credentials of generation " + rec.generation() + " are not published yet");
     }
+    ownJoiningUnknown = true;
     registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
-    try {
-      joinWithOneReread(j, rec, ranked, credentials.get());
-    } catch (AdapterException e) {
-      // Not joined (also when the credentials were rejected): stop blocking the replacement of
-      // this generation.
+    if (joinedGeneration != rec.generation()) {
       try {
-        store.deregisterMember(self.instanceId());
-      } catch (StoreException ignored) {
-        // The next step re-registers or the record ages out with this node.
+        joinWithOneReread(j, rec, ranked, credentials.get());
+      } catch (AdapterException e) {
+        // Not joined (also when the credentials were rejected): stop blocking the replacement of
+        // this generation.
+        try {
+          store.deregisterMember(self.instanceId());
+        } catch (StoreException ignored) {
+          // The next step re-registers or the record ages out with this node.
+        }
+        throw e;
       }
-      throw e;
+      joinedGeneration = rec.generation();
     }
-    Optional<String> problem = adapter.verify(j.candidates());
+    return finishJoin(rec, j.candidates());
+  }
+
+  /**
+   * After adapter.join returned: verify and register as a member. A failure here (a lost MEMBER
+   * write, a store error) leaves the JOINING record in place, since the node may be inside the
+   * cluster; the next steps finish this instead of joining again (found by the simulation: a node
+   * that joined, lost its MEMBER write, then tried to join again through the founder that had just
+   * died dropped its JOINING record while inside the founder's cluster, and the fleet formed a
+   * second one, seed 5830 at 3 nodes).
+   */
+  private StepResult finishJoin(FormationRecord rec, List<Peer> candidates)
+      throws StoreException, AdapterException, IOException {
+    Optional<String> problem = adapter.verify(candidates);
     if (problem.isPresent()) {
       return retryAfterFailure(
           "adapter-error", "joined, but verification failed: " + problem.get());
@@ -479,7 +701,7 @@ public final class JoinFlow {
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
     String via =
-        j.candidates().stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
+        candidates.stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
     listener.event("joined", "joined generation " + rec.generation() + " through " + via);
     return new StepResult.Done(
         "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,
@@ -524,8 +746,49 @@ public final class JoinFlow {
 
   private void joinOnce(Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)
       throws AdapterException {
+    JoinRequest asked =
+        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked);
     adapter.join(
-        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked));
+        new JoinRequest(
+            settings.cluster(), rec.clusterId(), self, provenTargets(asked), c, ranked));
+  }
+
+  /** Candidates checked before a join; a few proven ones are enough to try. */
+  private static final int TARGETS_CHECKED = 10;
+
+  private static final int TARGETS_PROVEN = 3;
+
+  /**
+   * The candidates that prove to be members of the cluster this join is for ({@link
+   * io.muster.adapter.ClusterAdapter#verifyTarget}), best first: a registered live member in the
+   * view may be a new instance on a dead member's address.
+   */
+  private List<Peer> provenTargets(JoinRequest asked) throws AdapterException {
+    List<Peer> proven = new java.util.ArrayList<>();
+    List<String> refused = new java.util.ArrayList<>();
+    for (Peer p : asked.members()) {
+      if (proven.size() == TARGETS_PROVEN || proven.size() + refused.size() == TARGETS_CHECKED) {
+        break;
+      }
+      Optional<String> why = adapter.verifyTarget(asked, p);
+      if (why.isEmpty()) {
+        proven.add(p);
+      } else {
+        refused.add(p.addressText() + ": " + why.get());
+        listener.event(
+            "target-refused", "not joining through " + p.addressText() + ": " + why.get());
+      }
+    }
+    if (proven.isEmpty()) {
+      throw new AdapterException(
+          "no member to join through proved it is in cluster "
+              + asked.clusterId()
+              + " ("
+              + String.join("; ", refused)
+              + "); not joining",
+          true);
+    }
+    return proven;
   }
 
   private void registerAndConfirm(long generation, MemberRecord.Status status)
@@ -567,7 +830,9 @@ public final class JoinFlow {
       Peer selfPeer,
       Instant now) {
     if (formation.isEmpty()
+        || !membersComplete
         || ClusterStates.anythingAlive(formation.get(), members, view, selfPeer)) {
+      // A partial read of the members says nothing about what else of the generation is alive.
       orphanGeneration = -1;
       return Duration.ZERO;
     }

@@ -195,13 +195,59 @@ final class ViewKeeper {
     return lower + 1;
   }
 
-  /** The spreading window for a fleet-wide reaction in a view of {@code size}. */
+  /**
+   * The spreading window for a fleet-wide reaction in a view of {@code size}: the larger of what
+   * keeps the fleet's describe calls under {@code discovery.fleet-rate} and what keeps its joins'
+   * store requests under {@code store.fleet-rate} ({@link #storeWindow}).
+   */
   Duration spreadWindow(int size) {
     int over = size - BURST;
-    if (over <= 0) {
+    Duration describe =
+        over <= 0
+            ? Duration.ZERO
+            : Duration.ofMillis((long) Math.ceil(over * 1000.0 / settings.fleetRate()));
+    Duration store = storeWindow(settings, size);
+    return store.compareTo(describe) > 0 ? store : describe;
+  }
+
+  /**
+   * Store requests one join takes: the founder's record, the credentials, the JOINING registration
+   * and its read-back, the MEMBER registration and its read-back, and one to spare for a retry.
+   */
+  static final int JOIN_REQUESTS = 7;
+
+  /**
+   * How long a fleet of {@code size} needs for its joins' store requests at {@code
+   * store.fleet-rate}; zero for a fleet small enough that its waiting nodes read the store at every
+   * step ({@link #paced}).
+   */
+  static Duration storeWindow(BootstrapSettings settings, int size) {
+    if (!paced(settings, size)) {
       return Duration.ZERO;
     }
-    return Duration.ofMillis((long) Math.ceil(over * 1000.0 / settings.fleetRate()));
+    return Duration.ofMillis(
+        (long) Math.ceil(size * JOIN_REQUESTS * 1000.0 / settings.storeRate()));
+  }
+
+  /**
+   * Whether a fleet of {@code size} paces its store reads: each waiting node reads the formation
+   * record once per {@link #watchPeriod}, which only matters when that is longer than an interval.
+   */
+  static boolean paced(BootstrapSettings settings, int size) {
+    return watchPeriod(settings, size).compareTo(settings.interval()) > 0;
+  }
+
+  /**
+   * How often a waiting node of a fleet of {@code size} reads the formation record, on average: the
+   * fleet's reads then take half of {@code store.fleet-rate}, the other half is for its joins.
+   */
+  static Duration watchPeriod(BootstrapSettings settings, int size) {
+    return Duration.ofMillis((long) Math.ceil(size * 2 * 1000.0 / settings.storeRate()));
+  }
+
+  /** The size of the kept view (0 before the first). */
+  int size() {
+    return cached == null ? 0 : cached.size();
   }
 
   private Duration reuseFor(int rank, boolean joinable) {

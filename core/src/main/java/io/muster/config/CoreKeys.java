@@ -116,6 +116,17 @@ public final class CoreKeys implements KeyCatalog {
           STRING,
           "ssm",
           "Credential store for formation records, member registrations and join secrets.");
+  public static final Key STORE_FLEET_RATE =
+      Key.of(
+              "store.fleet-rate",
+              INT,
+              "20",
+              "Credential store requests per second the whole fleet may spend while it forms: a"
+                  + " waiting node of a fleet of n reads the formation record about every 2n / rate"
+                  + " seconds, and the joins after a formation are spread over n x 7 / rate seconds."
+                  + " Keep it below the account's store quota (SSM standard throughput: 40/s, shared"
+                  + " with every other caller).")
+          .constrained(Constraints.between(1, 100_000));
   public static final Key STATE_DIR =
       Key.of("state.dir", STRING, "/var/lib/muster", "Where muster keeps this node's own state.");
 
@@ -147,6 +158,7 @@ public final class CoreKeys implements KeyCatalog {
         ELECTION_REPLACE_AFTER,
         ADAPTER_NAME,
         STORE_PROVIDER,
+        STORE_FLEET_RATE,
         STATE_DIR,
         JOIN_TIMEOUT);
   }

@@ -40,7 +40,10 @@ class JoinFlowPacingTest {
           Duration.ofSeconds(5),
           Duration.ofSeconds(60),
           Duration.ofMinutes(10),
-          10);
+          10,
+          // Store reads unpaced: these tests are about describe calls (JoinFlowStorePacingTest
+          // covers the store's).
+          100_000);
 
   void at(int seconds) {
     clock.set(t0.plusSeconds(seconds));

@@ -57,6 +57,7 @@ final class Node {
   /** Set while an S3 re-run steps: no random crash or termination then. */
   boolean inRerun;
 
+  int targetChecks;
   int formCalls;
   int joinCalls;
 

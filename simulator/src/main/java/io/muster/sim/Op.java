@@ -10,7 +10,7 @@ public enum Op {
   DISCOVER("discover", false),
   CURRENT_FORMATION("store.current-formation", false),
   MEMBERS("store.members", false),
-  /** One member's registration (a node reading back its own); not a random fault point. */
+  /** One member's registration (the founder's, a view seed's, or a node reading back its own). */
   MEMBER("store.member", false),
   CREDENTIALS("store.credentials", false),
   CLAIM("store.claim", true),
@@ -46,7 +46,8 @@ public enum Op {
       List.of(
           DISCOVER,
           CURRENT_FORMATION,
-          MEMBERS,
+          // A joiner reads the founder's record, not the member listing (JoinFlow#readMembers).
+          MEMBER,
           CLAIM,
           FORM,
           PUT_CREDENTIALS,

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.function.LongSupplier;
 
 /**
- * The live progress of a simulation on stderr. On a terminal one line is rewritten in place ({@code
- * \r}) at most twice a second; otherwise (a log, CI output) a plain line is printed at most every
- * 10 s, so logs do not fill with carriage returns.
+ * The live progress of a simulation on stderr, on a terminal only: one line rewritten in place
+ * ({@code \r}) at most twice a second. A log or CI output gets nothing: the report says it all, and
+ * a progress line in a log is noise (carriage returns or not).
  */
 public final class ProgressLine implements Progress {
   private final PrintWriter err;
@@ -27,21 +27,20 @@ public final class ProgressLine implements Progress {
 
   @Override
   public void update(int done, int total, int failing) {
+    if (!terminal) {
+      return;
+    }
     long now = nanos.getAsLong();
-    long every = terminal ? 500_000_000L : 10_000_000_000L;
+    long every = 500_000_000L;
     boolean first = last == Long.MIN_VALUE;
     if (done != total && !first && now - last < every) {
       return;
     }
     last = now;
     String text = "simulating: " + done + "/" + total + " runs, " + failing + " failing";
-    if (terminal) {
-      err.print("\r" + text + "   ");
-      if (done == total) {
-        err.println();
-      }
-    } else {
-      err.println(text);
+    err.print("\r" + text + "   ");
+    if (done == total) {
+      err.println();
     }
     err.flush();
   }

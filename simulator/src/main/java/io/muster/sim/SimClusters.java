@@ -33,6 +33,9 @@ final class SimClusters {
     final LinkedHashSet<Node> members = new LinkedHashSet<>();
     Secret cookie;
 
+    /** The generation's cluster id muster formed it as (null: made by a join, or naive). */
+    String clusterId;
+
     /** Whether it lost its last member to a termination (not to a node leaving for another). */
     boolean diedWithItsMembers;
 
@@ -182,7 +185,12 @@ final class SimClusters {
           names.add(m.peer.addressText());
         }
       }
-      LocalMembership m = new LocalMembership(true, c != null && c.members.size() > 1, null, names);
+      // Clustered like Mnesia's schema says: with other nodes, or inside a cluster someone else
+      // formed even when its other members have died (their nodes stay in the schema); a node
+      // that formed a cluster and is alone in it is not.
+      boolean clustered =
+          c != null && (c.members.size() > 1 || !n.formedIds.contains(String.valueOf(c.clusterId)));
+      LocalMembership m = new LocalMembership(true, clustered, null, names);
       faults.after(n, Op.INSPECT);
       return m;
     }
@@ -207,9 +215,34 @@ final class SimClusters {
       } else {
         enter(n, create(n.fleet, cookie));
       }
+      n.cluster.clusterId = request.clusterId();
       n.formedIds.add(request.clusterId());
       faults.after(n, Op.FORM);
       return new Credentials(Map.of("cookie", cookie));
+    }
+
+    /**
+     * The target answers with its cluster (like ejabberd's cluster membership or a swarm's id): it
+     * proves membership only when it is in the cluster formed as the request's generation.
+     */
+    @Override
+    public Optional<String> verifyTarget(JoinRequest request, Peer target) {
+      n.targetChecks++;
+      Node t = liveByAddress.apply(target);
+      if (t == null) {
+        return Optional.of("does not answer");
+      }
+      if (t.cluster == null) {
+        return Optional.of("is a standalone node, in no cluster (a new instance on the address?)");
+      }
+      if (!request.clusterId().equals(t.cluster.clusterId)) {
+        return Optional.of(
+            "is in another cluster ("
+                + (t.cluster.clusterId == null ? "cluster#" + t.cluster.id : t.cluster.clusterId)
+                + "), not "
+                + request.clusterId());
+      }
+      return Optional.empty();
     }
 
     @Override

@@ -116,6 +116,22 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
     return this;
   }
 
+  /** Records the run's API requests per second ({@link #perSecond()}), for the plot. */
+  SimRun recordingPerSecond() {
+    api.recordPerSecond();
+    return this;
+  }
+
+  /** Requests per second by describe call and store quota bucket, when recording. */
+  Map<String, List<Integer>> perSecond() {
+    return api.perSecond();
+  }
+
+  /** The store's quota buckets and their rates per second. */
+  Map<String, Double> quotaLines() {
+    return api.quotaLines();
+  }
+
   private void trace(Node n, String what) {
     if (trace != null) {
       trace.accept(

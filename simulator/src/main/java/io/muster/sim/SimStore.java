@@ -115,8 +115,7 @@ final class SimStore {
     @Override
     public List<MemberRecord> members() throws StoreException {
       faults.before(n, Op.MEMBERS);
-      api.store(
-          n, Op.MEMBERS, Math.max(1, (members.size() + SimApi.STORE_PAGE - 1) / SimApi.STORE_PAGE));
+      api.store(n, Op.MEMBERS, members.size());
       List<MemberRecord> all = new ArrayList<>(members.values());
       faults.after(n, Op.MEMBERS);
       return all;

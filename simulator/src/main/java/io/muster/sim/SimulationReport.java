@@ -26,7 +26,11 @@ public final class SimulationReport {
   /** The properties checked, in the order they are reported. */
   public static final List<String> PROPERTIES = List.of("S1", "S2", "S3", "L1", "L2", "ERROR");
 
-  private static final int SHOWN_FAILURES = 20;
+  /** Failing runs kept per strategy (each with its replay), for JSON and {@code toText(true)}. */
+  private static final int KEPT_FAILURES = 1000;
+
+  /** Failing runs the text report shows unless asked for all of them. */
+  static final int SHOWN_FAILURES = 3;
 
   private final SimulationSettings settings;
   private final List<List<RunResult>> results;
@@ -106,6 +110,7 @@ public final class SimulationReport {
     private final long[] convergenceNoLoss;
     private final int unconverged;
     private final int fleetLossRuns;
+    private final int reformed;
     private final Map<String, Long> calls = new TreeMap<>();
     private final Map<String, Long> throttled = new TreeMap<>();
     private final Map<String, Long> errors = new TreeMap<>();
@@ -115,6 +120,7 @@ public final class SimulationReport {
     private final long maxThrottledInRun;
     private final String mostThrottledReplay;
     private final List<String> slowestReplay;
+    private final int slowestIndex;
     private final long s3Checks;
     private final long steps;
 
@@ -129,6 +135,7 @@ public final class SimulationReport {
       long membersSum = 0;
       int unconv = 0;
       int losses = 0;
+      int reformedRuns = 0;
       long maxThrottled = 0;
       RunResult mostThrottled = null;
       RunResult slowest = null;
@@ -147,7 +154,7 @@ public final class SimulationReport {
               violatedRuns.merge(p, 1, Integer::sum);
             }
           }
-          if (failures.size() < SHOWN_FAILURES) {
+          if (failures.size() < KEPT_FAILURES) {
             failures.add(
                 new Failure(
                     r.strategy(),
@@ -174,6 +181,9 @@ public final class SimulationReport {
         }
         if (r.fleetLoss()) {
           losses++;
+          if (r.clustersFormed() >= 2 && !r.violated("L2")) {
+            reformedRuns++;
+          }
         }
         r.calls().forEach((k, v) -> calls.merge(k, v, Long::sum));
         r.throttled().forEach((k, v) -> throttled.merge(k, v, Long::sum));
@@ -194,12 +204,14 @@ public final class SimulationReport {
       this.convergenceNoLoss = convNoLoss.stream().mapToLong(Long::longValue).sorted().toArray();
       this.unconverged = unconv;
       this.fleetLossRuns = losses;
+      this.reformed = reformedRuns;
       this.maxThrottledInRun = maxThrottled;
       // Throttling breaks no property but is a target: name the run to trace, like a failure.
       this.mostThrottledReplay =
           mostThrottled == null ? null : commandOf(replayOf(settings, mostThrottled));
       // The convergence maximum is a figure worth explaining: name its run too.
       this.slowestReplay = slowest == null ? null : replayOf(settings, slowest);
+      this.slowestIndex = slowest == null ? -1 : slowest.index();
       this.s3Checks = checks;
       this.steps = stepSum;
       Arrays.sort(clusters);
@@ -242,6 +254,16 @@ public final class SimulationReport {
     /** The first failing runs (at most 20), with the options that replay each. */
     public List<Failure> failures() {
       return List.copyOf(failures);
+    }
+
+    /** Every converged run's convergence in ms, in ascending order. */
+    public long[] convergences() {
+      return convergence.clone();
+    }
+
+    /** The index of the converged run that took longest, or -1 when none converged. */
+    public int slowestRunIndex() {
+      return slowestIndex;
     }
 
     /** Convergence percentile in ms over converged runs (nearest rank), or -1 when none. */
@@ -311,6 +333,11 @@ public final class SimulationReport {
       return fleetLossRuns;
     }
 
+    /** Runs whose whole first fleet was lost and whose second fleet formed a new cluster. */
+    public int reformedRuns() {
+      return reformed;
+    }
+
     double meanClusters() {
       return Arrays.stream(clusters).average().orElse(0);
     }
@@ -346,7 +373,17 @@ public final class SimulationReport {
   // -------------------------------------------------------------------------------------------
   // Text
 
+  /** The text report, with the first few failing runs of each strategy. */
   public String toText() {
+    return toText(false);
+  }
+
+  /**
+   * The text report: each property in words next to its label, the table, the runs worth replaying,
+   * and failing runs summarized (a count and the first {@value #SHOWN_FAILURES} with their replay
+   * command), or all of them (up to 1,000) with {@code allFailures}.
+   */
+  public String toText(boolean allFailures) {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -379,31 +416,36 @@ public final class SimulationReport {
     summaries.forEach(s -> head.add(s.strategy().label()));
     rows.add(head.toArray(String[]::new));
     row(rows, "runs", s -> Integer.toString(s.runs()));
-    row(rows, "S1 one cluster (runs broken)", s -> Integer.toString(s.violatedRuns("S1")));
+    row(rows, "runs that broke a property:", s -> "");
+    row(rows, "  S1 never two clusters alive at once", s -> Integer.toString(s.violatedRuns("S1")));
     row(
         rows,
-        "S2 former member never forms",
+        "  S2 an ex-member never forms a cluster",
         s -> s.strategy() == Strategy.MUSTER ? Integer.toString(s.violatedRuns("S2")) : "n/a");
     row(
         rows,
-        "S3 re-run is a no-op",
+        "  S3 join on a member changes nothing",
         s ->
             s.strategy() == Strategy.MUSTER
-                ? s.violatedRuns("S3") + " (" + s.s3Checks() + " checks)"
+                ? s.violatedRuns("S3") + " of " + s.s3Checks() + " re-runs"
                 : "n/a");
-    row(rows, "L1 all members in bound", s -> Integer.toString(s.violatedRuns("L1")));
     row(
         rows,
-        "L2 new fleet forms once",
-        s -> s.violatedRuns("L2") + " (" + s.fleetLossRuns() + " losses)");
-    row(rows, "simulation errors", s -> Integer.toString(s.violatedRuns("ERROR")));
+        "  L1 every node joins within " + io.muster.config.Durations.format(l1Bound()),
+        s -> Integer.toString(s.violatedRuns("L1")));
     row(
         rows,
-        "clusters formed/run (max)",
-        s -> String.format(Locale.ROOT, "%.2f (%d)", s.meanClusters(), s.maxClusters()));
+        "  L2 a lost fleet's successor forms once",
+        s -> s.violatedRuns("L2") + " of " + s.fleetLossRuns() + " losses");
+    row(rows, "  simulation errors", s -> Integer.toString(s.violatedRuns("ERROR")));
     row(
         rows,
-        "live nodes in largest cluster",
+        "re-formed after the whole fleet was lost",
+        s -> s.reformedRuns() + " runs (by design)");
+    row(rows, "second cluster while one lived (S1)", s -> s.violatedRuns("S1") + " runs");
+    row(
+        rows,
+        "live nodes in the largest cluster at the end",
         s -> String.format(Locale.ROOT, "%.2f%%", 100 * s.membersFraction));
     row(rows, "convergence p50/p99/max", s -> percentiles(s::convergence));
     row(rows, "  runs without fleet loss", s -> percentiles(s::convergenceWithoutFleetLoss));
@@ -473,14 +515,26 @@ public final class SimulationReport {
       if (s.failures().isEmpty()) {
         continue;
       }
+      List<Failure> shown =
+          allFailures
+              ? s.failures()
+              : s.failures().subList(0, Math.min(SHOWN_FAILURES, s.failures().size()));
+      Map<String, Integer> byProperty = new LinkedHashMap<>();
+      s.violatedRuns.forEach(
+          (p, n) -> {
+            if (n > 0) {
+              byProperty.put(p, n);
+            }
+          });
       b.append('\n')
           .append(s.strategy().label())
           .append(": ")
           .append(s.failedRuns())
-          .append(" failing run(s)")
-          .append(s.failedRuns() > s.failures().size() ? ", first " + s.failures().size() : "")
+          .append(" failing run(s) ")
+          .append(byProperty)
+          .append(s.failedRuns() > shown.size() ? "; the first " + shown.size() : "")
           .append(":\n");
-      for (Failure fl : s.failures()) {
+      for (Failure fl : shown) {
         b.append(
             String.format(
                 Locale.ROOT,
@@ -491,8 +545,20 @@ public final class SimulationReport {
                 fl.violation().detail(),
                 fl.command()));
       }
+      if (s.failedRuns() > shown.size()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "  ... %d more: --all-failures lists %s%n",
+                s.failedRuns() - shown.size(),
+                s.failedRuns() > KEPT_FAILURES ? "the first " + KEPT_FAILURES : "them all"));
+      }
     }
     return b.toString();
+  }
+
+  private Duration l1Bound() {
+    return settings.protocol().l1Bound();
   }
 
   private void row(

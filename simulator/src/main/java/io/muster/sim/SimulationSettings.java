@@ -116,13 +116,8 @@ public record SimulationSettings(
    * @param storeLatencyMin shortest credential store call
    * @param storeLatencyMax longest credential store call
    * @param storeErrorRate probability that a store call fails
-   * @param storeRate the account's credential store requests per second, with one second's worth of
-   *     burst (0: unlimited). SSM's standard throughput is 40, shared by GetParameter,
-   *     GetParameters and GetParametersByPath; a member listing costs one request per {@link
-   *     SimApi#STORE_PAGE} records, like GetParametersByPath
-   * @param storeListRate member-listing requests per second, in a bucket of their own (0: listings
-   *     share {@code storeRate}'s). SSM's higher throughput raises GetParameter and GetParameters
-   *     to 3,000 but leaves GetParametersByPath at 100
+   * @param storeQuota which store the fleet uses and the account's request quotas for it (the
+   *     default deployment's: SSM with standard throughput)
    */
   public record Aws(
       Duration latencyMin,
@@ -137,8 +132,7 @@ public record SimulationSettings(
       Duration storeLatencyMin,
       Duration storeLatencyMax,
       double storeErrorRate,
-      double storeRate,
-      double storeListRate) {
+      StoreQuota storeQuota) {
     public Aws {
       nonNegative("--api-latency-min", latencyMin);
       if (latencyMax.compareTo(latencyMin) < 0) {
@@ -162,15 +156,7 @@ public record SimulationSettings(
             "--store-latency-max must not be below --store-latency-min");
       }
       probability("--store-error-rate", storeErrorRate);
-      if (storeRate < 0) {
-        throw new IllegalArgumentException(
-            "--store-rate must be 0 (unlimited) or a rate per second: " + storeRate);
-      }
-      if (storeListRate < 0) {
-        throw new IllegalArgumentException(
-            "--store-list-rate must be 0 (listings share --store-rate) or a rate per second: "
-                + storeListRate);
-      }
+      Objects.requireNonNull(storeQuota, "storeQuota");
     }
   }
 
@@ -267,9 +253,13 @@ public record SimulationSettings(
           CoreKeys.DISCOVERY_INTERVAL,
           CoreKeys.ELECTION_MIN_PEERS,
           CoreKeys.DISCOVERY_FLEET_RATE,
+          CoreKeys.STORE_FLEET_RATE,
           CoreKeys.ELECTION_REPLACE_AFTER);
 
   static String optionName(Key key) {
+    if (key == CoreKeys.STORE_FLEET_RATE) {
+      return "store-fleet-rate"; // "fleet-rate" is discovery's
+    }
     return key.name().substring(key.name().lastIndexOf('.') + 1);
   }
 
@@ -458,18 +448,25 @@ public record SimulationSettings(
         "Probability a credential store call fails.",
         s -> p(s.aws.storeErrorRate));
     opt(
-        "store-rate",
-        "0",
-        "Credential store requests/s for the whole account, 1 s of burst (0: unlimited). SSM's"
-            + " standard throughput is 40; a member listing costs 1 request per 10 records.",
-        s -> p(s.aws.storeRate));
+        "store",
+        "ssm",
+        "Credential store whose API calls and quotas are modelled: ssm (the default store) or"
+            + " secretsmanager (GetSecretValue 10,000/s, ListSecrets 100/s, CreateSecret,"
+            + " PutSecretValue and DeleteSecret 50/s each).",
+        s -> s.aws.storeQuota.store());
     opt(
-        "store-list-rate",
+        "store-throughput",
+        "standard",
+        "The account's store quota: standard (SSM: GetParameter, GetParameters and"
+            + " GetParametersByPath share 40 requests/s), higher (SSM's higher throughput:"
+            + " GetParameter(s) 3,000/s, GetParametersByPath 100/s) or unlimited.",
+        s -> s.aws.storeQuota.throughput());
+    opt(
+        "store-write-rate",
         "0",
-        "Member-listing requests/s in a bucket of their own (0: they share --store-rate's). With"
-            + " SSM's higher throughput: --store-rate 3000 --store-list-rate 100"
-            + " (GetParametersByPath stays at 100/s).",
-        s -> p(s.aws.storeListRate));
+        "SSM PutParameter/DeleteParameter requests/s in a bucket of their own (0: they share the"
+            + " published quota; AWS does not publish a separate one, AWS Support has reported 3).",
+        s -> p(s.aws.storeQuota.writeRate()));
     opt(
         "crash-rate",
         "0.1",
@@ -637,8 +634,8 @@ public record SimulationSettings(
             r.duration("store-latency-min"),
             r.duration("store-latency-max"),
             r.decimal("store-error-rate"),
-            r.decimal("store-rate"),
-            r.decimal("store-list-rate")),
+            new StoreQuota(
+                v.get("store"), v.get("store-throughput"), r.decimal("store-write-rate"))),
         new Faults(
             r.decimal("crash-rate"),
             r.duration("restart-delay"),

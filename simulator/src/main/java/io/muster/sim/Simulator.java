@@ -128,6 +128,33 @@ public final class Simulator {
     return lines;
   }
 
+  /** What one run asked of the account's APIs, second by second, and the quotas it ran under. */
+  public record Load(Map<String, List<Integer>> perSecond, Map<String, Double> storeQuota) {}
+
+  /** Replays run {@code index} of {@code strategy}, recording its API requests per second. */
+  public static Load load(SimulationSettings s, Strategy strategy, int index) {
+    SimRun run = new SimRun(s, strategy, index).recordingPerSecond();
+    run.run();
+    return new Load(run.perSecond(), run.quotaLines());
+  }
+
+  /**
+   * The report's picture ({@link SimulationPlot}): convergence of every strategy, and the API load
+   * of muster's slowest run, replayed to record it.
+   */
+  public static String plot(SimulationReport report) {
+    Load load = null;
+    String label = "";
+    if (report.settings().strategies().contains(Strategy.MUSTER)) {
+      SimulationReport.Summary m = report.summary(Strategy.MUSTER);
+      if (m.slowestRunIndex() >= 0) {
+        load = load(report.settings(), Strategy.MUSTER, m.slowestRunIndex());
+        label = "seed " + report.settings().runSeed(m.slowestRunIndex());
+      }
+    }
+    return SimulationPlot.svg(report, load, label);
+  }
+
   /**
    * {@code java io.muster.sim.Simulator [--output text|json] [options]}: the same options as {@code
    * muster simulate} (see {@link SimulationSettings#options()}); progress on stderr; exit 1 when
@@ -142,6 +169,13 @@ public final class Simulator {
       rest.subList(o, o + 2).clear();
     }
     boolean trace = rest.remove("--trace");
+    boolean allFailures = rest.remove("--all-failures");
+    String plot = null;
+    int pl = rest.indexOf("--plot");
+    if (pl >= 0 && pl + 1 < rest.size()) {
+      plot = rest.get(pl + 1);
+      rest.subList(pl, pl + 2).clear();
+    }
     SimulationSettings s;
     try {
       s = SimulationSettings.parse(rest);
@@ -159,7 +193,15 @@ public final class Simulator {
     }
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     SimulationReport report = run(s, ProgressLine.forStderr(err));
-    System.out.println(output.equals("json") ? report.toJson() : report.toText());
+    System.out.println(output.equals("json") ? report.toJson() : report.toText(allFailures));
+    if (plot != null) {
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(plot), plot(report));
+      } catch (java.io.IOException e) {
+        System.err.println("muster simulate: cannot write --plot " + plot + ": " + e.getMessage());
+        System.exit(1);
+      }
+    }
     System.exit(report.failed(Strategy.MUSTER) ? 1 : 0);
   }
 }

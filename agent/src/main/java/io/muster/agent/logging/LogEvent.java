@@ -22,6 +22,11 @@ public enum LogEvent {
   REJOIN("rejoin", "a recorded member is not working; rejoining through a live member"),
   STALE_MEMBERSHIP("stale-membership", "the recorded generation is not the store's current one"),
   JOINING_DROPPED("joining-dropped", "a JOINING registration of this node that outlived its join"),
+  JOINING_FINISHED(
+      "joining-finished",
+      "a JOINING registration of this node outlived its join, but the node is clustered: finishing as a member"),
+  TARGET_REFUSED(
+      "target-refused", "a join target failed the cluster-identity check; trying another member"),
   CREDENTIALS_REREAD("credentials-reread", "credentials were rejected; retrying with newer ones"),
   DISCOVERY_ERROR("discovery-error", "discovery failed; retrying after a backoff"),
   STORE_ERROR("store-error", "the credential store failed; retrying after a backoff"),

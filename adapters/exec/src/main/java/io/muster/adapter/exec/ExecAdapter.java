@@ -104,6 +104,38 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     }
   }
 
+  /**
+   * Runs {@code adapter.exec.verify-target} with the target as {@code MUSTER_JOIN_ADDRESS} and the
+   * secrets in a private file: exit 0 proves the target is a member of this cluster.
+   */
+  @Override
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
+    if (settings.verifyTarget().isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = privateDir();
+    try {
+      Path file = dir.resolve(CREDENTIALS_FILE_NAME);
+      write(file, RecordCodec.credentialsBytes(request.credentials()), SecretFiles.OWNER_READ);
+      ScriptEnv env =
+          joinEnv(request.cluster(), request.clusterId(), List.of(target), request.view(), file);
+      Command cmd = command(settings.verifyTarget(), env);
+      ProcessResult r = run("verify-target", cmd);
+      if (r.ok()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "verify-target script `"
+              + cmd.display()
+              + "` exited with "
+              + r.exitCode()
+              + ": "
+              + output(r));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
   @Override
   public void join(JoinRequest request) throws AdapterException {
     List<String> argv = required(settings.join(), ExecAdapterProvider.JOIN, "join");

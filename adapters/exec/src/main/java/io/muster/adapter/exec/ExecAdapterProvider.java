@@ -49,6 +49,15 @@ public final class ExecAdapterProvider implements AdapterProvider {
           null,
           "Command that prints 'member' (first line) when this node is a cluster member; unset:"
               + " the node counts as not clustered and verify always passes.");
+  public static final Key VERIFY_TARGET =
+      Key.of(
+          "adapter.exec.verify-target",
+          Key.Kind.LIST,
+          null,
+          "Command run before a join through a member ($MUSTER_JOIN_ADDRESS, cluster id"
+              + " $MUSTER_CLUSTER_ID, secrets in $MUSTER_CREDENTIALS_FILE): exit 0 when that node"
+              + " proves it is a member of this cluster, anything else refuses it (a new instance"
+              + " on a dead member's address). Unset: no check.");
   public static final Key TIMEOUT =
       Key.of("adapter.exec.timeout", Key.Kind.DURATION, "5m", "Kill a script after this long.")
           .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(24)));
@@ -65,7 +74,7 @@ public final class ExecAdapterProvider implements AdapterProvider {
 
   @Override
   public List<Key> keys() {
-    return List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT, TIMEOUT);
+    return List.of(FORM, JOIN, LEAVE, MEMBERS_CHANGED, INSPECT, VERIFY_TARGET, TIMEOUT);
   }
 
   @Override

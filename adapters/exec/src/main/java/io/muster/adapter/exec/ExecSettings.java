@@ -17,6 +17,7 @@ public record ExecSettings(
     List<String> leave,
     List<String> membersChanged,
     List<String> inspect,
+    List<String> verifyTarget,
     Duration timeout,
     String cluster) {
 
@@ -26,6 +27,7 @@ public record ExecSettings(
     leave = List.copyOf(leave);
     membersChanged = List.copyOf(membersChanged);
     inspect = List.copyOf(inspect);
+    verifyTarget = List.copyOf(verifyTarget);
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -39,6 +41,7 @@ public record ExecSettings(
         s.list(ExecAdapterProvider.LEAVE),
         s.list(ExecAdapterProvider.MEMBERS_CHANGED),
         s.list(ExecAdapterProvider.INSPECT),
+        s.list(ExecAdapterProvider.VERIFY_TARGET),
         s.duration(ExecAdapterProvider.TIMEOUT),
         s.optionalString(CoreKeys.CLUSTER_NAME).orElse(null));
   }

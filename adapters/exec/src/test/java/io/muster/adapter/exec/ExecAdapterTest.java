@@ -207,6 +207,42 @@ class ExecAdapterTest {
   }
 
   @Test
+  void verifyTargetRunsTheCommandWithTheTargetAndRefusesOnANonZeroExit() throws Exception {
+    Settings s = all().with(ExecAdapterProvider.VERIFY_TARGET, "/opt/verify-target.sh");
+    AtomicReference<String> secrets = new AtomicReference<>();
+    runner.otherwise(
+        c -> {
+          secrets.set(Files.readString(Path.of(c.env().get("MUSTER_CREDENTIALS_FILE"))));
+          return c.env().get("MUSTER_JOIN_ADDRESS").equals("10.0.0.9")
+              ? new ProcessResult(0, "", "")
+              : new ProcessResult(1, "", "10.0.0.10 is a standalone node");
+        });
+    ExecAdapter a = adapter(s);
+    assertThat(a.verifyTarget(join(), N9)).isEmpty();
+    assertThat(a.verifyTarget(join(), N10))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("verify-target script `/opt/verify-target.sh` exited with 1")
+                    .contains("10.0.0.10 is a standalone node")
+                    .doesNotContain(SECRET));
+    assertThat(secrets.get()).contains(SECRET);
+    Command c = runner.commands().get(1);
+    assertThat(c.argv()).containsExactly("/opt/verify-target.sh");
+    assertThat(c.env())
+        .containsEntry("MUSTER_JOIN_ADDRESS", "10.0.0.10")
+        .containsEntry("MUSTER_CLUSTER_ID", "cid-1");
+    assertThat(c.env().values()).noneMatch(v -> v.contains(SECRET));
+    assertTempEmpty();
+  }
+
+  @Test
+  void withoutAVerifyTargetCommandEveryTargetPasses() throws Exception {
+    assertThat(adapter(all()).verifyTarget(join(), N10)).isEmpty();
+    assertThat(runner.commands()).isEmpty();
+  }
+
+  @Test
   void joinExit77MeansTheCredentialsWereRejected() {
     runner.otherwise(c -> new ProcessResult(77, "", "bad cookie"));
     assertThatThrownBy(() -> adapter(all()).join(join()))

@@ -1,0 +1,193 @@
+package io.muster.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muster.adapter.RecordingAdapter;
+import io.muster.credentials.CredentialStore;
+import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationRecord;
+import io.muster.credentials.InMemoryCredentialStore;
+import io.muster.credentials.MemberRecord;
+import io.muster.credentials.Secret;
+import io.muster.credentials.StoreException;
+import io.muster.discovery.CountingDiscovery;
+import io.muster.election.ElectionSettings;
+import io.muster.model.NodeIdentity;
+import io.muster.model.Peer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store's quota is the account's (SSM standard throughput: 40 requests/s for GetParameter,
+ * GetParameters and GetParametersByPath together), so a fleet paces its store requests by {@code
+ * store.fleet-rate}: a waiting node reads the formation record about every 2n / rate seconds, a
+ * joiner reads the founder's record instead of listing every member, and the joins after a
+ * formation are spread over n x 7 / rate seconds (found by the simulation: on the default quota a
+ * 1,000-node fleet that read the store at every step never formed).
+ */
+class JoinFlowStorePacingTest {
+  final Fakes.MutableClock clock = new Fakes.MutableClock();
+  final Instant t0 = clock.instant();
+  final CountingDiscovery discovery = new CountingDiscovery();
+  final CountingStore store = new CountingStore();
+  final RecordingAdapter adapter = new RecordingAdapter();
+  final BootstrapSettings settings =
+      new BootstrapSettings(
+          "sim",
+          new ElectionSettings(Duration.ofSeconds(10), 1, Duration.ofMinutes(2)),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofMinutes(10),
+          10,
+          20);
+
+  JoinFlow flow(NodeIdentity self) {
+    return new JoinFlow(
+        settings,
+        self,
+        discovery,
+        store,
+        adapter,
+        new NodeState.InMemory(),
+        clock,
+        new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)),
+        () -> "cluster-1",
+        StepListener.NONE);
+  }
+
+  @Test
+  void aWaitingNodeOfAThousandReadsTheFormationRecordAboutEveryHundredSeconds() {
+    List<Peer> view = JoinFlowPacingTest.fleet(1000);
+    discovery.see(view);
+    JoinFlow f = flow(NodeIdentity.of("i-999", view.get(999).addressText()));
+    List<Integer> readAt = new ArrayList<>();
+    for (int t = 0; t <= 1000; t += 5) {
+      clock.set(t0.plusSeconds(t));
+      int before = store.formationReads;
+      f.step();
+      if (store.formationReads > before) {
+        readAt.add(t);
+      }
+    }
+    // 2 x 1000 / 20 per second = 100 s on average, each gap within [50 s, 150 s] (+ one step).
+    assertThat(readAt.size()).isBetween(7, 21);
+    for (int i = 2; i < readAt.size(); i++) {
+      assertThat(readAt.get(i) - readAt.get(i - 1)).isBetween(50, 155);
+    }
+    assertThat(store.memberListings).isZero();
+  }
+
+  @Test
+  void aSmallFleetReadsTheFormationRecordAtEveryStep() {
+    List<Peer> view = JoinFlowPacingTest.fleet(10);
+    discovery.see(view);
+    JoinFlow f = flow(NodeIdentity.of("i-9", view.get(9).addressText()));
+    for (int t = 0; t < 60; t += 5) {
+      clock.set(t0.plusSeconds(t));
+      f.step();
+    }
+    assertThat(store.formationReads).isEqualTo(12);
+  }
+
+  @Test
+  void aJoinerJoinsThroughTheFoundersRecordWithoutListingEveryMember() throws Exception {
+    List<Peer> view = JoinFlowPacingTest.fleet(1000);
+    Peer founder = view.get(0);
+    discovery.see(view);
+    store.claimFormation(
+        new FormationRecord(
+            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), t0, 1000));
+    store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
+    store.registerMember(
+        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
+    for (int i = 1; i < 500; i++) {
+      store.registerMember(
+          new MemberRecord(view.get(i).instanceId(), view.get(i).addressText(), null, 1, t0));
+    }
+    JoinFlow f = flow(NodeIdentity.of("i-999", view.get(999).addressText()));
+    StepResult r = null;
+    int t = 0;
+    for (int i = 0; i < 200 && !(r instanceof StepResult.Done); i++) {
+      clock.set(t0.plusSeconds(t));
+      r = f.step();
+      t +=
+          r instanceof StepResult.Retry retry ? (int) Math.ceil(retry.after().toMillis() / 1e3) : 0;
+    }
+    assertThat(r).isInstanceOf(StepResult.Done.class);
+    assertThat(adapter.joinedThrough()).containsExactly(founder.addressText());
+    assertThat(store.memberListings)
+        .as("GetParametersByPath of 500 records = 50 requests")
+        .isZero();
+  }
+
+  @Test
+  void theJoinsAfterAFormationAreSpreadSoTheFleetStaysUnderTheStoreRate() {
+    // 1,000 joins x 7 requests / 20 per second = 350 s; the describe calls alone need 90 s.
+    assertThat(ViewKeeper.storeWindow(settings, 1000)).isEqualTo(Duration.ofSeconds(350));
+    assertThat(ViewKeeper.watchPeriod(settings, 1000)).isEqualTo(Duration.ofSeconds(100));
+    // A fleet whose reads at every step stay under the rate is not paced at all.
+    assertThat(ViewKeeper.paced(settings, 50)).isFalse();
+    assertThat(ViewKeeper.storeWindow(settings, 50)).isZero();
+    assertThat(ViewKeeper.paced(settings, 51)).isTrue();
+  }
+
+  /** The in-memory store, counting formation reads and member listings. */
+  static final class CountingStore implements CredentialStore {
+    final InMemoryCredentialStore inner = new InMemoryCredentialStore();
+    int formationReads;
+    int memberListings;
+
+    @Override
+    public Optional<FormationRecord> currentFormation() throws StoreException {
+      formationReads++;
+      return inner.currentFormation();
+    }
+
+    @Override
+    public boolean claimFormation(FormationRecord record) throws StoreException {
+      return inner.claimFormation(record);
+    }
+
+    @Override
+    public void putCredentials(long generation, Credentials credentials) throws StoreException {
+      inner.putCredentials(generation, credentials);
+    }
+
+    @Override
+    public Optional<Credentials> credentials(long generation) throws StoreException {
+      return inner.credentials(generation);
+    }
+
+    @Override
+    public void registerMember(MemberRecord member) throws StoreException {
+      inner.registerMember(member);
+    }
+
+    @Override
+    public void deregisterMember(String instanceId) throws StoreException {
+      inner.deregisterMember(instanceId);
+    }
+
+    @Override
+    public List<MemberRecord> members() throws StoreException {
+      memberListings++;
+      return inner.members();
+    }
+
+    @Override
+    public Optional<MemberRecord> member(String instanceId) throws StoreException {
+      return inner.member(instanceId);
+    }
+
+    @Override
+    public String describe() {
+      return "counting";
+    }
+  }
+}
