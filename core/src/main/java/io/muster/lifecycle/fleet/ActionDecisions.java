@@ -26,10 +26,10 @@ public final class ActionDecisions {
   public record Claim(ActionRecord claim) implements Decision {}
 
   /**
-   * This controller's own unfinished attempt (it restarted): claim the next attempt and carry on
-   * from where it got.
+   * This controller's own unfinished action (it restarted, or its completion failed): carry on from
+   * where it got, as the next attempt when the hook may have been cut off.
    */
-  public record Resume(ActionRecord own) implements Decision {}
+  public record Resume(ActionRecord own, boolean newAttempt) implements Decision {}
 
   /** Another controller's claim lapsed: claim the next attempt and carry on from where it got. */
   public record TakeOver(ActionRecord claim) implements Decision {}
@@ -68,9 +68,13 @@ public final class ActionDecisions {
           "already done (" + r.outcome().map(Enum::name).orElse("?") + " by " + r.owner() + ")");
     }
     if (r.owner().equals(self)) {
-      // A new attempt even for its own: the hook may have been cut off, and MUSTER_ATTEMPT tells
-      // the rerun; creating it also fails if another controller took over meanwhile.
-      return new Resume(r.takenOverBy(self, now.plus(lease)));
+      if (r.state() == ActionRecord.State.CLAIMED) {
+        // Its hook may have been cut off: a new attempt, so MUSTER_ATTEMPT tells the rerun;
+        // creating it also fails if another controller took over meanwhile.
+        return new Resume(r.takenOverBy(self, now.plus(lease)), true);
+      }
+      // Only the completion is left (it failed, say, throttled): carry on in the same attempt.
+      return new Resume(r.renewed(now.plus(lease)), false);
     }
     if (r.leaseExpired(now)) {
       return new TakeOver(r.takenOverBy(self, now.plus(lease)));

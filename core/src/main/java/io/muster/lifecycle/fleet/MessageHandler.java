@@ -146,10 +146,14 @@ public final class MessageHandler {
       record = t.claim();
       LOG.warn("{}: took over {} from a lapsed claim, at {}", m, action.action(), record.state());
     } else {
-      record = ((ActionDecisions.Resume) d).own();
-      if (!claims.claim(record)) {
+      ActionDecisions.Resume resume = (ActionDecisions.Resume) d;
+      record = resume.own();
+      if (resume.newAttempt() && !claims.claim(record)) {
         LOG.info("{}: another controller took over {} first; leaving it", m, action.action());
         return Handled.LEFT;
+      }
+      if (!resume.newAttempt()) {
+        claims.update(record);
       }
       LOG.info("{}: resuming my own {} at {}", m, action.action(), record.state());
     }

@@ -201,6 +201,8 @@ class MessageHandlerTest {
     assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED); // same id: a restart
     assertThat(processes.commands()).hasSize(1);
     assertThat(actions.accepted()).hasSize(1);
+    // Only the completion was left: the same attempt carried on, no new record.
+    assertThat(store.lifecycle).containsOnlyKeys("tok-4.1");
   }
 
   @Test
