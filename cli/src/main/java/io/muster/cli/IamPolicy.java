@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -14,7 +16,15 @@ import java.util.TreeSet;
  */
 record IamPolicy(List<Statement> statements) {
 
-  record Statement(String sid, List<String> actions, String resource) {}
+  record Statement(
+      String sid,
+      List<String> actions,
+      String resource,
+      Map<String, Map<String, String>> condition) {
+    Statement(String sid, List<String> actions, String resource) {
+      this(sid, actions, resource, Map.of());
+    }
+  }
 
   String toJson() {
     ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -31,6 +41,11 @@ record IamPolicy(List<Statement> statements) {
       ArrayNode a = n.putArray("Action");
       new TreeSet<>(s.actions()).forEach(a::add);
       n.put("Resource", s.resource());
+      if (!s.condition().isEmpty()) {
+        ObjectNode c = n.putObject("Condition");
+        new TreeMap<>(s.condition())
+            .forEach((op, kv) -> new TreeMap<>(kv).forEach(c.putObject(op)::put));
+      }
     }
     try {
       return m.writeValueAsString(root);

@@ -1,11 +1,10 @@
 package io.muster.cli;
 
 import io.muster.agent.NodeContext;
-import io.muster.aws.store.secretsmanager.SecretsManagerCredentialStoreProvider;
-import io.muster.aws.store.ssm.SsmCredentialStoreProvider;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStoreProvider;
+import io.muster.credentials.IamGrant;
 import io.muster.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,11 @@ final class IamPolicyCommand extends ConfiguredCommand {
   int run(NodeContext ctx) {
     var s = ctx.settings();
     CredentialStoreProvider store = Plugins.stores().selected(s);
-    if (!store.iamActions(s).isEmpty() && s.optionalString(CoreKeys.CLUSTER_NAME).isEmpty()) {
+    // A pure follower (haproxy) never opens the store (agent's Agents.assemble): no store grant.
+    boolean opensStore = Plugins.adapters().selected(s).joinsClusters();
+    if (opensStore
+        && !store.iamActions(s).isEmpty()
+        && s.optionalString(CoreKeys.CLUSTER_NAME).isEmpty()) {
       // Without it the store statement would cover every cluster's secrets ("*"), which is not
       // least privilege.
       throw ConfigException.missing(
@@ -33,9 +36,9 @@ final class IamPolicyCommand extends ConfiguredCommand {
     List<IamPolicy.Statement> statements = new ArrayList<>();
     var discovery = Plugins.discovery().selected(s);
     statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
-    statements.add(
-        new IamPolicy.Statement(
-            "MusterCredentialStore", store.iamActions(s), storeResource(store.name(), s, cluster)));
+    if (opensStore) {
+      statements.addAll(storeStatements(store.iamGrants(s, cluster)));
+    }
     var lifecycle = io.muster.agent.lifecycle.LifecycleSettings.from(s);
     statements.add(
         new IamPolicy.Statement(
@@ -48,7 +51,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
     statements.addAll(FleetControllerPolicy.statements(s));
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
-    if (discovery.iamActions().isEmpty() && store.iamActions(s).isEmpty()) {
+    if (statements.stream().allMatch(st -> st.actions().isEmpty())) {
       spec.commandLine()
           .getErr()
           .println(
@@ -62,22 +65,16 @@ final class IamPolicyCommand extends ConfiguredCommand {
     return Main.OK;
   }
 
-  /** The cluster's own path in the store: a policy for one cluster cannot touch another's. */
-  static String storeResource(String store, io.muster.config.Settings s, String cluster) {
-    return switch (store) {
-      case "ssm" ->
-          "arn:aws:ssm:*:*:parameter"
-              + s.string(SsmCredentialStoreProvider.PREFIX, "/muster")
-              + "/"
-              + cluster
-              + "/*";
-      case "secretsmanager" ->
-          "arn:aws:secretsmanager:*:*:secret:"
-              + s.string(SecretsManagerCredentialStoreProvider.PREFIX, "muster")
-              + "/"
-              + cluster
-              + "/*";
-      default -> "*";
-    };
+  /** The store's own records first, then its KMS key (when one is configured). */
+  static List<IamPolicy.Statement> storeStatements(List<IamGrant> grants) {
+    List<IamPolicy.Statement> out = new ArrayList<>();
+    for (IamGrant g : grants) {
+      String sid = out.isEmpty() ? "MusterCredentialStore" : "MusterCredentialStoreKey";
+      if (out.size() > 1) {
+        sid += out.size();
+      }
+      out.add(new IamPolicy.Statement(sid, g.actions(), g.resource(), g.condition()));
+    }
+    return out;
   }
 }

@@ -232,6 +232,63 @@ class MainTest {
   }
 
   /**
+   * A customer-managed key: the KMS actions in a statement of their own, on the key (KMS never
+   * authorizes against a parameter ARN), the parameters still scoped to the cluster.
+   */
+  @Test
+  void iamPolicyGrantsTheStoresKmsKeyApartFromItsParameters() throws Exception {
+    Run r =
+        run(
+            Map.of(
+                "MUSTER_STORE_SSM_KMS_KEY_ID",
+                "alias/muster-chat",
+                "MUSTER_STORE_SSM_PREFIX",
+                "/m/"),
+            "iam-policy",
+            "--discovery",
+            "static",
+            "--peers",
+            "10.0.0.1",
+            "--cluster",
+            "prod",
+            "--node-address",
+            "10.0.0.1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
+    assertThat(st).hasSize(2);
+    assertThat(st.get(0).at("/Action").toString())
+        .contains("ssm:PutParameter")
+        .doesNotContain("kms:");
+    assertThat(st.get(0).at("/Resource").asText()).isEqualTo("arn:aws:ssm:*:*:parameter/m/prod/*");
+    assertThat(st.get(1).at("/Sid").asText()).isEqualTo("MusterCredentialStoreKey");
+    assertThat(st.get(1).at("/Action").toString()).isEqualTo("[\"kms:Decrypt\",\"kms:Encrypt\"]");
+    assertThat(st.get(1).at("/Resource").asText()).isEqualTo("arn:aws:kms:*:*:key/*");
+    assertThat(st.get(1).at("/Condition/ForAnyValue:StringEquals/kms:ResourceAliases").asText())
+        .isEqualTo("alias/muster-chat");
+  }
+
+  /** HAProxy on a load balancer follows membership and never opens the store. */
+  @Test
+  void iamPolicyOfAPureFollowerHasNoStoreStatement() throws Exception {
+    Run r =
+        run(
+            Map.of("MUSTER_ADAPTER_NAME", "haproxy", "MUSTER_ADAPTER_HAPROXY_BACKEND", "web"),
+            "iam-policy",
+            "--discovery",
+            "asg",
+            "--asg",
+            "web",
+            "--cluster",
+            "web",
+            "--node-address",
+            "10.0.0.1");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
+    assertThat(st).hasSize(1);
+    assertThat(st.get(0).at("/Sid").asText()).isEqualTo("MusterDiscovery");
+  }
+
+  /**
    * What a new user tried (issue "One home per concern"): config check said "configuration is
    * valid" for each of these while join rejected it, or both silently accepted it.
    */

@@ -23,5 +23,15 @@ public interface CredentialStoreProvider extends Plugin {
     return iamActions();
   }
 
+  /**
+   * What a policy must allow for {@code cluster}'s use of this store with these settings, each
+   * grant on the narrowest resource the store knows (its cluster's own path; the KMS key). Defaults
+   * to {@link #iamActions(Settings)} on every resource.
+   */
+  default List<IamGrant> iamGrants(Settings settings, String cluster) {
+    List<String> actions = iamActions(settings);
+    return actions.isEmpty() ? List.of() : List.of(new IamGrant(actions, "*"));
+  }
+
   CredentialStore create(String cluster, PluginContext context);
 }

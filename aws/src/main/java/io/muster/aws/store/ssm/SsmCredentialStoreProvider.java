@@ -1,10 +1,12 @@
 package io.muster.aws.store.ssm;
 
 import io.muster.aws.AwsClients;
+import io.muster.aws.KmsKeyGrant;
 import io.muster.config.Key;
 import io.muster.config.Settings;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.CredentialStoreProvider;
+import io.muster.credentials.IamGrant;
 import io.muster.credentials.StoreLayout;
 import io.muster.plugin.PluginContext;
 import java.util.ArrayList;
@@ -63,6 +65,18 @@ public final class SsmCredentialStoreProvider implements CredentialStoreProvider
     all.add("kms:Encrypt");
     all.add("kms:Decrypt");
     return List.copyOf(all);
+  }
+
+  /** The cluster's own path (a policy for one cluster cannot touch another's), and its KMS key. */
+  @Override
+  public List<IamGrant> iamGrants(Settings settings, String cluster) {
+    SsmStoreSettings s = SsmStoreSettings.from(settings);
+    IamGrant own =
+        new IamGrant(ACTIONS, "arn:aws:ssm:*:*:parameter" + s.prefix() + "/" + cluster + "/*");
+    if (s.kmsKeyId() == null) {
+      return List.of(own);
+    }
+    return List.of(own, KmsKeyGrant.of(List.of("kms:Encrypt", "kms:Decrypt"), s.kmsKeyId()));
   }
 
   @Override
