@@ -81,6 +81,27 @@ class PreflightTest {
   }
 
   @Test
+  void configCheckCanCheckTheFileForAnotherHostWithoutThisHostsChecks() {
+    // A configuration for an image: its state dir and scripts exist there, not here.
+    Map<String, String> env = env();
+    env.put("MUSTER_STATE_DIR", "/proc");
+    env.put("MUSTER_ADAPTER_EXEC_FORM", "/nonexistent/form");
+    Run here = MainTest.run(env, "config", "check");
+    assertThat(here.code()).as(here.err()).isEqualTo(2);
+    assertThat(here.err()).contains("state.dir='/proc'", "/nonexistent/form");
+
+    Run elsewhere = MainTest.run(env, "config", "check", "--skip-host-checks");
+    assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
+    assertThat(elsewhere.out()).contains("configuration is valid");
+
+    // The file's own rules still apply.
+    env.put("MUSTER_ELECTION_MIN_PEERS", "three");
+    Run broken = MainTest.run(env, "config", "check", "--skip-host-checks");
+    assertThat(broken.code()).isEqualTo(2);
+    assertThat(broken.err()).contains("election.min-peers");
+  }
+
+  @Test
   void aStateDirThatIsAFileIsRefused() throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     Map<String, String> env = env();
