@@ -338,7 +338,11 @@ class EjabberdJoinE2EIT {
           assertThat(join.process().exitValue()).as("exit of the wrong-cookie join").isEqualTo(1);
           String err = join.err();
           String failure =
-              err.lines().filter(l -> l.startsWith("muster: join failed:")).findFirst().orElse("");
+              err.lines()
+                  .map(EjabberdJoinE2EIT::finalErrorMessage)
+                  .filter(m -> m.startsWith("join failed:"))
+                  .findFirst()
+                  .orElse("");
           assertThat(failure)
               .as("the failure line on stderr")
               .contains("rejected generation 1's credentials")
@@ -846,5 +850,20 @@ class EjabberdJoinE2EIT {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  /**
+   * The message of muster's final error line: "muster: MESSAGE" as text, or the "message" field
+   * when the logs are JSON (then the final line is JSON too).
+   */
+  static String finalErrorMessage(String line) {
+    if (line.startsWith("{")) {
+      try {
+        return JSON.readTree(line).path("message").asText("");
+      } catch (java.io.IOException e) {
+        return "";
+      }
+    }
+    return line.startsWith("muster: ") ? line.substring("muster: ".length()) : "";
   }
 }

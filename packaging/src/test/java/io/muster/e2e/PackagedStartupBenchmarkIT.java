@@ -176,6 +176,9 @@ class PackagedStartupBenchmarkIT {
       awsAgent.put("MUSTER_DISCOVERY_EC2_TAGS_TAGS", "cluster=bench");
       awsAgent.put("MUSTER_STORE_PROVIDER", "ssm");
       awsAgent.put("MUSTER_ADAPTER_NAME", "exec");
+      // The preflight requires both scripts (issue 14); the agent forms alone and idles.
+      awsAgent.put("MUSTER_ADAPTER_EXEC_FORM", "/bin/true");
+      awsAgent.put("MUSTER_ADAPTER_EXEC_JOIN", "/bin/true");
       awsAgent.put("MUSTER_NODE_REGION", "eu-west-1");
       awsAgent.put("MUSTER_AWS_EC2_ENDPOINT_URL", endpoint);
       awsAgent.put("MUSTER_AWS_SSM_ENDPOINT_URL", ssm.endpoint().toString());
