@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acting" §2): a form script that sleeps 600 s under --timeout 2s ran for the adapter's own 5
  * minute limit, then muster said "gave up after 2s" and the sleeper lived on.
  */
-class JoinTimeoutTest {
+class JoinTimeoutIT {
   @TempDir Path dir;
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A Docker engine that accepts and never answers cannot hold `join --timeout` (issue "Fail before
  * acting" §2): each API call waits at most until the operation's deadline.
  */
-class HttpDockerEngineDeadlineTest {
+class HttpDockerEngineDeadlineIT {
   @TempDir Path dir;
 
   @Test

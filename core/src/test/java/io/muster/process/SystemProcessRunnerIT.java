@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real /bin/sh processes. A command never outlives its limit: its own timeout, the deadline of the
  * whole operation (join --timeout) or a stop; and then nothing it started survives it either.
  */
-class SystemProcessRunnerTest {
+class SystemProcessRunnerIT {
   @TempDir Path tmp;
 
   /** A shell whose child sleeps for ten minutes and writes its pid to {@code pidFile} first. */
