@@ -1,12 +1,12 @@
 package io.muster.agent;
 
 import io.muster.agent.logging.Logging;
-import io.muster.aws.imds.ImdsClient;
 import io.muster.config.KeyRegistry;
 import io.muster.config.Settings;
 import io.muster.config.SettingsLoader;
 import io.muster.credentials.HandoffFiles;
 import io.muster.model.NodeIdentity;
+import io.muster.node.InstanceMetadata;
 import io.muster.node.NodeIdentityResolver;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.SharedResources;
@@ -90,7 +90,7 @@ public final class NodeContext implements AutoCloseable {
         identity =
             new NodeIdentityResolver(
                     settings,
-                    () -> ImdsClient.fromSettings(settings, clock),
+                    () -> InstanceMetadata.Source.installed().open(settings, clock),
                     NodeIdentityResolver::osHostname)
                 .resolve();
       } catch (NodeIdentityResolver.IdentityException e) {

@@ -272,8 +272,10 @@ class MainTest {
   void iamPolicyOfAPureFollowerHasNoStoreStatement() throws Exception {
     Run r =
         run(
-            Map.of("MUSTER_ADAPTER_NAME", "haproxy", "MUSTER_ADAPTER_HAPROXY_BACKEND", "web"),
+            Map.of("MUSTER_ADAPTER_HAPROXY_BACKEND", "web"),
             "iam-policy",
+            "--adapter",
+            "haproxy",
             "--discovery",
             "asg",
             "--asg",
@@ -286,6 +288,48 @@ class MainTest {
     JsonNode st = new ObjectMapper().readTree(r.out()).at("/Statement");
     assertThat(st).hasSize(1);
     assertThat(st.get(0).at("/Sid").asText()).isEqualTo("MusterDiscovery");
+  }
+
+  /**
+   * Each {@code Main.run} parses afresh: a flag given to one run reaches no later run in the same
+   * JVM (an earlier session suspected {@code --adapter haproxy} of doing so; every command run
+   * after it here answers as before it).
+   */
+  @Test
+  void aFlagGivenToOneRunDoesNotReachTheNext() {
+    Map<String, String> env = Map.of("MUSTER_ADAPTER_HAPROXY_BACKEND", "web");
+    String[] policy = {
+      "iam-policy",
+      "--discovery",
+      "asg",
+      "--asg",
+      "web",
+      "--cluster",
+      "web",
+      "--node-address",
+      "10.0.0.1"
+    };
+    String[] check = {"config", "check", "-c", EXAMPLE};
+    Run policyBefore = run(env, policy);
+    Run checkBefore = run(env, check);
+
+    Run followerPolicy = run(env, withArgs(policy, "--adapter", "haproxy"));
+    Run followerCheck = run(env, withArgs(check, "--adapter", "haproxy"));
+
+    assertThat(followerPolicy.out()).doesNotContain("MusterCredentialStore");
+    assertThat(followerCheck.out()).contains("adapter haproxy follows the membership");
+    assertThat(run(env, policy).out())
+        .contains("MusterCredentialStore")
+        .isEqualTo(policyBefore.out());
+    assertThat(run(env, check).out())
+        .doesNotContain("adapter haproxy")
+        .isEqualTo(checkBefore.out());
+  }
+
+  private static String[] withArgs(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   /**

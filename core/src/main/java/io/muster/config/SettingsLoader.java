@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds {@link Settings} from a YAML file, {@code MUSTER_*} environment variables and flags, in
@@ -24,6 +25,18 @@ public final class SettingsLoader {
       new ObjectMapper(
           new YAMLFactory()
               .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+
+  /**
+   * {@code MUSTER_} variables that belong to muster's launchers, not to its configuration: {@code
+   * MUSTER_SKIP_BUILD} of the checkout's {@code ./muster}, and {@code MUSTER_JAR}, {@code
+   * MUSTER_CDS_ARCHIVE} and {@code MUSTER_JAVA_OPTS} of the package's {@code /usr/bin/muster}. The
+   * launchers unset them, but a JVM started another way (a test inside a Maven build) still sees
+   * them: they are ignored quietly, not reported as "no such setting". LauncherVariablesTest keeps
+   * this list equal to what the launchers unset.
+   */
+  public static final Set<String> LAUNCHER_VARIABLES =
+      Set.of("MUSTER_SKIP_BUILD", "MUSTER_JAR", "MUSTER_CDS_ARCHIVE", "MUSTER_JAVA_OPTS");
+
   private final KeyRegistry registry;
   private final List<String> warnings = new ArrayList<>();
 
@@ -46,7 +59,7 @@ public final class SettingsLoader {
       values.putAll(readFile(file));
     }
     for (Map.Entry<String, String> e : env.entrySet()) {
-      if (!e.getKey().startsWith("MUSTER_")) {
+      if (!e.getKey().startsWith("MUSTER_") || LAUNCHER_VARIABLES.contains(e.getKey())) {
         continue;
       }
       Key key = registry.byEnv(e.getKey());

@@ -9,7 +9,6 @@ import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.Secret;
 import io.muster.discovery.CountingDiscovery;
-import io.muster.election.ElectionSettings;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
 import java.time.Duration;
@@ -26,59 +25,32 @@ import org.junit.jupiter.api.Test;
  * listings and authoritative passes separately.
  */
 class JoinFlowPacingTest {
-  final Fakes.MutableClock clock = new Fakes.MutableClock();
-  final Instant t0 = clock.instant();
+  // Store reads unpaced: these tests are about describe calls (JoinFlowStorePacingTest covers
+  // the store's).
+  final InMemoryCredentialStore store = new InMemoryCredentialStore();
+  final PacingFixture fixture = new PacingFixture(store, 100_000);
+  final Fakes.MutableClock clock = fixture.clock;
+  final Instant t0 = fixture.t0;
   final Peer seed = Peer.of("10.0.0.1").withInstanceId("i-seed");
   final NodeIdentity me = NodeIdentity.of("i-me", "10.0.0.2");
-  final CountingDiscovery discovery = new CountingDiscovery();
-  final InMemoryCredentialStore store = new InMemoryCredentialStore();
-  final RecordingAdapter adapter = new RecordingAdapter();
-  final BootstrapSettings settings =
-      new BootstrapSettings(
-          "sim",
-          new ElectionSettings(Duration.ofSeconds(10), 1, Duration.ofMinutes(2)),
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(60),
-          Duration.ofMinutes(10),
-          10,
-          // Store reads unpaced: these tests are about describe calls (JoinFlowStorePacingTest
-          // covers the store's).
-          100_000);
+  final CountingDiscovery discovery = fixture.discovery;
+  final RecordingAdapter adapter = fixture.adapter;
+  final BootstrapSettings settings = fixture.settings;
 
   void at(int seconds) {
-    clock.set(t0.plusSeconds(seconds));
+    fixture.at(seconds);
   }
 
   JoinFlow flow(NodeIdentity self) {
-    return new JoinFlow(
-        settings,
-        self,
-        discovery,
-        store,
-        adapter,
-        new NodeState.InMemory(),
-        clock,
-        new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)),
-        () -> "cluster-1",
-        StepListener.NONE);
+    return fixture.flow(self);
   }
 
-  /** {@code count} peers 10.0.<i/250>.<i%250+1>, with instance ids. */
   static List<Peer> fleet(int count) {
-    List<Peer> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      out.add(Peer.of("10.0." + (i / 250) + "." + (i % 250 + 1)).withInstanceId("i-" + i));
-    }
-    return out;
+    return PacingFixture.fleet(count);
   }
 
   void formedBy(Peer founder, int viewSize) throws Exception {
-    store.claimFormation(
-        new FormationRecord(
-            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), t0, viewSize));
-    store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
-    store.registerMember(
-        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
+    fixture.formedBy(founder, viewSize);
   }
 
   /** Steps {@code f} at 0, 5, 10 and 15 s; each step waits, the node not in its own view. */

@@ -2,25 +2,17 @@ package io.muster.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.muster.adapter.RecordingAdapter;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
-import io.muster.credentials.Secret;
 import io.muster.credentials.StoreException;
-import io.muster.discovery.CountingDiscovery;
-import io.muster.election.ElectionSettings;
-import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,43 +24,16 @@ import org.junit.jupiter.api.Test;
  * 1,000-node fleet that read the store at every step never formed).
  */
 class JoinFlowStorePacingTest {
-  final Fakes.MutableClock clock = new Fakes.MutableClock();
-  final Instant t0 = clock.instant();
-  final CountingDiscovery discovery = new CountingDiscovery();
   final CountingStore store = new CountingStore();
-  final RecordingAdapter adapter = new RecordingAdapter();
-  final BootstrapSettings settings =
-      new BootstrapSettings(
-          "sim",
-          new ElectionSettings(Duration.ofSeconds(10), 1, Duration.ofMinutes(2)),
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(60),
-          Duration.ofMinutes(10),
-          10,
-          20);
-
-  JoinFlow flow(NodeIdentity self) {
-    return new JoinFlow(
-        settings,
-        self,
-        discovery,
-        store,
-        adapter,
-        new NodeState.InMemory(),
-        clock,
-        new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)),
-        () -> "cluster-1",
-        StepListener.NONE);
-  }
+  final PacingFixture fixture = new PacingFixture(store, 20);
+  final BootstrapSettings settings = fixture.settings;
 
   @Test
   void aWaitingNodeOfAThousandReadsTheFormationRecordAboutEveryHundredSeconds() {
-    List<Peer> view = JoinFlowPacingTest.fleet(1000);
-    discovery.see(view);
-    JoinFlow f = flow(NodeIdentity.of("i-999", view.get(999).addressText()));
+    JoinFlow f = fixture.lastNodeOf(PacingFixture.fleet(1000));
     List<Integer> readAt = new ArrayList<>();
     for (int t = 0; t <= 1000; t += 5) {
-      clock.set(t0.plusSeconds(t));
+      fixture.at(t);
       int before = store.formationReads;
       f.step();
       if (store.formationReads > before) {
@@ -85,11 +50,9 @@ class JoinFlowStorePacingTest {
 
   @Test
   void aSmallFleetReadsTheFormationRecordAtEveryStep() {
-    List<Peer> view = JoinFlowPacingTest.fleet(10);
-    discovery.see(view);
-    JoinFlow f = flow(NodeIdentity.of("i-9", view.get(9).addressText()));
+    JoinFlow f = fixture.lastNodeOf(PacingFixture.fleet(10));
     for (int t = 0; t < 60; t += 5) {
-      clock.set(t0.plusSeconds(t));
+      fixture.at(t);
       f.step();
     }
     assertThat(store.formationReads).isEqualTo(12);
@@ -97,30 +60,25 @@ class JoinFlowStorePacingTest {
 
   @Test
   void aJoinerJoinsThroughTheFoundersRecordWithoutListingEveryMember() throws Exception {
-    List<Peer> view = JoinFlowPacingTest.fleet(1000);
+    List<Peer> view = PacingFixture.fleet(1000);
     Peer founder = view.get(0);
-    discovery.see(view);
-    store.claimFormation(
-        new FormationRecord(
-            "sim", 1, "cluster-1", founder.instanceId(), founder.addressText(), t0, 1000));
-    store.putCredentials(1, new Credentials(Map.of("cookie", Secret.of("c"))));
-    store.registerMember(
-        new MemberRecord(founder.instanceId(), founder.addressText(), null, 1, t0));
+    fixture.formedBy(founder, 1000);
     for (int i = 1; i < 500; i++) {
       store.registerMember(
-          new MemberRecord(view.get(i).instanceId(), view.get(i).addressText(), null, 1, t0));
+          new MemberRecord(
+              view.get(i).instanceId(), view.get(i).addressText(), null, 1, fixture.t0));
     }
-    JoinFlow f = flow(NodeIdentity.of("i-999", view.get(999).addressText()));
+    JoinFlow f = fixture.lastNodeOf(view);
     StepResult r = null;
     int t = 0;
     for (int i = 0; i < 200 && !(r instanceof StepResult.Done); i++) {
-      clock.set(t0.plusSeconds(t));
+      fixture.at(t);
       r = f.step();
       t +=
           r instanceof StepResult.Retry retry ? (int) Math.ceil(retry.after().toMillis() / 1e3) : 0;
     }
     assertThat(r).isInstanceOf(StepResult.Done.class);
-    assertThat(adapter.joinedThrough()).containsExactly(founder.addressText());
+    assertThat(fixture.adapter.joinedThrough()).containsExactly(founder.addressText());
     assertThat(store.memberListings)
         .as("GetParametersByPath of 500 records = 50 requests")
         .isZero();

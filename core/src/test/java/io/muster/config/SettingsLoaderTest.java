@@ -100,6 +100,25 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theLaunchersOwnVariablesAreIgnoredQuietly() {
+    SettingsLoader loader = new SettingsLoader(registry);
+    loader.load(
+        null,
+        Map.of(
+            "MUSTER_SKIP_BUILD", "1",
+            "MUSTER_JAVA_OPTS", "-Xmx1g",
+            "MUSTER_JAR", "/x.jar",
+            "MUSTER_CDS_ARCHIVE", "/x.jsa",
+            "MUSTER_NO_SUCH_SETTING", "x"),
+        Map.of());
+    assertThat(loader.warnings())
+        .as("only the variable that is neither a setting nor a launcher's")
+        .singleElement()
+        .asString()
+        .contains("MUSTER_NO_SUCH_SETTING");
+  }
+
+  @Test
   void unknownEnvVarIsAWarningNotAnError() {
     SettingsLoader loader = new SettingsLoader(registry);
     loader.load(null, Map.of("MUSTER_CLUSTER_NAM", "x", "PATH", "/bin"), Map.of());

@@ -125,6 +125,23 @@ class LayeringTest {
         .check(MUSTER);
   }
 
+  /**
+   * The agent's command context and wiring (the top package) are cloud-neutral: instance metadata
+   * comes through {@code InstanceMetadata.Source}; only the AWS-specific components (lifecycle,
+   * fleet) name aws classes.
+   */
+  @Test
+  void theAgentsContextReachesAwsOnlyThroughSeams() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.muster.agent")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.muster.aws..")
+        .because("NodeContext and the wiring serve every cloud; AWS sits behind a core seam")
+        .check(MUSTER);
+  }
+
   @Test
   void adaptersNeverDependOnEachOther() {
     slices()

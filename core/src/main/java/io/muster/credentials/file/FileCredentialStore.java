@@ -81,32 +81,10 @@ public final class FileCredentialStore implements CredentialStore {
 
   @Override
   public boolean claimFormation(FormationRecord record) throws StoreException {
-    Path dir = directory(StoreLayout.FORMATION, null);
-    Path target = dir.resolve(Long.toString(record.generation()));
-    Path temp = SecretFiles.tempSibling(target);
-    try {
-      SecretFiles.writeNew(
-          temp, RecordCodec.formation(record).getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
-      try {
-        // link(2) is atomic and never replaces: exactly one of the racing claimers succeeds.
-        Files.createLink(target, temp);
-      } catch (FileAlreadyExistsException lost) {
-        return false;
-      } catch (UnsupportedOperationException e) {
-        throw noHardLinks(dir, e);
-      } catch (FileSystemException e) {
-        if (Files.exists(target)) {
-          return false;
-        }
-        throw noHardLinks(dir, e);
-      }
-      SecretFiles.syncDirectory(dir);
-      return true;
-    } catch (IOException e) {
-      throw writeFailed(target, e);
-    } finally {
-      deleteQuietly(temp);
-    }
+    return createExclusively(
+        StoreLayout.FORMATION,
+        StoreLayout.formation(record.generation()),
+        RecordCodec.formation(record));
   }
 
   @Override
@@ -133,25 +111,13 @@ public final class FileCredentialStore implements CredentialStore {
 
   @Override
   public void registerMember(MemberRecord member) throws StoreException {
-    String entry = StoreLayout.member(member.instanceId());
-    directory(StoreLayout.MEMBERS, null);
-    Path target = root.resolve(entry);
-    try {
-      SecretFiles.replaceAtomically(
-          target, RecordCodec.member(member).getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
-    } catch (IOException e) {
-      throw writeFailed(target, e);
-    }
+    replace(
+        StoreLayout.MEMBERS, StoreLayout.member(member.instanceId()), RecordCodec.member(member));
   }
 
   @Override
   public void deregisterMember(String instanceId) throws StoreException {
-    Path target = root.resolve(StoreLayout.member(instanceId));
-    try {
-      Files.deleteIfExists(target);
-    } catch (IOException e) {
-      throw writeFailed(target, e);
-    }
+    delete(StoreLayout.member(instanceId));
   }
 
   @Override
@@ -183,14 +149,60 @@ public final class FileCredentialStore implements CredentialStore {
 
   @Override
   public boolean createLifecycleRecord(String name, String json) throws StoreException {
-    String entry = StoreLayout.lifecycle(name);
-    Path dir = directory(StoreLayout.LIFECYCLE, null);
+    return createExclusively(StoreLayout.LIFECYCLE, StoreLayout.lifecycle(name), json);
+  }
+
+  @Override
+  public void putLifecycleRecord(String name, String json) throws StoreException {
+    replace(StoreLayout.LIFECYCLE, StoreLayout.lifecycle(name), json);
+  }
+
+  @Override
+  public Optional<String> lifecycleRecord(String name) throws StoreException {
+    return read(root.resolve(StoreLayout.lifecycle(name)));
+  }
+
+  @Override
+  public List<String> lifecycleRecordNames() throws StoreException {
+    return list(root.resolve(StoreLayout.LIFECYCLE)).stream()
+        .filter(StoreLayout::isSegment)
+        .toList();
+  }
+
+  @Override
+  public void deleteLifecycleRecord(String name) throws StoreException {
+    delete(StoreLayout.lifecycle(name));
+  }
+
+  @Override
+  public boolean holdsLifecycleRecords() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return "file:" + root + "/";
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /**
+   * Creates {@code entry} (in {@code folder}) with {@code json} only if it does not exist: the
+   * whole record goes to a temporary file first, then link(2), which is atomic and never replaces,
+   * gives it its name, so of all racing creators exactly one gets true (the formation claim, a
+   * lifecycle action's claim).
+   */
+  private boolean createExclusively(String folder, String entry, String json)
+      throws StoreException {
+    Path dir = directory(folder, null);
     Path target = root.resolve(entry);
     Path temp = SecretFiles.tempSibling(target);
     try {
       SecretFiles.writeNew(temp, json.getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
       try {
-        // The same exclusive link(2) as the formation claim: one of the racing claimers wins.
         Files.createLink(target, temp);
       } catch (FileAlreadyExistsException lost) {
         return false;
@@ -211,10 +223,9 @@ public final class FileCredentialStore implements CredentialStore {
     }
   }
 
-  @Override
-  public void putLifecycleRecord(String name, String json) throws StoreException {
-    String entry = StoreLayout.lifecycle(name);
-    directory(StoreLayout.LIFECYCLE, null);
+  /** Writes {@code entry} (in {@code folder}), replacing it atomically if it exists. */
+  private void replace(String folder, String entry, String json) throws StoreException {
+    directory(folder, null);
     Path target = root.resolve(entry);
     try {
       SecretFiles.replaceAtomically(target, json.getBytes(StandardCharsets.UTF_8), PUBLIC_FILE);
@@ -223,41 +234,14 @@ public final class FileCredentialStore implements CredentialStore {
     }
   }
 
-  @Override
-  public Optional<String> lifecycleRecord(String name) throws StoreException {
-    return read(root.resolve(StoreLayout.lifecycle(name)));
-  }
-
-  @Override
-  public List<String> lifecycleRecordNames() throws StoreException {
-    return list(root.resolve(StoreLayout.LIFECYCLE)).stream()
-        .filter(StoreLayout::isSegment)
-        .toList();
-  }
-
-  @Override
-  public void deleteLifecycleRecord(String name) throws StoreException {
-    Path target = root.resolve(StoreLayout.lifecycle(name));
+  /** Deletes {@code entry}; one already gone is fine (the goal is reached). */
+  private void delete(String entry) throws StoreException {
+    Path target = root.resolve(entry);
     try {
       Files.deleteIfExists(target);
     } catch (IOException e) {
       throw writeFailed(target, e);
     }
-  }
-
-  @Override
-  public boolean holdsLifecycleRecords() {
-    return true;
-  }
-
-  @Override
-  public String describe() {
-    return "file:" + root + "/";
-  }
-
-  @Override
-  public String toString() {
-    return describe();
   }
 
   /** Names in {@code dir}, dot files (temporaries) excluded; empty if the directory is missing. */

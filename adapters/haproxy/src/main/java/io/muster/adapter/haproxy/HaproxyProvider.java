@@ -7,6 +7,7 @@ import io.muster.config.CoreKeys;
 import io.muster.config.Key;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.Preflight;
+import io.muster.time.Deadline;
 import java.time.Duration;
 import java.util.List;
 
@@ -72,6 +73,15 @@ public final class HaproxyProvider implements AdapterProvider {
               "30s",
               "How long a leaving server drains its sessions before the rest are cut.")
           .constrained(Constraints.between(Duration.ZERO, Duration.ofHours(1)));
+  public static final Key SOCKET_TIMEOUT =
+      Key.of(
+              "adapter.haproxy.socket-timeout",
+              Key.Kind.DURATION,
+              "10s",
+              "How long one Runtime API or master CLI command may take, connecting included; a"
+                  + " hung HAProxy then fails the change with a message and muster retries it at"
+                  + " the next poll. join --timeout, when sooner, bounds it too.")
+          .constrained(Constraints.between(Duration.ofMillis(100), Duration.ofMinutes(5)));
   public static final Key CHECK_COMMAND =
       Key.of(
           "adapter.haproxy.check-command",
@@ -80,9 +90,6 @@ public final class HaproxyProvider implements AdapterProvider {
           "Command that validates the configuration; {main-config} is replaced by"
               + " adapter.haproxy.main-config. By default '-f <config-file>' is appended when the"
               + " config file lies outside the main configuration.");
-
-  /** How long one Runtime API or master CLI command may take. */
-  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
 
   @Override
   public String name() {
@@ -105,6 +112,7 @@ public final class HaproxyProvider implements AdapterProvider {
         MAIN_CONFIG,
         CONFIG_FILE,
         DRAIN_TIMEOUT,
+        SOCKET_TIMEOUT,
         CHECK_COMMAND);
   }
 
@@ -122,11 +130,17 @@ public final class HaproxyProvider implements AdapterProvider {
   @Override
   public Adapter create(PluginContext context) {
     HaproxySettings settings = HaproxySettings.from(context.settings());
-    RuntimeApi runtime = new UnixSocketRuntimeApi(settings.runtimeSocket(), SOCKET_TIMEOUT);
+    Duration timeout = context.settings().duration(SOCKET_TIMEOUT);
+    // The operation's deadline (join --timeout) caps every socket call; the agent sets none.
+    Deadline deadline = context.shared().get(Deadline.class, () -> new Deadline(context.clock()));
+    RuntimeApi runtime =
+        new UnixSocketRuntimeApi(
+            settings.runtimeSocket(), timeout, SOCKET_TIMEOUT.name(), deadline);
     RuntimeApi master =
         settings.masterSocket() == null
             ? null
-            : new UnixSocketRuntimeApi(settings.masterSocket(), SOCKET_TIMEOUT);
+            : new UnixSocketRuntimeApi(
+                settings.masterSocket(), timeout, SOCKET_TIMEOUT.name(), deadline);
     return new HaproxyFollower(
         settings, runtime, master, context.processes(), context.clock(), context.sleeper());
   }

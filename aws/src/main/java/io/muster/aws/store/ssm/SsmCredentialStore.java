@@ -75,23 +75,10 @@ public final class SsmCredentialStore implements CredentialStore {
 
   @Override
   public boolean claimFormation(FormationRecord record) throws StoreException {
-    String name = name(StoreLayout.formation(record.generation()));
-    try {
-      ssm.get()
-          .putParameter(
-              PutParameterRequest.builder()
-                  .name(name)
-                  .value(RecordCodec.formation(record))
-                  .type(ParameterType.STRING)
-                  .overwrite(false)
-                  .description("muster formation claim of generation " + record.generation())
-                  .build());
-      return true;
-    } catch (ParameterAlreadyExistsException lost) {
-      return false;
-    } catch (SdkException e) {
-      throw failed("ssm:PutParameter", name, e);
-    }
+    return createPlain(
+        name(StoreLayout.formation(record.generation())),
+        RecordCodec.formation(record),
+        "muster formation claim of generation " + record.generation());
   }
 
   @Override
@@ -128,31 +115,12 @@ public final class SsmCredentialStore implements CredentialStore {
 
   @Override
   public void registerMember(MemberRecord member) throws StoreException {
-    String name = name(StoreLayout.member(member.instanceId()));
-    try {
-      ssm.get()
-          .putParameter(
-              PutParameterRequest.builder()
-                  .name(name)
-                  .value(RecordCodec.member(member))
-                  .type(ParameterType.STRING)
-                  .overwrite(true)
-                  .build());
-    } catch (SdkException e) {
-      throw failed("ssm:PutParameter", name, e);
-    }
+    putPlain(name(StoreLayout.member(member.instanceId())), RecordCodec.member(member));
   }
 
   @Override
   public void deregisterMember(String instanceId) throws StoreException {
-    String name = name(StoreLayout.member(instanceId));
-    try {
-      ssm.get().deleteParameter(b -> b.name(name));
-    } catch (ParameterNotFoundException gone) {
-      // Already deregistered: the goal is reached.
-    } catch (SdkException e) {
-      throw failed("ssm:DeleteParameter", name, e);
-    }
+    deleteIfPresent(name(StoreLayout.member(instanceId)));
   }
 
   @Override
@@ -170,66 +138,27 @@ public final class SsmCredentialStore implements CredentialStore {
   @Override
   public Optional<MemberRecord> member(String instanceId) throws StoreException {
     String name = name(StoreLayout.member(instanceId));
-    try {
-      Parameter p = ssm.get().getParameter(b -> b.name(name).withDecryption(false)).parameter();
-      return Optional.of(RecordCodec.member(p.value(), where(name)));
-    } catch (ParameterNotFoundException e) {
+    Optional<String> value = readPlain(name);
+    if (value.isEmpty()) {
       return Optional.empty();
-    } catch (SdkException e) {
-      throw failed("ssm:GetParameter", name, e);
     }
+    return Optional.of(RecordCodec.member(value.get(), where(name)));
   }
 
   @Override
   public boolean createLifecycleRecord(String name, String json) throws StoreException {
-    String param = name(StoreLayout.lifecycle(name));
-    try {
-      // overwrite(false) is SSM's create-if-absent, as for the formation claim.
-      ssm.get()
-          .putParameter(
-              PutParameterRequest.builder()
-                  .name(param)
-                  .value(json)
-                  .type(ParameterType.STRING)
-                  .overwrite(false)
-                  .description("muster fleet controller: one lifecycle action")
-                  .build());
-      return true;
-    } catch (ParameterAlreadyExistsException lost) {
-      return false;
-    } catch (SdkException e) {
-      throw failed("ssm:PutParameter", param, e);
-    }
+    return createPlain(
+        name(StoreLayout.lifecycle(name)), json, "muster fleet controller: one lifecycle action");
   }
 
   @Override
   public void putLifecycleRecord(String name, String json) throws StoreException {
-    String param = name(StoreLayout.lifecycle(name));
-    try {
-      ssm.get()
-          .putParameter(
-              PutParameterRequest.builder()
-                  .name(param)
-                  .value(json)
-                  .type(ParameterType.STRING)
-                  .overwrite(true)
-                  .build());
-    } catch (SdkException e) {
-      throw failed("ssm:PutParameter", param, e);
-    }
+    putPlain(name(StoreLayout.lifecycle(name)), json);
   }
 
   @Override
   public Optional<String> lifecycleRecord(String name) throws StoreException {
-    String param = name(StoreLayout.lifecycle(name));
-    try {
-      return Optional.of(
-          ssm.get().getParameter(b -> b.name(param).withDecryption(false)).parameter().value());
-    } catch (ParameterNotFoundException e) {
-      return Optional.empty();
-    } catch (SdkException e) {
-      throw failed("ssm:GetParameter", param, e);
-    }
+    return readPlain(name(StoreLayout.lifecycle(name)));
   }
 
   @Override
@@ -239,14 +168,7 @@ public final class SsmCredentialStore implements CredentialStore {
 
   @Override
   public void deleteLifecycleRecord(String name) throws StoreException {
-    String param = name(StoreLayout.lifecycle(name));
-    try {
-      ssm.get().deleteParameter(b -> b.name(param));
-    } catch (ParameterNotFoundException gone) {
-      // Deleted already (another controller's sweep).
-    } catch (SdkException e) {
-      throw failed("ssm:DeleteParameter", param, e);
-    }
+    deleteIfPresent(name(StoreLayout.lifecycle(name)));
   }
 
   @Override
@@ -262,6 +184,69 @@ public final class SsmCredentialStore implements CredentialStore {
   @Override
   public String toString() {
     return describe();
+  }
+
+  /**
+   * Creates a plain String parameter only if it does not exist: {@code overwrite(false)} is SSM's
+   * create-if-absent, so of two writers exactly one gets true (the formation claim, a lifecycle
+   * action's claim).
+   */
+  private boolean createPlain(String name, String value, String description) throws StoreException {
+    try {
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(name)
+                  .value(value)
+                  .type(ParameterType.STRING)
+                  .overwrite(false)
+                  .description(description)
+                  .build());
+      return true;
+    } catch (ParameterAlreadyExistsException lost) {
+      return false;
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", name, e);
+    }
+  }
+
+  /** Writes a plain String parameter, replacing any value it had. */
+  private void putPlain(String name, String value) throws StoreException {
+    try {
+      ssm.get()
+          .putParameter(
+              PutParameterRequest.builder()
+                  .name(name)
+                  .value(value)
+                  .type(ParameterType.STRING)
+                  .overwrite(true)
+                  .build());
+    } catch (SdkException e) {
+      throw failed("ssm:PutParameter", name, e);
+    }
+  }
+
+  /** A plain String parameter's value, or empty when there is none. */
+  private Optional<String> readPlain(String name) throws StoreException {
+    try {
+      return Optional.of(
+          ssm.get().getParameter(b -> b.name(name).withDecryption(false)).parameter().value());
+    } catch (ParameterNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameter", name, e);
+    }
+  }
+
+  /** Deletes a parameter; one already gone (deregistered, or swept by another node) is fine. */
+  private void deleteIfPresent(String name) throws StoreException {
+    try {
+      ssm.get().deleteParameter(b -> b.name(name));
+    } catch (ParameterNotFoundException gone) {
+      // The goal is reached.
+    } catch (SdkException e) {
+      throw failed("ssm:DeleteParameter", name, e);
+    }
   }
 
   /**
