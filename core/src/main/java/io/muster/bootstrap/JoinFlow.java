@@ -926,8 +926,8 @@ public final class JoinFlow {
         if (m.generation() == standIn.generation()
             && m.status() == MemberRecord.Status.MEMBER
             && m.clusterId() != null
-            && m.instanceId().equals(p.instanceId())
-            && m.address().equals(p.addressText())) {
+            && (p.instanceId() == null || m.instanceId().equals(p.instanceId()))
+            && p.address().equals(io.muster.net.IpLiteral.parseOrNull(m.address()))) {
           return Optional.of(
               new FormationRecord(
                   standIn.cluster(),
