@@ -228,8 +228,9 @@ public final class Wiring {
 
       @Override
       public void event(String kind, String message) {
-        // Failures the flow retries are warnings: the node is not where it should be yet.
-        (kind.endsWith("-error") ? LOG.atWarn() : LOG.atInfo())
+        // Failures the flow retries are warnings: the node is not where it should be yet. So is a
+        // damaged store record the flow skips: someone must repair it.
+        (kind.endsWith("-error") || kind.startsWith("damaged-") ? LOG.atWarn() : LOG.atInfo())
             .addKeyValue("event", kind)
             .log(message);
       }

@@ -62,6 +62,15 @@ public final class JoinFlow {
    */
   private long joinedGeneration = -1;
 
+  /** The cluster id of {@link #joinedGeneration}'s cluster, as the join was proven against. */
+  private String joinedClusterId;
+
+  /**
+   * Whether the kept formation record is a stand-in for a damaged one ({@link #damagedStandIn}):
+   * its generation is known from the record's name, nothing else.
+   */
+  private boolean formationDamaged;
+
   /** Whether the store may hold a JOINING record of this node (unknown at the start). */
   private boolean ownJoiningUnknown = true;
 
@@ -220,18 +229,43 @@ public final class JoinFlow {
             ranked.isEmpty() ? null : ranked.get(0).addressText());
     state.saveLastStep(record);
     listener.decided(record);
+    if (d instanceof Decision.Form f && formationDamaged) {
+      // Unreachable by the election (a damaged generation is never orphaned), kept as a guard: who
+      // claimed it, and whether its founder lives, is unknown.
+      return new StepResult.Retry(backoff.poll(), "waiting: " + damagedWait(formation.get()));
+    }
     if (d instanceof Decision.Form f) {
       return form(f, formation, ranked);
     }
     if (d instanceof Decision.Join j) {
-      return join(j, formation.orElseThrow(), ranked);
+      FormationRecord rec = formation.orElseThrow();
+      if (formationDamaged) {
+        Optional<FormationRecord> proven = throughMembers(rec, j, members);
+        if (proven.isEmpty()) {
+          return new StepResult.Retry(
+              backoff.poll(),
+              "waiting: "
+                  + damagedWait(rec)
+                  + "; no live member's record names its cluster id (written by an older muster)");
+        }
+        rec = proven.get();
+      }
+      return join(j, rec, ranked);
     }
     if (formation.isPresent() && joinedGeneration == formation.get().generation()) {
       // Inside this generation's cluster already (its members may since have died): finish.
-      return finishJoin(formation.get(), List.of());
+      return finishJoin(joinedAs(formation.get()), List.of());
     }
     Optional<StepResult> finished = Optional.empty();
-    if (formation.isPresent() && membersComplete) {
+    if (formationDamaged) {
+      // Whether this node's own JOINING record is inside the cluster cannot be finished without
+      // the cluster id; the record only blocks a replacement, which a damaged generation never
+      // gets anyway.
+      boolean selfInView = view.stream().anyMatch(p -> p.address().equals(self.address()));
+      return new StepResult.Retry(
+          nextPoll(ranked, true, now),
+          "waiting: " + (selfInView ? damagedWait(formation.orElseThrow()) : d.reason()));
+    } else if (formation.isPresent() && membersComplete) {
       finished = resolveOwnJoining(formation.get(), members);
     } else if (formation.isPresent() && ownJoiningUnknown && formationFresh && formationReads > 1) {
       // A partial read does not show this node's own record: read it once (a JOINING record left
@@ -316,7 +350,25 @@ public final class JoinFlow {
       formationFresh = false;
       return keptFormation;
     }
-    keptFormation = store.currentFormation();
+    try {
+      keptFormation = store.currentFormation();
+      formationDamaged = false;
+    } catch (StoreException e) {
+      if (e.damagedFormation() == 0) {
+        throw e;
+      }
+      keptFormation = Optional.of(damagedStandIn(e.damagedFormation()));
+      if (!formationDamaged) {
+        listener.event(
+            "damaged-formation",
+            e.getMessage()
+                + "; joining only through registered members of generation "
+                + e.damagedFormation()
+                + " that prove their cluster, never forming or replacing it (repair the record"
+                + " or delete it: see docs/formation.md)");
+      }
+      formationDamaged = true;
+    }
     formationFresh = true;
     formationReads++;
     formationReadAt = now;
@@ -512,7 +564,7 @@ public final class JoinFlow {
     }
     try {
       if (!registeredAs(self.instanceId(), m.generation(), MemberRecord.Status.MEMBER)) {
-        registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER);
+        registerAndConfirm(m.generation(), MemberRecord.Status.MEMBER, m.clusterId());
       }
     } catch (StoreException e) {
       listener.event("store-error", "could not refresh member registration: " + e.getMessage());
@@ -575,7 +627,7 @@ public final class JoinFlow {
     if (store.credentials(rec.generation()).isEmpty()) {
       return retryAfterFailure("store-error", "published credentials are not visible on read-back");
     }
-    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
     listener.event("formed", "formed generation " + rec.generation() + " of " + settings.cluster());
@@ -605,7 +657,7 @@ public final class JoinFlow {
               + problem.get()
               + "; not forming it again");
     }
-    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
     listener.event("formed", "finished forming generation " + rec.generation());
@@ -670,7 +722,7 @@ public final class JoinFlow {
           "waiting: credentials of generation " + rec.generation() + " are not published yet");
     }
     ownJoiningUnknown = true;
-    registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING);
+    registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING, null);
     if (joinedGeneration != rec.generation()) {
       try {
         joinWithOneReread(j, rec, ranked, credentials.get());
@@ -685,8 +737,9 @@ public final class JoinFlow {
         throw e;
       }
       joinedGeneration = rec.generation();
+      joinedClusterId = rec.clusterId();
     }
-    return finishJoin(rec, j.candidates());
+    return finishJoin(joinedAs(rec), j.candidates());
   }
 
   /**
@@ -704,7 +757,7 @@ public final class JoinFlow {
       return retryAfterFailure(
           "adapter-error", "joined, but verification failed: " + problem.get());
     }
-    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER);
+    registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
     String via =
@@ -798,7 +851,11 @@ public final class JoinFlow {
     return proven;
   }
 
-  private void registerAndConfirm(long generation, MemberRecord.Status status)
+  /**
+   * @param clusterId the cluster this node is in (a MEMBER record names it; a JOINING one, not
+   *     proven yet, does not)
+   */
+  private void registerAndConfirm(long generation, MemberRecord.Status status, String clusterId)
       throws StoreException {
     MemberRecord mine =
         new MemberRecord(
@@ -807,7 +864,8 @@ public final class JoinFlow {
             self.hostname(),
             generation,
             clock.instant(),
-            status);
+            status,
+            clusterId);
     store.registerMember(mine);
     if (!registeredAs(self.instanceId(), generation, status)) {
       throw new StoreException(
@@ -826,6 +884,80 @@ public final class JoinFlow {
         .isPresent();
   }
 
+  /** What the stand-in for a damaged formation record says of its founder. */
+  private static final String UNKNOWN_FOUNDER = "(unknown: the formation record is damaged)";
+
+  /**
+   * A stand-in for the current formation record of {@code generation}, which exists but cannot be
+   * read: the generation is known from the record's name; the cluster id and the founder are not.
+   * The founder's address is empty, so it is never found in a view: nobody waits for it, joins
+   * through it, or resumes its claim. Safe because a damaged generation is never taken as orphaned
+   * (its founder might be alive and not yet registered, and only the record named it), so it is
+   * never replaced, and a join goes only through a registered member whose own record names the
+   * cluster id it proves ({@link #throughMembers}).
+   */
+  private FormationRecord damagedStandIn(long generation) {
+    return new FormationRecord(
+        settings.cluster(),
+        generation,
+        "(damaged formation record)",
+        UNKNOWN_FOUNDER,
+        "",
+        Instant.EPOCH,
+        0);
+  }
+
+  private String damagedWait(FormationRecord standIn) {
+    return "the formation record of generation "
+        + standIn.generation()
+        + " is damaged, and no member of it that names its cluster is alive in the view to join"
+        + " through; it is never replaced on a guess: repair or delete the record";
+  }
+
+  /**
+   * With a damaged formation record, the generation's cluster id as the join candidates' own MEMBER
+   * records name it (written after their verified form or join): the candidates then prove to be in
+   * that cluster before the join ({@link #provenTargets}), exactly as against the record.
+   */
+  private Optional<FormationRecord> throughMembers(
+      FormationRecord standIn, Decision.Join j, List<MemberRecord> members) {
+    for (Peer p : j.candidates()) {
+      for (MemberRecord m : members) {
+        if (m.generation() == standIn.generation()
+            && m.status() == MemberRecord.Status.MEMBER
+            && m.clusterId() != null
+            && (p.instanceId() == null || m.instanceId().equals(p.instanceId()))
+            && p.address().equals(io.muster.net.IpLiteral.parseOrNull(m.address()))) {
+          return Optional.of(
+              new FormationRecord(
+                  standIn.cluster(),
+                  standIn.generation(),
+                  m.clusterId(),
+                  standIn.ownerInstanceId(),
+                  standIn.ownerAddress(),
+                  standIn.claimedAt(),
+                  0));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code rec} with the cluster id this flow's join was proven against, if it joined one. */
+  private FormationRecord joinedAs(FormationRecord rec) {
+    if (joinedClusterId == null || joinedClusterId.equals(rec.clusterId())) {
+      return rec;
+    }
+    return new FormationRecord(
+        rec.cluster(),
+        rec.generation(),
+        joinedClusterId,
+        rec.ownerInstanceId(),
+        rec.ownerAddress(),
+        rec.claimedAt(),
+        rec.viewSize());
+  }
+
   /**
    * How long this flow has continuously seen the current generation with nothing of it alive in the
    * view. Counted from this flow's own first observation, so a restart only makes it safer.
@@ -838,6 +970,7 @@ public final class JoinFlow {
       Instant now) {
     if (formation.isEmpty()
         || !membersComplete
+        || formationDamaged
         || ClusterStates.anythingAlive(formation.get(), members, view, selfPeer)) {
       // A partial read of the members says nothing about what else of the generation is alive.
       orphanGeneration = -1;
@@ -859,7 +992,12 @@ public final class JoinFlow {
       Instant now) {
     Duration orphaned = trackOrphaned(formation, members, view, selfPeer, now);
     ClusterState cluster = ClusterStates.of(formation, members, view, selfPeer, mine, orphaned);
-    joinable = cluster.formed() && (cluster.ownerInView() || !cluster.liveMembers().isEmpty());
+    // With a damaged formation record the founder is unknown, so it cannot be seen in view: its
+    // members are the only way in, and a node missing from its own view lists like next to a
+    // founder in view (else it would wait by its rank, found by the simulation: 50 s late).
+    joinable =
+        cluster.formed()
+            && (cluster.ownerInView() || !cluster.liveMembers().isEmpty() || formationDamaged);
     Duration unchanged = views.unchangedFor(now);
     return Election.decide(
         new Snapshot(selfPeer, view, unchanged, now, settings.election(), cluster));

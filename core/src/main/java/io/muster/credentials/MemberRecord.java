@@ -11,6 +11,10 @@ import java.util.Objects;
  * <p>A node registers as {@link Status#JOINING} before it starts joining: while such a node is
  * alive in the view, nobody forms a replacement generation, because the joiner may already be part
  * of the old cluster (the founder may have died just after letting it in).
+ *
+ * @param clusterId the cluster id of the generation this node formed or joined (null in records
+ *     written before it existed): what a joiner proves a target against when the generation's
+ *     formation record is damaged and only its members can tell
  */
 public record MemberRecord(
     String instanceId,
@@ -18,7 +22,8 @@ public record MemberRecord(
     String hostname,
     long generation,
     Instant joinedAt,
-    Status status) {
+    Status status,
+    String clusterId) {
 
   /** Where a node is in joining. */
   public enum Status {
@@ -31,6 +36,16 @@ public record MemberRecord(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(joinedAt, "joinedAt");
     status = status == null ? Status.MEMBER : status;
+  }
+
+  public MemberRecord(
+      String instanceId,
+      String address,
+      String hostname,
+      long generation,
+      Instant joinedAt,
+      Status status) {
+    this(instanceId, address, hostname, generation, joinedAt, status, null);
   }
 
   public MemberRecord(

@@ -62,6 +62,29 @@ public final class RecordCodec {
     }
   }
 
+  /**
+   * The current formation record, read from the entry named for {@code generation}: a record that
+   * does not decode, or names another generation, is reported as damaged ({@link
+   * StoreException#damagedFormation}) with the entry's name and what is wrong, never as a plain
+   * read error, so the bootstrap neither forms nor replaces on it and joiners go on.
+   */
+  public static FormationRecord currentFormation(String json, String where, long generation)
+      throws StoreException {
+    FormationRecord r;
+    try {
+      r = formation(json, where);
+    } catch (StoreException e) {
+      throw StoreException.damagedFormation(e.getMessage(), generation, e);
+    }
+    if (r.generation() != generation) {
+      throw StoreException.damagedFormation(
+          where + " holds generation " + r.generation() + ": its name and content disagree",
+          generation,
+          null);
+    }
+    return r;
+  }
+
   public static String member(MemberRecord r) {
     ObjectNode n = JSON.createObjectNode();
     n.put("instanceId", r.instanceId());
@@ -72,6 +95,9 @@ public final class RecordCodec {
     n.put("generation", r.generation());
     n.put("joinedAt", r.joinedAt().toString());
     n.put("status", r.status().name());
+    if (r.clusterId() != null) {
+      n.put("clusterId", r.clusterId());
+    }
     return n.toString();
   }
 
@@ -90,7 +116,9 @@ public final class RecordCodec {
           host == null || host.isNull() ? null : host.asText(),
           number(n, "generation", where),
           instant(n, "joinedAt", where),
-          status(n, where));
+          status(n, where),
+          // Optional: records written before it existed have none.
+          n.path("clusterId").isTextual() ? n.path("clusterId").asText() : null);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new StoreException(where + " is not a valid member record: " + e.getMessage());
     }

@@ -5,6 +5,7 @@ public final class StoreException extends Exception {
   private static final long serialVersionUID = 1L;
   private final boolean throttled;
   private final boolean permanent;
+  private long damagedFormation;
 
   public StoreException(String message) {
     this(message, null, false);
@@ -34,6 +35,26 @@ public final class StoreException extends Exception {
    */
   public static StoreException permanent(String message, Throwable cause) {
     return new StoreException(message, cause, false, true);
+  }
+
+  /**
+   * The current formation record, of generation {@code generation}, exists but cannot be decoded (a
+   * hand edit, a foreign writer): nobody may form or replace that generation on a guess, but
+   * joiners can still go through its registered members (see docs/formation.md, "A damaged
+   * formation record").
+   */
+  public static StoreException damagedFormation(String message, long generation, Throwable cause) {
+    StoreException e = new StoreException(message, cause, false, false);
+    e.damagedFormation = generation;
+    return e;
+  }
+
+  /**
+   * The generation of the damaged current formation record this reports, or 0 when it reports
+   * something else.
+   */
+  public long damagedFormation() {
+    return damagedFormation;
   }
 
   /** Whether the store refused the call for its rate limit. */

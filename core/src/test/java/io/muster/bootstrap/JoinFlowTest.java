@@ -116,6 +116,51 @@ class JoinFlowTest {
     assertThat(b.adapter.calls).contains("join:a");
   }
 
+  /**
+   * Issue 14 5: a damaged formation record (a hand edit) failed every joiner's step. Now the record
+   * is skipped with a warning, and a joiner goes through a registered member whose own record names
+   * the cluster id, proven like against the record.
+   */
+  @Test
+  void aDamagedFormationRecordIsSkippedAndAJoinerGoesOnThroughARegisteredMember() {
+    everyoneSees(a, b, c);
+    stabilise(a, b, c);
+    assertThat(a.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(b.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(store.members.get("b").clusterId()).isEqualTo("cid-1");
+    store.damaged.add(1L);
+
+    assertThat(c.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(world.clusters()).isEqualTo(1);
+    assertThat(events).contains("c:damaged-formation");
+    assertThat(c.state.membership()).get().extracting(Membership::clusterId).isEqualTo("cid-1");
+    assertThat(store.members.get("c").clusterId()).isEqualTo("cid-1");
+  }
+
+  /**
+   * The founder is unknown with a damaged record, so a generation whose registered members are all
+   * gone is never taken as orphaned: its founder may be alive in a cluster of its own and not yet
+   * registered. The fleet waits (an operator repairs or deletes the record) and never forms.
+   */
+  @Test
+  void aDamagedGenerationWithNoLiveMemberIsNeverReplaced() {
+    everyoneSees(a, b, c);
+    stabilise(a, b, c);
+    store.damaged.add(1L);
+    store.formations.put(
+        1L,
+        new io.muster.credentials.FormationRecord(
+            "prod", 1, "cid-x", "gone", "10.0.0.9", clock.instant()));
+    for (int i = 0; i < 40; i++) {
+      StepResult r = b.step();
+      assertThat(r).isInstanceOf(StepResult.Retry.class);
+      assertThat(r.message()).contains("damaged").contains("repair or delete the record");
+      clock.advance(Duration.ofSeconds(30));
+    }
+    assertThat(b.adapter.calls).noneMatch(call -> call.startsWith("form"));
+    assertThat(store.formations).containsOnlyKeys(1L);
+  }
+
   @Test
   void unstableViewWaitsThenForms() {
     everyoneSees(a, b);

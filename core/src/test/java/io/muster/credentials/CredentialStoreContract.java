@@ -138,6 +138,16 @@ public abstract class CredentialStoreContract {
   }
 
   @Test
+  void aMembersRecordKeepsTheClusterIdItNames() throws Exception {
+    CredentialStore s = store("clusterid");
+    MemberRecord m =
+        new MemberRecord("i-m", "10.0.0.5", null, 3, T0, MemberRecord.Status.MEMBER, "uuid-3");
+    s.registerMember(m);
+    assertThat(s.member("i-m")).contains(m);
+    assertThat(s.members()).containsExactly(m);
+  }
+
+  @Test
   void oneMembersRegistrationIsReadAloneWithItsStatus() throws Exception {
     CredentialStore s = store("one");
     assertThat(s.member("i-j")).isEmpty();

@@ -37,6 +37,13 @@ public final class InMemoryCredentialStore implements CredentialStore {
   /** How many of the next {@link #currentFormation()} reads find no formation (a stale read). */
   public int staleReads;
 
+  /**
+   * Generations whose formation record is damaged (a hand edit): while the highest is one, {@link
+   * #currentFormation()} reports it as the real stores do ({@link
+   * StoreException#damagedFormation}).
+   */
+  public final java.util.Set<Long> damaged = new java.util.HashSet<>();
+
   /** While set, every call fails with "store unreachable". */
   public boolean unreachable;
 
@@ -60,6 +67,12 @@ public final class InMemoryCredentialStore implements CredentialStore {
     if (staleReads > 0) {
       staleReads--;
       return Optional.empty();
+    }
+    if (!formations.isEmpty() && damaged.contains(formations.lastKey())) {
+      throw StoreException.damagedFormation(
+          "memory:formation/" + formations.lastKey() + " is not a valid formation record",
+          formations.lastKey(),
+          null);
     }
     return formations.isEmpty() ? Optional.empty() : Optional.of(formations.lastEntry().getValue());
   }

@@ -42,6 +42,32 @@ class RecordCodecTest {
   }
 
   @Test
+  void aMembersClusterIdRoundTripsAndIsAbsentInOlderRecords() throws Exception {
+    MemberRecord m =
+        new MemberRecord("i-1", "10.0.0.1", null, 2, T, MemberRecord.Status.MEMBER, "uuid-2");
+    String json = RecordCodec.member(m);
+    assertThat(json).contains("\"clusterId\":\"uuid-2\"");
+    assertThat(RecordCodec.member(json, "x")).isEqualTo(m);
+    String older = json.replace(",\"clusterId\":\"uuid-2\"", "");
+    assertThat(RecordCodec.member(older, "x").clusterId()).isNull();
+  }
+
+  @Test
+  void aCurrentFormationRecordThatDoesNotDecodeIsReportedAsDamagedWithItsGeneration() {
+    assertThatThrownBy(() -> RecordCodec.currentFormation("{\"cluster\":\"p\"}", "f/3", 3))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.damagedFormation()).isEqualTo(3))
+        .hasMessageContaining("f/3")
+        .hasMessageContaining("generation");
+    String four = RecordCodec.formation(new FormationRecord("p", 4, "u", "i", "10.0.0.1", T));
+    assertThatThrownBy(() -> RecordCodec.currentFormation(four, "f/3", 3))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.damagedFormation()).isEqualTo(3))
+        .hasMessageContaining("f/3 holds generation 4");
+    assertThat(new StoreException("other").damagedFormation()).isZero();
+  }
+
+  @Test
   void credentialsAreAJsonObjectOfStringsSortedByName() throws Exception {
     Credentials c = new Credentials(Map.of("b", Secret.of("2\n\"q\""), "a", Secret.of("1")));
     String json = RecordCodec.credentials(c);

@@ -31,6 +31,9 @@ final class Faults {
   /** What the injector needs from the run. */
   interface Host {
     void terminate(Node n, String why);
+
+    /** Makes the store's current formation record unreadable (a forced {@code damage:OP}). */
+    void damageFormation(Node n);
   }
 
   private final Host host;
@@ -73,6 +76,17 @@ final class Faults {
       count("forced " + f);
       note(n, "forced " + f);
       act(n, f.kind() == ForcedFault.Kind.CRASH, "forced " + f);
+    }
+    if (after) {
+      for (int i = 0; i < forced.size(); i++) {
+        ForcedFault f = forced.get(i);
+        if (!fired[i] && n.fleet == 1 && f.kind() == ForcedFault.Kind.DAMAGE && f.op() == op) {
+          fired[i] = true;
+          count("forced " + f);
+          note(n, "forced " + f);
+          host.damageFormation(n);
+        }
+      }
     }
     Node.FaultPlan c = n.crashPlan;
     if (c != null && c.op() == op && c.after() == after) {

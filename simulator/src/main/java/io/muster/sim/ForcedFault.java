@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <p>Text form (the {@code --force} option): {@code crash:OP:before|after}, {@code
  * terminate:OP:before|after}, {@code lose:OP} (a store write acknowledged and dropped), {@code
- * fleet-loss} (the whole first fleet is terminated after it formed; a second fleet follows).
+ * damage:OP} (right after the call, the store's current formation record becomes unreadable, as a
+ * hand edit or a foreign writer would leave it), {@code fleet-loss} (the whole first fleet is
+ * terminated after it formed; a second fleet follows).
  */
 public record ForcedFault(Kind kind, Op op, Phase phase) {
   /** What happens. */
@@ -17,6 +19,7 @@ public record ForcedFault(Kind kind, Op op, Phase phase) {
     CRASH,
     TERMINATE,
     LOSE,
+    DAMAGE,
     FLEET_LOSS
   }
 
@@ -44,6 +47,9 @@ public record ForcedFault(Kind kind, Op op, Phase phase) {
         }
         phase = Phase.AFTER;
       }
+      if (kind == Kind.DAMAGE) {
+        phase = Phase.AFTER;
+      }
       Objects.requireNonNull(phase, "phase");
     }
   }
@@ -60,6 +66,11 @@ public record ForcedFault(Kind kind, Op op, Phase phase) {
         case "lose":
           if (p.length == 2) {
             return new ForcedFault(Kind.LOSE, Op.parse(p[1]), Phase.AFTER);
+          }
+          break;
+        case "damage":
+          if (p.length == 2) {
+            return new ForcedFault(Kind.DAMAGE, Op.parse(p[1]), Phase.AFTER);
           }
           break;
         case "crash":
@@ -81,7 +92,7 @@ public record ForcedFault(Kind kind, Op op, Phase phase) {
         "--force '"
             + text
             + "' is not one of crash:OP:before|after, terminate:OP:before|after, lose:OP,"
-            + " fleet-loss");
+            + " damage:OP, fleet-loss");
   }
 
   @Override
@@ -89,6 +100,7 @@ public record ForcedFault(Kind kind, Op op, Phase phase) {
     return switch (kind) {
       case FLEET_LOSS -> "fleet-loss";
       case LOSE -> "lose:" + op.label();
+      case DAMAGE -> "damage:" + op.label();
       default ->
           kind.name().toLowerCase(Locale.ROOT)
               + ":"

@@ -419,6 +419,11 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
   }
 
   @Override
+  public void damageFormation(Node n) {
+    store.damageCurrentFormation();
+  }
+
+  @Override
   public void terminate(Node n, String why) {
     if (!n.alive()) {
       return;

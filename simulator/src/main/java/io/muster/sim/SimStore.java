@@ -22,6 +22,7 @@ final class SimStore {
   private final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
   private final Map<Long, Credentials> credentials = new HashMap<>();
   private final LinkedHashMap<String, MemberRecord> members = new LinkedHashMap<>();
+  private final java.util.Set<Long> damaged = new java.util.HashSet<>();
   private final SimApi api;
   private final Faults faults;
 
@@ -33,6 +34,16 @@ final class SimStore {
   /** The formation records, oldest generation first (for the checks). */
   List<FormationRecord> formations() {
     return new ArrayList<>(formations.values());
+  }
+
+  /**
+   * Makes the current formation record unreadable, as a hand edit or a foreign writer would: the
+   * real stores then report it as damaged ({@link StoreException#damagedFormation}), naming it.
+   */
+  void damageCurrentFormation() {
+    if (!formations.isEmpty()) {
+      damaged.add(formations.lastKey());
+    }
   }
 
   /** The store as node {@code n} uses it. */
@@ -54,6 +65,13 @@ final class SimStore {
       Optional<FormationRecord> r =
           formations.isEmpty() ? Optional.empty() : Optional.of(formations.lastEntry().getValue());
       faults.after(n, Op.CURRENT_FORMATION);
+      if (r.isPresent() && damaged.contains(r.get().generation())) {
+        long g = r.get().generation();
+        throw StoreException.damagedFormation(
+            describe() + "formation/" + g + ": field 'clusterId' is missing or not a string",
+            g,
+            null);
+      }
       return r;
     }
 

@@ -27,6 +27,9 @@ public enum LogEvent {
       "a JOINING registration of this node outlived its join, but the node is clustered: finishing as a member"),
   TARGET_REFUSED(
       "target-refused", "a join target failed the cluster-identity check; trying another member"),
+  DAMAGED_FORMATION(
+      "damaged-formation",
+      "the current formation record is damaged (a warning naming it): joining only through its registered members, never replacing it"),
   CREDENTIALS_REREAD("credentials-reread", "credentials were rejected; retrying with newer ones"),
   DISCOVERY_ERROR("discovery-error", "discovery failed; retrying after a backoff"),
   STORE_ERROR("store-error", "the credential store failed; retrying after a backoff"),

@@ -71,11 +71,7 @@ public final class FileCredentialStore implements CredentialStore {
       throw new StoreException(
           file + " disappeared while reading: retry, and do not edit the store");
     }
-    FormationRecord r = RecordCodec.formation(json.get(), file.toString());
-    if (r.generation() != highest) {
-      throw new StoreException(
-          file + " holds generation " + r.generation() + ": the file name and content disagree");
-    }
+    FormationRecord r = RecordCodec.currentFormation(json.get(), file.toString(), highest);
     return Optional.of(r);
   }
 

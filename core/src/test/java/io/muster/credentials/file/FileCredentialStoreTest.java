@@ -252,7 +252,8 @@ class FileCredentialStoreTest extends CredentialStoreContract {
     Files.createDirectories(dir.resolve("bad/formation"));
     Files.writeString(dir.resolve("bad/formation/3"), "{\"cluster\":\"bad\"}");
     assertThatThrownBy(() -> store("bad").currentFormation())
-        .isInstanceOf(StoreException.class)
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.damagedFormation()).isEqualTo(3))
         .hasMessageContaining(dir.resolve("bad/formation/3").toString())
         .hasMessageContaining("generation");
   }

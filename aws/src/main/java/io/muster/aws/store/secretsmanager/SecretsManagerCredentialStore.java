@@ -68,11 +68,7 @@ public final class SecretsManagerCredentialStore implements CredentialStore {
       throw new StoreException(
           "secret " + name + " was listed but could not be read: it was deleted by hand; retry");
     }
-    FormationRecord r = RecordCodec.formation(json.get(), where(name));
-    if (r.generation() != best) {
-      throw new StoreException(
-          where(name) + " holds generation " + r.generation() + ": the name and value disagree");
-    }
+    FormationRecord r = RecordCodec.currentFormation(json.get(), where(name), best);
     return Optional.of(r);
   }
 

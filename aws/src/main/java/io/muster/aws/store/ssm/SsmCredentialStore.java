@@ -62,14 +62,7 @@ public final class SsmCredentialStore implements CredentialStore {
     if (best == null) {
       return Optional.empty();
     }
-    FormationRecord r = RecordCodec.formation(best.value(), where(best.name()));
-    if (r.generation() != bestGen) {
-      throw new StoreException(
-          where(best.name())
-              + " holds generation "
-              + r.generation()
-              + ": the parameter name and value disagree");
-    }
+    FormationRecord r = RecordCodec.currentFormation(best.value(), where(best.name()), bestGen);
     return Optional.of(r);
   }
 
