@@ -594,6 +594,8 @@ class EjabberdJoinE2EIT {
     env.put("MUSTER_DISCOVERY_INTERVAL", "1s");
     env.put("MUSTER_JOIN_TIMEOUT", "180s");
     env.put("MUSTER_LOG_FORMAT", "json");
+    // Debug adds the time of every ejabberdctl call (scripts/e2e-step-times.py sums them up).
+    env.put("MUSTER_LOG_LEVEL", "debug");
     long t0 = System.nanoTime();
     Process p = pb.start();
     MusterRun run =

@@ -94,7 +94,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       Logger log) {
     this.settings = settings;
     this.identity = identity;
-    this.ctl = new Ejabberdctl(settings, processes);
+    this.ctl = new Ejabberdctl(settings, processes, clock);
     this.clock = clock;
     this.sleeper = sleeper;
     this.cookieFile = cookieFile;
@@ -481,11 +481,20 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private void awaitStarted(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
     // Capped: an epmd that never lists the node (not the one it registers with) costs this much.
-    Instant epmdOnly = min(deadline, clock.instant().plus(EPMD_WAIT));
-    while (registeredHere(self).filter(registered -> !registered).isPresent()
+    Instant started = clock.instant();
+    Instant epmdOnly = min(deadline, started.plus(EPMD_WAIT));
+    Optional<Boolean> registered;
+    while ((registered = registeredHere(self)).filter(r -> !r).isPresent()
         && clock.instant().isBefore(epmdOnly)) {
       pause(EPMD_POLL);
     }
+    log.debug(
+        "epmd {} {} after {} ms; asking status",
+        registered.isEmpty()
+            ? "could not be asked about"
+            : registered.get() ? "lists" : "still does not list",
+        self,
+        Duration.between(started, clock.instant()).toMillis());
     Status last;
     while ((last = ctl.status()) != Status.RUNNING) {
       if (!clock.instant().isBefore(deadline)) {
