@@ -76,6 +76,7 @@ class EjabberdJoinE2EIT {
   static final String PREFIX = "mee";
   static final String SUBNET = "10.99.3";
   static final int NODES = 3;
+
   /** Five per way of deploying ejabberd (MODES): a median of three was too few to judge. */
   static final int ROUNDS = Integer.getInteger("muster.e2e.rounds", 10);
 
