@@ -107,7 +107,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       Logger log) {
     this.settings = settings;
     this.identity = identity;
-    this.ctl = new Ejabberdctl(settings, processes, clock);
+    this.ctl = new Ejabberdctl(settings, processes, clock, log);
     this.clock = clock;
     this.sleeper = sleeper;
     this.cookieFile = cookieFile;

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ejabberdctl commands the adapter runs, through {@link ProcessRunner} (argv only: the cookie
@@ -33,16 +32,16 @@ final class Ejabberdctl {
     DOWN
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(Ejabberdctl.class);
-
   private final EjabberdSettings settings;
   private final ProcessRunner runner;
   private final Clock clock;
+  private final Logger log;
 
-  Ejabberdctl(EjabberdSettings settings, ProcessRunner runner, Clock clock) {
+  Ejabberdctl(EjabberdSettings settings, ProcessRunner runner, Clock clock, Logger log) {
     this.settings = settings;
     this.runner = runner;
     this.clock = clock;
+    this.log = log;
   }
 
   /**
@@ -52,7 +51,7 @@ final class Ejabberdctl {
   private ProcessResult run(Command c) throws CommandException {
     Instant t0 = clock.instant();
     ProcessResult r = runner.run(c);
-    LOG.debug(
+    log.debug(
         "`{}` exited {} after {} ms",
         c.display(),
         r.exitCode(),

@@ -284,6 +284,24 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void everyCommandAndTheEpmdWaitAreLoggedAtDebugWithTheirDuration() throws Exception {
+    epmd.answer("n3.example", SELF_ABSENT, SELF_ABSENT, SELF_REGISTERED);
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, DOWN, UP).on(RESTART, ok("")).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n1));
+
+    // The manual clock moves only while the adapter sleeps (two epmd polls).
+    assertThat(log.lines)
+        .contains(
+            "DEBUG `ejabberdctl status` exited 3 after 0 ms",
+            "DEBUG `systemctl restart ejabberd` exited 0 after 0 ms",
+            "DEBUG epmd lists ejabberd@n3.example after 200 ms; asking status",
+            "DEBUG `ejabberdctl status` exited 0 after 0 ms",
+            "DEBUG `ejabberdctl list_cluster` exited 0 after 0 ms");
+  }
+
+  @Test
   void theVerifyRightAfterAJoinUsesTheListingThatEndedItOnce() throws Exception {
     cookieFile = new MemoryCookieFile(clusterCookie);
     runner.on(STATUS, UP).on(LIST, ALONE, WITH_N1, ALONE).on(JOIN_N1, ok(""));
