@@ -17,7 +17,12 @@ are the gaps between the lines that open them (docs/performance.md):
 A round is "running" when some node stopped ejabberd to change its cookie (it ran before
 muster), else "stopped". Times are from a process's first log line (its JVM is up), so the
 JVM start-up is not in them; the test's own table has start -> exit per node.
+
+With log.level=debug (the ejabberd test sets it) every ejabberdctl call and the restart
+command log how long they took; a second table gives those per command, and the joiners'
+start is split into: restart command, until epmd lists the node, until `status` says started.
 """
+import re
 import json
 import pathlib
 import statistics
@@ -33,6 +38,21 @@ def lines(path):
             j["t"] = datetime.fromisoformat(j["time"].replace("Z", "+00:00")).timestamp()
             out.append(j)
     return out
+
+
+# Debug lines of Ejabberdctl: "`ARGV` exited CODE after MS ms".
+COMMAND = re.compile(r"^`(?P<argv>[^`]*)` exited (?P<code>-?\d+) after (?P<ms>\d+) ms$")
+STATUS_OK = re.compile(r"^`[^`]* status` exited 0 after")
+SUBCOMMANDS = ("status", "list_cluster", "stop", "join_cluster", "leave_cluster", "start")
+
+
+def command_label(argv):
+    """The ejabberdctl subcommand (with its exit code), or "restart command"."""
+    words = argv.split()
+    for w in words:
+        if w in SUBCOMMANDS:
+            return w
+    return "restart command"
 
 
 def first(ls, pred):
@@ -84,6 +104,20 @@ def steps(ls):
         }
         if stop is not None and wrote is not None:
             d["  of which: stop with the old cookie"] = wrote - stop
+        restart = first(
+            ls,
+            lambda x: x["message"].startswith("restarting ejabberd")
+            or x["message"].startswith("ejabberd is not running; starting it"),
+        )
+        epmd = first(ls, lambda x: x["message"].startswith("epmd ") and "; asking status" in x["message"])
+        if None not in (restart, epmd):
+            started = first(
+                ls, lambda x: x["t"] >= epmd and STATUS_OK.search(x["message"]) is not None
+            )
+            d["  of which: restart command + until epmd lists the node"] = epmd - restart
+            if started is not None:
+                d["  of which: epmd lists -> status says started"] = started - epmd
+                d["  of which: started -> join_cluster"] = cmd - started
         return "joiner", d
     return None
 
@@ -110,6 +144,16 @@ def main(root):
             role, d = s
             for step, secs in d.items():
                 table.setdefault((mode, role, step), []).append(secs)
+    commands = {}
+    for name, files in sorted(rounds.items()):
+        for p in files:
+            ls = lines(p)
+            running = any(x["message"].startswith("stopping ejabberd") for x in ls)
+            for x in ls:
+                m = COMMAND.match(x["message"])
+                if m:
+                    key = ("running" if running else "stopped", command_label(m["argv"]), m["code"])
+                    commands.setdefault(key, []).append(int(m["ms"]) / 1000)
     print("| ejabberd before muster (swarm: stopped) | role | step | n | median (s) | min-max (s) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for (mode, role, step), v in sorted(table.items(), key=lambda kv: (kv[0][0], kv[0][1])):
@@ -117,6 +161,16 @@ def main(root):
             f"| {mode} | {role} | {step} | {len(v)} | {statistics.median(v):.1f} |"
             f" {min(v):.1f}-{max(v):.1f} |"
         )
+
+    if commands:
+        print()
+        print("| this node ejabberd before muster | command | exit | n | median (s) | min-max (s) |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for (mode, label, code), v in sorted(commands.items()):
+            print(
+                f"| {mode} | {label} | {code} | {len(v)} | {statistics.median(v):.2f} |"
+                f" {min(v):.2f}-{max(v):.2f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -76,7 +76,9 @@ class EjabberdJoinE2EIT {
   static final String PREFIX = "mee";
   static final String SUBNET = "10.99.3";
   static final int NODES = 3;
-  static final int ROUNDS = Integer.getInteger("muster.e2e.rounds", 6);
+
+  /** Five per way of deploying ejabberd (MODES): a median of three was too few to judge. */
+  static final int ROUNDS = Integer.getInteger("muster.e2e.rounds", 10);
 
   /** Round r runs in mode r modulo this list: "stopped" or "running" (see the class comment). */
   static final List<String> MODES =
@@ -594,6 +596,8 @@ class EjabberdJoinE2EIT {
     env.put("MUSTER_DISCOVERY_INTERVAL", "1s");
     env.put("MUSTER_JOIN_TIMEOUT", "180s");
     env.put("MUSTER_LOG_FORMAT", "json");
+    // Debug adds the time of every ejabberdctl call (scripts/e2e-step-times.py sums them up).
+    env.put("MUSTER_LOG_LEVEL", "debug");
     long t0 = System.nanoTime();
     Process p = pb.start();
     MusterRun run =

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,13 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   /** epmd listens on loopback whatever else it is told to listen on. */
   static final String LOOPBACK = "127.0.0.1";
 
+  /**
+   * How long the {@code list_cluster} answer that ended a join stands in for the {@code
+   * list_cluster} of the verify that follows it (JoinFlow verifies right after a join): the same
+   * question, answered moments before, and one Erlang VM boot less on every join.
+   */
+  static final Duration JOIN_LISTING_FRESH = Duration.ofSeconds(1);
+
   private final EjabberdSettings settings;
   private final Supplier<NodeIdentity> identity;
   private final Ejabberdctl ctl;
@@ -63,6 +71,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private final CookieFile cookieFile;
   private final EpmdProbe epmd;
   private final Logger log;
+
+  /** The listing that ended the last join, until the next verify takes it (at most once). */
+  private final AtomicReference<Listing> joinListing = new AtomicReference<>();
+
+  private record Listing(List<String> nodes, Instant at) {}
 
   EjabberdAdapter(
       EjabberdSettings settings,
@@ -94,7 +107,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       Logger log) {
     this.settings = settings;
     this.identity = identity;
-    this.ctl = new Ejabberdctl(settings, processes);
+    this.ctl = new Ejabberdctl(settings, processes, clock, log);
     this.clock = clock;
     this.sleeper = sleeper;
     this.cookieFile = cookieFile;
@@ -187,6 +200,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     List<String> current = ctl.listCluster();
     Optional<String> already = targets.stream().filter(current::contains).findFirst();
     if (already.isPresent()) {
+      joinListing.set(new Listing(current, clock.instant()));
       log.info(
           "ejabberd node {} is already clustered with {} (list_cluster: {}); nothing to do",
           self,
@@ -215,6 +229,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       ProcessResult r = ctl.joinCluster(target);
       if (r.ok()) {
         List<String> nodes = awaitListed(self, target);
+        joinListing.set(new Listing(nodes, clock.instant()));
         log.info("ejabberd node {} joined through {}; cluster: {}", self, target, nodes);
         return;
       }
@@ -279,7 +294,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public Optional<String> verify(List<Peer> expectedMembers) throws AdapterException {
     String self = selfNode();
-    Optional<List<String>> listed = runningNodes();
+    Optional<List<String>> listed = freshJoinListing();
+    if (listed.isEmpty()) {
+      listed = runningNodes();
+    }
     if (listed.isEmpty()) {
       return Optional.of("ejabberd is not running on this node (`" + ctl.display("status") + "`)");
     }
@@ -481,11 +499,20 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private void awaitStarted(String self) throws AdapterException {
     Instant deadline = clock.instant().plus(settings.startTimeout());
     // Capped: an epmd that never lists the node (not the one it registers with) costs this much.
-    Instant epmdOnly = min(deadline, clock.instant().plus(EPMD_WAIT));
-    while (registeredHere(self).filter(registered -> !registered).isPresent()
+    Instant started = clock.instant();
+    Instant epmdOnly = min(deadline, started.plus(EPMD_WAIT));
+    Optional<Boolean> registered;
+    while ((registered = registeredHere(self)).filter(r -> !r).isPresent()
         && clock.instant().isBefore(epmdOnly)) {
       pause(EPMD_POLL);
     }
+    log.debug(
+        "epmd {} {} after {} ms; asking status",
+        registered.isEmpty()
+            ? "could not be asked about"
+            : registered.get() ? "lists" : "still does not list",
+        self,
+        Duration.between(started, clock.instant()).toMillis());
     Status last;
     while ((last = ctl.status()) != Status.RUNNING) {
       if (!clock.instant().isBefore(deadline)) {
@@ -603,6 +630,19 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private Optional<List<String>> runningNodes() throws AdapterException {
     Local local = local();
     return local.running() ? Optional.of(local.nodes()) : Optional.empty();
+  }
+
+  /**
+   * The listing that ended the last join if it is younger than {@link #JOIN_LISTING_FRESH}; taken
+   * once, so every later verify (the agent's periodic checks) asks ejabberd again.
+   */
+  private Optional<List<String>> freshJoinListing() {
+    Listing l = joinListing.getAndSet(null);
+    if (l == null || Duration.between(l.at(), clock.instant()).compareTo(JOIN_LISTING_FRESH) > 0) {
+      return Optional.empty();
+    }
+    log.debug("verify uses the list_cluster answer that ended the join: {}", l.nodes());
+    return Optional.of(l.nodes());
   }
 
   /** Whether epmd on {@code node}'s host lists it; empty when epmd cannot be asked. */

@@ -7,10 +7,13 @@ import io.muster.process.ProcessRunner;
 import io.muster.process.ProcessRunner.Command;
 import io.muster.process.ProcessRunner.ProcessResult;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
 
 /**
  * The ejabberdctl commands the adapter runs, through {@link ProcessRunner} (argv only: the cookie
@@ -31,10 +34,29 @@ final class Ejabberdctl {
 
   private final EjabberdSettings settings;
   private final ProcessRunner runner;
+  private final Clock clock;
+  private final Logger log;
 
-  Ejabberdctl(EjabberdSettings settings, ProcessRunner runner) {
+  Ejabberdctl(EjabberdSettings settings, ProcessRunner runner, Clock clock, Logger log) {
     this.settings = settings;
     this.runner = runner;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /**
+   * Runs {@code c} and logs (debug) how long it took: every ejabberdctl call boots an Erlang VM,
+   * and these lines are how a slow join is taken apart (scripts/e2e-step-times.py).
+   */
+  private ProcessResult run(Command c) throws CommandException {
+    Instant t0 = clock.instant();
+    ProcessResult r = runner.run(c);
+    log.debug(
+        "`{}` exited {} after {} ms",
+        c.display(),
+        r.exitCode(),
+        Duration.between(t0, clock.instant()).toMillis());
+    return r;
   }
 
   /** The full argv of {@code ejabberdctl args...}. */
@@ -90,7 +112,7 @@ final class Ejabberdctl {
     Command c = Command.of(settings.startTimeout(), settings.restart());
     ProcessResult r;
     try {
-      r = runner.run(c);
+      r = run(c);
     } catch (CommandException e) {
       throw commandFailed(
           e, c, EjabberdAdapterProvider.RESTART, EjabberdAdapterProvider.START_TIMEOUT);
@@ -118,7 +140,7 @@ final class Ejabberdctl {
     Command c = Command.of(timeout, argv(args));
     ProcessResult r;
     try {
-      r = runner.run(c);
+      r = run(c);
     } catch (CommandException e) {
       throw commandFailed(e, c, EjabberdAdapterProvider.CTL, timeoutKey);
     }

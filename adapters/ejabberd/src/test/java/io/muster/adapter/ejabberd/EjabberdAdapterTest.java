@@ -284,6 +284,66 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void everyCommandAndTheEpmdWaitAreLoggedAtDebugWithTheirDuration() throws Exception {
+    epmd.answer("n3.example", SELF_ABSENT, SELF_ABSENT, SELF_REGISTERED);
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, DOWN, UP).on(RESTART, ok("")).on(LIST, WITH_N1);
+
+    adapter().join(joinRequest(creds(), n1));
+
+    // The manual clock moves only while the adapter sleeps (two epmd polls).
+    assertThat(log.lines)
+        .contains(
+            "DEBUG `ejabberdctl status` exited 3 after 0 ms",
+            "DEBUG `systemctl restart ejabberd` exited 0 after 0 ms",
+            "DEBUG epmd lists ejabberd@n3.example after 200 ms; asking status",
+            "DEBUG `ejabberdctl status` exited 0 after 0 ms",
+            "DEBUG `ejabberdctl list_cluster` exited 0 after 0 ms");
+  }
+
+  @Test
+  void theVerifyRightAfterAJoinUsesTheListingThatEndedItOnce() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, ALONE, WITH_N1, ALONE).on(JOIN_N1, ok(""));
+    EjabberdAdapter adapter = adapter();
+
+    adapter.join(joinRequest(creds(), n1));
+    assertThat(adapter.verify(List.of(n1))).isEmpty();
+
+    // No list_cluster of its own: the one after join_cluster listed n1 moments before.
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, LIST);
+    // Taken once: the next verify (the agent's periodic check) asks ejabberd, which now says
+    // this node is alone.
+    assertThat(adapter.verify(List.of(n1))).get().asString().contains("but not");
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, LIST, LIST);
+  }
+
+  @Test
+  void aVerifyLaterThanJoinListingFreshAfterTheJoinAsksEjabberdAgain() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, ALONE, WITH_N1, ALONE).on(JOIN_N1, ok(""));
+    EjabberdAdapter adapter = adapter();
+
+    adapter.join(joinRequest(creds(), n1));
+    time.advance(EjabberdAdapter.JOIN_LISTING_FRESH.plusMillis(1));
+
+    assertThat(adapter.verify(List.of(n1))).get().asString().contains("but not");
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, LIST, LIST);
+  }
+
+  @Test
+  void theVerifyAfterAJoinOnAMemberUsesItsListingToo() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP).on(LIST, WITH_N1);
+    EjabberdAdapter adapter = adapter();
+
+    adapter.join(joinRequest(creds(), n1));
+    assertThat(adapter.verify(List.of(n1))).isEmpty();
+
+    assertThat(runner.lines()).containsExactly(STATUS, LIST);
+  }
+
+  @Test
   void joinOnAMemberWithTheSameCookieChangesNothing() throws Exception {
     cookieFile = new MemoryCookieFile(clusterCookie);
     runner.on(STATUS, UP).on(LIST, WITH_N1);

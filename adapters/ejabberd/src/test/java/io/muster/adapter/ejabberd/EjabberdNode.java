@@ -81,6 +81,9 @@ public final class EjabberdNode implements AutoCloseable {
     if (!Files.isExecutable(Path.of("/usr/bin/nsenter"))) {
       missing.add("/usr/bin/nsenter (apt-get install util-linux)");
     }
+    if (!Files.isExecutable(Path.of("/usr/bin/socat"))) {
+      missing.add("/usr/bin/socat (apt-get install socat; the restart script waits for READY=1)");
+    }
     if (!Files.isExecutable(Path.of("/bin/bash"))) {
       missing.add("/bin/bash (apt-get install bash)");
     }
@@ -431,7 +434,35 @@ public final class EjabberdNode implements AutoCloseable {
               "  [ \"$i\" -eq 150 ] && pkill -KILL -f -- \" -name " + nodeName() + " \"",
               "  sleep 0.2",
               "done",
-              "exec $CTL start >>\"$D/log/start.out\" 2>&1 </dev/null",
+              "# Like `systemctl restart ejabberd` with Debian's unit (Type=notify), return once",
+              "# ejabberd says READY=1 on NOTIFY_SOCKET (its ejabberd_systemd module does at the",
+              "# end of its start), not as soon as `ejabberdctl start` has launched the VM.",
+              "NOTIFY_SOCKET=\"$D/run/notify.sock\"",
+              "export NOTIFY_SOCKET",
+              "NOTIFY_LOG=\"$D/run/notify.log\"",
+              "rm -f \"$NOTIFY_SOCKET\" \"$NOTIFY_LOG\"",
+              "socat -u UNIX-RECV:\"$NOTIFY_SOCKET\",mode=666 OPEN:\"$NOTIFY_LOG\",creat,append \\",
+              "  </dev/null >/dev/null 2>&1 &",
+              "listener=$!",
+              "i=0",
+              "while [ ! -S \"$NOTIFY_SOCKET\" ] && [ \"$i\" -lt 250 ]; do",
+              "  i=$((i + 1))",
+              "  sleep 0.02",
+              "done",
+              "$CTL start >>\"$D/log/start.out\" 2>&1 </dev/null",
+              "rc=$?",
+              "# systemd gives up after the unit's TimeoutSec; this after 50 s, within the",
+              "# adapter's default start-timeout (60 s), whose `status` polling then decides.",
+              "i=0",
+              "while [ \"$rc\" -eq 0 ] && [ \"$i\" -lt 1000 ] \\",
+              "    && ! grep -q READY=1 \"$NOTIFY_LOG\" 2>/dev/null; do",
+              "  i=$((i + 1))",
+              "  sleep 0.05",
+              "done",
+              "kill \"$listener\" 2>/dev/null",
+              "wait \"$listener\" 2>/dev/null",
+              "rm -f \"$NOTIFY_SOCKET\"",
+              "exit \"$rc\"",
               ""),
           "rwxr-xr-x");
       Files.copy(
