@@ -249,11 +249,20 @@ public final class NodeLifecycle {
         if (!outOfTime && elapsed.compareTo(config.drainTimeout()) < 0) {
           return new AwaitLeave("the agent is stopping; waiting for the leave to finish");
         }
-        return drainFailed(w, "the agent was stopped while leaving");
+        return w.action().isPresent()
+            ? drainFailed(w, "the agent was stopped while leaving")
+            : unfinishedLeave();
       case NOT_STARTED:
       default:
-        return drainFailed(w, "the agent was stopped before leaving");
+        return w.action().isPresent()
+            ? drainFailed(w, "the agent was stopped before leaving")
+            : unfinishedLeave();
     }
+  }
+
+  /** A leave no hook waits for (spot, or no terminate hook): the next start resumes it. */
+  private static Decision unfinishedLeave() {
+    return new Wait("kept in state.dir: the next start resumes the leave (no hook waits for it)");
   }
 
   private Decision launching(InFlight w, Snapshot s) {

@@ -455,4 +455,33 @@ class NodeLifecycleTest {
                 false))
         .isInstanceOf(Finish.class);
   }
+
+  @Test
+  void aSpotLeaveCutShortByTheStopIsKeptForTheNextStartNotFinished() {
+    InFlight spot =
+        begun(
+            both.decide(
+                new Snapshot(
+                    TargetState.IN_SERVICE,
+                    true,
+                    false,
+                    Optional.empty(),
+                    true,
+                    LeaveStatus.NOT_STARTED,
+                    "",
+                    clock.instant())));
+    assertThat(spot.kind()).isEqualTo(Kind.SPOT);
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(spot), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.ANSWER,
+                true))
+        .isInstanceOf(Wait.class);
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(spot), false, LeaveStatus.SUCCEEDED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Finish.class);
+  }
 }
