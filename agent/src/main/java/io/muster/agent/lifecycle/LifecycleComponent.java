@@ -313,12 +313,19 @@ public final class LifecycleComponent implements PeriodicComponent {
     Complete c = (Complete) d;
     InFlight w = work.orElseThrow();
     if (w.phase() != Phase.COMPLETING) {
+      // Judged before a cancel below: a leave that did not succeed is the operator's to look at.
+      boolean leaveFailed = w.leaves() && snapshot().leave() != LeaveStatus.SUCCEEDED;
       if (leaving != null && !leaving.isDone()) {
         // Drain timeout: the leave goes on in the background, the hook is answered now.
         leaving.cancel(true);
       }
       w = w.completing(c.result(), c.why());
       save(w);
+      if (leaveFailed) {
+        LOG.atError()
+            .addKeyValue("event", "lifecycle-leave-failed")
+            .log("{}: {}; answering {}", describe(w), c.why(), c.result());
+      }
     }
     if (w.action().isEmpty()) {
       save(w.done(c.why()));
