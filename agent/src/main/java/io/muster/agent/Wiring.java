@@ -83,6 +83,7 @@ public final class Wiring {
    */
   public void checkCrossKeyRules() {
     io.muster.agent.lifecycle.LifecycleSettings.from(ctx.settings());
+    io.muster.agent.lifecycle.LaunchHookDiscoveryRule.check(ctx.settings());
   }
 
   /**

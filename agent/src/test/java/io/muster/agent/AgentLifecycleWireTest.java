@@ -69,7 +69,9 @@ class AgentLifecycleWireTest {
   final InMemoryCredentialStore store = new InMemoryCredentialStore();
   final NodeState.InMemory state = new NodeState.InMemory();
   final RecordingAdapter.Following adapter = new RecordingAdapter.Following();
-  final Settings settings =
+
+  /** Not final: a test may add a key before it builds the component. */
+  Settings settings =
       Settings.empty()
           .with(LifecycleKeys.ENABLED, "true")
           .with(LifecycleKeys.LAUNCH_HOOK, "launch-gate")
@@ -507,6 +509,90 @@ class AgentLifecycleWireTest {
               assertThat(c.byTimeout()).isFalse();
             });
     assertThat(asg.state(self.instanceId())).isEqualTo("Terminated");
+  }
+
+  @Test
+  void aLaunchInProgressIsAnsweredWhenTheAgentStopsAndNeverAgain() throws Exception {
+    asg.launch(GROUP, self.instanceId()); // nobody in view: the node is still joining at the stop
+    List<LifecycleComponent> built = new ArrayList<>();
+    runUntil(runtime(built), () -> false, Duration.ofMinutes(2));
+
+    assertThat(asg.completions())
+        .as("answered by the stop, long before join.timeout (10 min)")
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.result()).isEqualTo("ABANDON");
+              assertThat(c.byTimeout()).isFalse();
+            });
+    assertThat(reported).containsExactly("LAUNCHING ABANDON");
+    InFlight record = new FileLifecycleRecords(stateDir).load().orElseThrow();
+    assertThat(record.phase()).isEqualTo(InFlight.Phase.DONE);
+    assertThat(record.reason()).contains("stopped before the node was a verified member");
+
+    // Restarted (systemd's Restart=on-failure, say): the abandoned launch is neither answered
+    // again nor joined late, though the cluster is now in view.
+    discovery.see(self.asPeer());
+    runUntil(runtime(new ArrayList<>()), () -> false, Duration.ofMinutes(2));
+    assertThat(asg.completions(self.instanceId(), "launch-gate")).hasSize(1);
+    assertThat(formsOrJoins()).isZero();
+  }
+
+  @Test
+  void withOnStopKeepALaunchIsLeftForTheNextStartWhichAnswersIt() throws Exception {
+    settings = settings.with(LifecycleKeys.ON_STOP, "keep");
+    asg.launch(GROUP, self.instanceId());
+    runUntil(runtime(new ArrayList<>()), () -> false, Duration.ofMinutes(2));
+    assertThat(asg.completions()).isEmpty();
+    assertThat(new FileLifecycleRecords(stateDir).load().orElseThrow().phase())
+        .isEqualTo(InFlight.Phase.WORKING);
+
+    discovery.see(self.asPeer());
+    runUntil(runtime(new ArrayList<>()), () -> !asg.completions().isEmpty(), Duration.ofMinutes(5));
+    assertThat(asg.completions())
+        .singleElement()
+        .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+  }
+
+  @Test
+  void aStopMidDrainWaitsForTheLeaveThenAnswersContinue() throws Exception {
+    asg.launch(GROUP, self.instanceId());
+    discovery.see(self.asPeer());
+    runUntil(
+        runtime(new ArrayList<>()), () -> !asg.completions().isEmpty(), Duration.ofMinutes(30));
+    asg.terminate(self.instanceId());
+    CountDownLatch leaveMayEnd = new CountDownLatch(1);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      LifecycleComponent c =
+          new LifecycleComponentWithLeave(this, () -> leaveMayEnd.await()).build(thread);
+      c.start();
+      clock.advance(c.step());
+      assertThat(asg.completions(self.instanceId(), "drain")).isEmpty();
+
+      // The leave finishes 3 s into the stop (virtual time, which the stop's waiting advances);
+      // the hook returns once the leave's thread has finished it, so the next look sees it done.
+      clock.whenSlept(
+          clock.slept().plus(Duration.ofSeconds(3)),
+          () -> {
+            leaveMayEnd.countDown();
+            thread.shutdown();
+            try {
+              assertThat(thread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          });
+      c.stop();
+      assertThat(asg.completions(self.instanceId(), "drain"))
+          .singleElement()
+          .satisfies(x -> assertThat(x.result()).isEqualTo("CONTINUE"));
+      assertThat(new FileLifecycleRecords(stateDir).load().orElseThrow().reason())
+          .contains("left the cluster");
+    } finally {
+      leaveMayEnd.countDown();
+      thread.shutdownNow();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,6 +201,33 @@ class MainTest {
     assertThat(new ObjectMapper().readTree(spotOnly.out()).at("/Statement"))
         .as("watching instance metadata needs no permission")
         .isEmpty();
+  }
+
+  /**
+   * The deadlock trap: new instances wait in Pending:Wait, which asg discovery skips by default.
+   */
+  @Test
+  void aLaunchHookWithAsgDiscoveryWithoutIncludePendingIsRefusedByCheckAndJoin() {
+    Map<String, String> env =
+        Map.of(
+            "MUSTER_LIFECYCLE_ENABLED", "true",
+            "MUSTER_LIFECYCLE_LAUNCH_HOOK", "muster-launch",
+            "MUSTER_NODE_AUTO_SCALING_GROUP", "chat",
+            "MUSTER_DISCOVERY_PROVIDER", "asg");
+    for (String[] args :
+        List.of(
+            new String[] {"config", "check", "--skip-host-checks", "-c", EXAMPLE},
+            new String[] {"join", "-c", EXAMPLE})) {
+      Run r = run(env, args);
+      assertThat(r.code()).as(args[0] + ": " + r.out() + r.err()).isEqualTo(2);
+      assertThat(r.err())
+          .contains("lifecycle.launch-hook='muster-launch'")
+          .contains("Set discovery.asg.include-pending: true");
+    }
+    Map<String, String> fixed = new java.util.HashMap<>(env);
+    fixed.put("MUSTER_DISCOVERY_ASG_INCLUDE_PENDING", "true");
+    Run ok = run(fixed, "config", "check", "--skip-host-checks", "-c", EXAMPLE);
+    assertThat(ok.code()).as(ok.err()).isZero();
   }
 
   @Test

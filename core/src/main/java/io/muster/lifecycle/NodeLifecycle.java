@@ -84,6 +84,9 @@ public final class NodeLifecycle {
   /** Nothing to do now. */
   public record Wait(String why) implements Decision {}
 
+  /** The agent is stopping and the leave is still running: wait for it (a bounded wait). */
+  public record AwaitLeave(String why) implements Decision {}
+
   /** Record new work (and, when it leaves, start the leave). */
   public record Begin(InFlight work) implements Decision {}
 
@@ -188,6 +191,78 @@ public final class NodeLifecycle {
     return new Wait(
         work.map(w -> "nothing to do (" + w.kind() + " " + w.phase() + ")")
             .orElse("nothing to do"));
+  }
+
+  /** What a stopped agent does with the work in progress ({@code lifecycle.on-stop}). */
+  public enum OnStop {
+    /** Answer it now: a launch with the launch failure result, a terminate after its leave. */
+    ANSWER,
+    /**
+     * Keep it in {@code state.dir} for the next start (an answer already decided is still sent).
+     */
+    KEEP
+  }
+
+  /**
+   * What to do with the work in progress when the agent is being stopped: the same answers as
+   * {@link #decide}, decided now rather than at join.timeout or drain-timeout, since no later step
+   * will come. {@link AwaitLeave}: the leave is still running within drain-timeout; the caller
+   * waits a bounded time, then asks again with {@code outOfTime}. {@link Wait}: nothing to answer.
+   *
+   * @param outOfTime whether the stop's budget for waiting on the leave is spent
+   */
+  public Decision stopping(Snapshot s, OnStop policy, boolean outOfTime) {
+    Optional<InFlight> work = s.work();
+    if (work.isEmpty() || work.get().phase() == Phase.DONE) {
+      return new Wait("nothing in progress");
+    }
+    InFlight w = work.get();
+    if (w.phase() == Phase.COMPLETING) {
+      return new Complete(w.result().orElseThrow(), w.reason());
+    }
+    if (policy == OnStop.KEEP) {
+      return new Wait(
+          "kept in state.dir for the next start (lifecycle.on-stop: keep); if the agent does not"
+              + " come back, the hook's default result applies at its timeout");
+    }
+    if (w.kind() == Kind.LAUNCH) {
+      if (w.context().equals("warmed")) {
+        return new Complete(
+            LifecycleResult.CONTINUE,
+            "in the warm pool: ready, not joined (it joins from service)");
+      }
+      // Even if the join loop has just found it a member: the agent that keeps it one is stopping.
+      return new Complete(
+          config.launchFailureResult(),
+          "the agent was stopped before the node was a verified member; answering"
+              + " lifecycle.launch-failure-result (lifecycle.on-stop: answer)");
+    }
+    switch (s.leave()) {
+      case SUCCEEDED:
+        return w.action().isPresent()
+            ? new Complete(LifecycleResult.CONTINUE, "left the cluster and deregistered")
+            : new Finish("left the cluster and deregistered");
+      case FAILED:
+        return drainFailed(w, "the leave failed: " + s.leaveError());
+      case RUNNING:
+        Duration elapsed = Duration.between(w.started(), s.now());
+        if (!outOfTime && elapsed.compareTo(config.drainTimeout()) < 0) {
+          return new AwaitLeave("the agent is stopping; waiting for the leave to finish");
+        }
+        return w.action().isPresent()
+            ? drainFailed(w, "the agent was stopped while leaving")
+            : unfinishedLeave();
+      case NOT_STARTED:
+      default:
+        return w.action().isPresent()
+            ? drainFailed(w, "the agent was stopped before leaving")
+            : unfinishedLeave();
+    }
+  }
+
+  /** A leave no hook waits for (spot, or no terminate hook): the next start resumes it. */
+  private static Decision unfinishedLeave() {
+    return new Wait("kept in state.dir: the next start resumes the leave (no hook waits for it)");
   }
 
   private Decision launching(InFlight w, Snapshot s) {

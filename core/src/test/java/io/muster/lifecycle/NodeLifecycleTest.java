@@ -309,4 +309,179 @@ class NodeLifecycleTest {
     assertThat(begun(leaves.decide(rebalance)).kind()).isEqualTo(Kind.SPOT);
     assertThat(stays.decide(rebalance)).isInstanceOf(Wait.class);
   }
+
+  // --- the agent being stopped (lifecycle.on-stop)
+
+  private InFlight launchBegun() {
+    return begun(
+        both.decide(
+            snap(TargetState.IN_SERVICE, Optional.empty(), false, LeaveStatus.NOT_STARTED)));
+  }
+
+  private InFlight terminateBegun() {
+    return begun(
+        both.decide(snap(TargetState.TERMINATED, Optional.empty(), true, LeaveStatus.NOT_STARTED)));
+  }
+
+  @Test
+  void aLaunchInProgressIsAnsweredWithTheLaunchFailureResultWhenTheAgentStops() {
+    InFlight w = launchBegun();
+    clock.advance(Duration.ofMinutes(1));
+    Decision d =
+        both.stopping(
+            snap(TargetState.IN_SERVICE, Optional.of(w), false, LeaveStatus.NOT_STARTED),
+            NodeLifecycle.OnStop.ANSWER,
+            false);
+    assertThat(d).isInstanceOf(Complete.class);
+    assertThat(((Complete) d).result()).isEqualTo(LifecycleResult.ABANDON);
+    assertThat(((Complete) d).why()).contains("stopped before the node was a verified member");
+
+    NodeLifecycle continuing =
+        new NodeLifecycle(
+            new NodeLifecycle.Config(
+                "web",
+                "i-1",
+                Optional.of("launch"),
+                Optional.empty(),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5),
+                LifecycleResult.CONTINUE,
+                Optional.empty(),
+                false));
+    assertThat(
+            ((Complete)
+                    continuing.stopping(
+                        snap(
+                            TargetState.IN_SERVICE, Optional.of(w), false, LeaveStatus.NOT_STARTED),
+                        NodeLifecycle.OnStop.ANSWER,
+                        false))
+                .result())
+        .isEqualTo(LifecycleResult.CONTINUE);
+  }
+
+  @Test
+  void withOnStopKeepTheWorkIsLeftForTheNextStartButADecidedAnswerIsStillSent() {
+    InFlight w = launchBegun();
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(w), false, LeaveStatus.NOT_STARTED),
+                NodeLifecycle.OnStop.KEEP,
+                false))
+        .isInstanceOf(Wait.class);
+    InFlight t = terminateBegun();
+    assertThat(
+            both.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.KEEP,
+                true))
+        .isInstanceOf(Wait.class);
+    InFlight decided = w.completing(LifecycleResult.CONTINUE, "a verified member of the cluster");
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(decided), true, LeaveStatus.NOT_STARTED),
+                NodeLifecycle.OnStop.KEEP,
+                false))
+        .isEqualTo(new Complete(LifecycleResult.CONTINUE, "a verified member of the cluster"));
+  }
+
+  @Test
+  void finishedWorkIsNeverAnsweredAgainOnStop() {
+    InFlight done = launchBegun().completing(LifecycleResult.CONTINUE, "member").done("answered");
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(done), true, LeaveStatus.NOT_STARTED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Wait.class);
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.empty(), true, LeaveStatus.NOT_STARTED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Wait.class);
+  }
+
+  @Test
+  void aWarmPoolLaunchIsAnsweredContinueOnStop() {
+    InFlight w =
+        begun(
+            both.decide(
+                snap(TargetState.WARMED, Optional.empty(), false, LeaveStatus.NOT_STARTED)));
+    Decision d =
+        both.stopping(
+            snap(TargetState.WARMED, Optional.of(w), false, LeaveStatus.NOT_STARTED),
+            NodeLifecycle.OnStop.ANSWER,
+            false);
+    assertThat(((Complete) d).result()).isEqualTo(LifecycleResult.CONTINUE);
+  }
+
+  @Test
+  void aTerminateWaitsForItsLeaveThenAnswersByHowTheLeaveWent() {
+    InFlight t = terminateBegun();
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(
+            both.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(NodeLifecycle.AwaitLeave.class);
+    assertThat(
+            both.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), false, LeaveStatus.SUCCEEDED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isEqualTo(new Complete(LifecycleResult.CONTINUE, "left the cluster and deregistered"));
+    assertThat(
+            both.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.ANSWER,
+                true))
+        .isEqualTo(new Complete(LifecycleResult.CONTINUE, "the agent was stopped while leaving"));
+
+    // Past drain-timeout there is nothing to wait for, whatever the stop's budget.
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(
+            both.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Complete.class);
+
+    NodeLifecycle noAnswer = machine(Optional.empty(), Optional.of("drain"), Optional.empty());
+    assertThat(
+            noAnswer.stopping(
+                snap(TargetState.TERMINATED, Optional.of(t), true, LeaveStatus.FAILED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Finish.class);
+  }
+
+  @Test
+  void aSpotLeaveCutShortByTheStopIsKeptForTheNextStartNotFinished() {
+    InFlight spot =
+        begun(
+            both.decide(
+                new Snapshot(
+                    TargetState.IN_SERVICE,
+                    true,
+                    false,
+                    Optional.empty(),
+                    true,
+                    LeaveStatus.NOT_STARTED,
+                    "",
+                    clock.instant())));
+    assertThat(spot.kind()).isEqualTo(Kind.SPOT);
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(spot), true, LeaveStatus.RUNNING),
+                NodeLifecycle.OnStop.ANSWER,
+                true))
+        .isInstanceOf(Wait.class);
+    assertThat(
+            both.stopping(
+                snap(TargetState.IN_SERVICE, Optional.of(spot), false, LeaveStatus.SUCCEEDED),
+                NodeLifecycle.OnStop.ANSWER,
+                false))
+        .isInstanceOf(Finish.class);
+  }
 }

@@ -14,6 +14,7 @@ import io.muster.lifecycle.LifecycleSignals;
 import io.muster.lifecycle.LifecycleSignals.Signals;
 import io.muster.lifecycle.LifecycleStates;
 import io.muster.lifecycle.NodeLifecycle;
+import io.muster.lifecycle.NodeLifecycle.AwaitLeave;
 import io.muster.lifecycle.NodeLifecycle.Begin;
 import io.muster.lifecycle.NodeLifecycle.Complete;
 import io.muster.lifecycle.NodeLifecycle.Decision;
@@ -48,15 +49,23 @@ import org.slf4j.LoggerFactory;
  * {@link CompletionPolicy}'s retries. The work in progress is saved before each effect, so a
  * restarted agent resumes it and never answers an action twice.
  *
- * <p>When the agent is stopped while a terminate is in progress, the hook is still answered (within
- * {@link #STOP_BUDGET}): the instance is going away, and an unanswered hook holds the group until
- * its timeout. A launch in progress is kept for the restarted agent to resume.
+ * <p>When the agent is stopped mid-action, the hook is still answered (within {@link #STOP_BUDGET})
+ * unless {@code lifecycle.on-stop: keep}: an unanswered hook holds the group (or the new instance)
+ * until its timeout.
  */
 public final class LifecycleComponent implements PeriodicComponent {
   private static final Logger LOG = LoggerFactory.getLogger("lifecycle");
 
-  /** How long stopping the agent may spend answering a hook (systemd's stop timeout is 90 s). */
+  /**
+   * How long stopping the agent may spend answering a hook: systemd's stop timeout is 90 s
+   * (TimeoutStopSec), the agent's own grace 60 s, and agent.leave-on-shutdown comes after this.
+   */
   static final Duration STOP_BUDGET = Duration.ofSeconds(30);
+
+  /** Of {@link #STOP_BUDGET}, how long a stop waits for a leave in progress before answering. */
+  static final Duration STOP_LEAVE_WAIT = Duration.ofSeconds(15);
+
+  private static final Duration STOP_LEAVE_POLL = Duration.ofMillis(250);
 
   /** Decisions taken in one step at most, so one step never loops. */
   private static final int MAX_DECISIONS = 8;
@@ -304,12 +313,19 @@ public final class LifecycleComponent implements PeriodicComponent {
     Complete c = (Complete) d;
     InFlight w = work.orElseThrow();
     if (w.phase() != Phase.COMPLETING) {
+      // Judged before a cancel below: a leave that did not succeed is the operator's to look at.
+      boolean leaveFailed = w.leaves() && snapshot().leave() != LeaveStatus.SUCCEEDED;
       if (leaving != null && !leaving.isDone()) {
         // Drain timeout: the leave goes on in the background, the hook is answered now.
         leaving.cancel(true);
       }
       w = w.completing(c.result(), c.why());
       save(w);
+      if (leaveFailed) {
+        LOG.atError()
+            .addKeyValue("event", "lifecycle-leave-failed")
+            .log("{}: {}; answering {}", describe(w), c.why(), c.result());
+      }
     }
     if (w.action().isEmpty()) {
       save(w.done(c.why()));
@@ -411,53 +427,47 @@ public final class LifecycleComponent implements PeriodicComponent {
   }
 
   /**
-   * Answers a terminate hook the agent is stopped in the middle of (a leave in progress, or an
-   * answer being retried), within {@link #STOP_BUDGET}; keeps a launch for the next run.
+   * Answers the work the agent is stopped in the middle of, as {@code lifecycle.on-stop} says
+   * ({@link NodeLifecycle#stopping}): a launch not yet a member with the launch failure result, a
+   * terminate once its leave has finished (waiting up to {@link #STOP_LEAVE_WAIT}) or with the
+   * drain failure result, an answer already decided as decided — all within {@link #STOP_BUDGET},
+   * on bounded calls of its own, since nothing after this step will answer it. What cannot be
+   * answered in time stays in {@code state.dir}, and the record keeps it from being answered twice.
    */
   @Override
   public synchronized void stop() {
     try {
-      Optional<InFlight> open = work.filter(w -> w.phase() != Phase.DONE);
-      if (open.isEmpty()) {
-        return;
-      }
-      InFlight w = open.get();
-      if (w.kind() == InFlight.Kind.LAUNCH && w.phase() == Phase.WORKING) {
-        LOG.warn(
-            "stopping during {}: it is kept in state.dir and resumed when the agent starts again;"
-                + " otherwise the hook times out with its default result",
-            describe(w));
-        return;
-      }
-      if (w.phase() == Phase.WORKING) {
-        if (w.action().isEmpty()) {
-          return;
-        }
-        boolean left =
-            leaving != null && leaving.isDone() && snapshot().leave() == LeaveStatus.SUCCEEDED;
-        Optional<LifecycleResult> r =
-            left ? Optional.of(LifecycleResult.CONTINUE) : settings.drainFailureResult();
-        if (r.isEmpty()) {
-          return;
-        }
-        w =
-            w.completing(
-                r.get(), left ? "left the cluster" : "the agent was stopped while leaving");
-        save(w);
-      }
-      Instant deadline = clock.instant().plus(STOP_BUDGET);
+      Instant begun = clock.instant();
+      Instant leaveDeadline = begun.plus(STOP_LEAVE_WAIT);
+      Decision d;
       while (true) {
-        Optional<Duration> retry = complete(w);
-        if (retry.isEmpty()) {
-          return;
+        d =
+            machine.stopping(
+                snapshot(), settings.onStop(), !clock.instant().isBefore(leaveDeadline));
+        if (!(d instanceof AwaitLeave)) {
+          break;
         }
-        Duration left = Duration.between(clock.instant(), deadline);
-        if (left.compareTo(retry.get()) < 0) {
+        sleeper.sleep(STOP_LEAVE_POLL);
+      }
+      if (d instanceof Wait wait) {
+        Optional<InFlight> open = work.filter(w -> w.phase() != Phase.DONE);
+        if (open.isPresent()) {
+          LOG.warn("stopping during {}: {}", describe(open.get()), wait.why());
+        }
+        return;
+      }
+      LOG.info("stopping during {}: answering it now", describe(work.orElseThrow()));
+      Optional<Duration> retry = apply(d, clock.instant());
+      Instant deadline = begun.plus(STOP_BUDGET);
+      while (retry.isPresent()) {
+        if (Duration.between(clock.instant(), deadline).compareTo(retry.get()) < 0) {
           LOG.error(
-              "stopping: {} is still not answered; the next start resumes it", w.action().get());
+              "stopping: {} is still not answered; the next start resumes it",
+              work.flatMap(InFlight::action).map(Object::toString).orElse("the work"));
           return;
         }
         sleeper.sleep(retry.get());
+        retry = complete(work.orElseThrow());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

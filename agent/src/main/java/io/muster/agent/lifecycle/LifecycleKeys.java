@@ -101,6 +101,16 @@ public final class LifecycleKeys implements KeyCatalog {
                   + " (the instance goes away either way; ABANDON also skips the group's other"
                   + " terminate hooks); none = do not answer, the hook times out.")
           .constrained(Constraints.oneOf("CONTINUE", "ABANDON", "none"));
+  public static final Key ON_STOP =
+      Key.of(
+              "lifecycle.on-stop",
+              STRING,
+              "answer",
+              "When the agent is stopped mid-action: answer = answer it now (a launch not yet a"
+                  + " member with lifecycle.launch-failure-result, a terminate once its leave"
+                  + " finished or with lifecycle.drain-failure-result, within 30 s); keep = leave it"
+                  + " in state.dir for the next start (for hosts whose boot restarts muster).")
+          .constrained(Constraints.oneOf("answer", "keep"));
   public static final Key COMPLETION_TIMEOUT =
       Key.of(
               "lifecycle.completion-timeout",
@@ -140,6 +150,7 @@ public final class LifecycleKeys implements KeyCatalog {
         DRAIN_TIMEOUT,
         LAUNCH_FAILURE_RESULT,
         DRAIN_FAILURE_RESULT,
+        ON_STOP,
         COMPLETION_TIMEOUT,
         LEAVE_ON_SPOT,
         LEAVE_ON_REBALANCE);

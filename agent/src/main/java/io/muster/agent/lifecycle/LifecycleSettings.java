@@ -6,6 +6,7 @@ import io.muster.config.Settings;
 import io.muster.lifecycle.CompletionPolicy;
 import io.muster.lifecycle.HeartbeatPacing;
 import io.muster.lifecycle.LifecycleResult;
+import io.muster.lifecycle.NodeLifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,8 @@ public record LifecycleSettings(
     Optional<LifecycleResult> drainFailureResult,
     CompletionPolicy completion,
     boolean leaveOnSpot,
-    boolean leaveOnRebalance) {
+    boolean leaveOnRebalance,
+    NodeLifecycle.OnStop onStop) {
 
   /** Pause between completion attempts while AWS's API catches up (PrairieLearn used 5 s). */
   static final Duration COMPLETION_RETRY = Duration.ofSeconds(5);
@@ -90,6 +92,9 @@ public record LifecycleSettings(
         drain.equals("none") ? Optional.empty() : Optional.of(LifecycleResult.valueOf(drain)),
         new CompletionPolicy(COMPLETION_RETRY, s.duration(LifecycleKeys.COMPLETION_TIMEOUT)),
         s.bool(LifecycleKeys.LEAVE_ON_SPOT),
-        s.bool(LifecycleKeys.LEAVE_ON_REBALANCE));
+        s.bool(LifecycleKeys.LEAVE_ON_REBALANCE),
+        s.string(LifecycleKeys.ON_STOP, "answer").equals("keep")
+            ? NodeLifecycle.OnStop.KEEP
+            : NodeLifecycle.OnStop.ANSWER);
   }
 }
