@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * instance metadata or loads the AWS SDK.
  */
 public final class NodeContext implements AutoCloseable {
-  public static final Path DEFAULT_CONFIG = Path.of("/etc/muster/muster.yaml");
+  /**
+   * The file read when no -c is given. The system property exists for test JVMs: a machine with the
+   * package installed (PackageInstallIT installs it while other tests run) must not hand its
+   * /etc/muster/muster.yaml to in-process tests.
+   */
+  public static final Path DEFAULT_CONFIG =
+      Path.of(System.getProperty("muster.default-config", "/etc/muster/muster.yaml"));
 
   private final KeyRegistry registry;
   private final Settings settings;
