@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -76,7 +78,8 @@ public final class ClassListTraining {
     Path agentOutput = Path.of(args[3]);
     Path work = Files.createTempDirectory("muster-classlist");
     Set<String> merged = new LinkedHashSet<>();
-    Set<String> agent = new LinkedHashSet<>();
+    Set<String> staticAgent = new LinkedHashSet<>();
+    Set<String> awsAgent = new LinkedHashSet<>();
     try (FakeAwsQueryServer server = FakeAwsQueryServer.start();
         FakeSsmServer ssm = new FakeSsmServer()) {
       FakeEc2 ec2 = new FakeEc2(server);
@@ -113,7 +116,7 @@ public final class ClassListTraining {
       }
       // The agent's paths, static/file/exec and ec2-tags/ssm/exec: started, left to reach its
       // first decision, stopped by SIGTERM as systemd does.
-      agent.addAll(
+      staticAgent.addAll(
           stable(
               jar,
               work.resolve("agent-static"),
@@ -121,7 +124,7 @@ public final class ClassListTraining {
               Map.of(),
               work,
               true));
-      agent.addAll(
+      awsAgent.addAll(
           stable(
               jar,
               work.resolve("agent-aws"),
@@ -129,15 +132,17 @@ public final class ClassListTraining {
               awsAgent(server.endpoint().toString(), ssm.endpoint().toString()),
               work,
               true));
-      merged.addAll(agent);
     }
-    write(output, merged);
-    write(agentOutput, agent);
+    // The dump lays classes out roughly in the list's order, and an idle agent's resident memory
+    // counts every archive page it touches: the static agent's classes first, then the AWS
+    // agent's, then the one-shot commands', keeps each group on its own pages.
+    write(output, List.of(staticAgent, awsAgent, merged));
+    write(agentOutput, List.of(staticAgent, awsAgent));
   }
 
-  private static void write(Path output, Set<String> lines) throws IOException {
+  private static void write(Path output, List<Set<String>> groups) throws IOException {
     Files.createDirectories(output.toAbsolutePath().getParent());
-    List<String> out = ordered(lines);
+    List<String> out = ordered(groups);
     Files.write(output, out, StandardCharsets.UTF_8);
     System.out.println("class list: " + (out.size() - 1) + " entries -> " + output);
   }
@@ -161,19 +166,25 @@ public final class ClassListTraining {
   }
 
   /**
-   * The merged list in an order that does not depend on thread timing (the package must be
-   * reproducible): classes sorted, then the lambda lines sorted. The dump loads each named class
-   * with its supertypes, so the order of classes does not matter to it.
+   * The groups' classes in an order that does not depend on thread timing (the package must be
+   * reproducible): each group's classes not in an earlier group, sorted, then every lambda line,
+   * sorted. The dump loads each named class with its supertypes.
    */
-  static List<String> ordered(Set<String> lines) {
+  static List<String> ordered(List<Set<String>> groups) {
     List<String> out = new ArrayList<>();
-    out.add("# Trained at package time by io.muster.e2e.ClassListTraining; merged and sorted.");
-    lines.stream()
-        .filter(l -> !l.startsWith("#") && !l.startsWith("@"))
-        .filter(UNSTABLE.negate())
-        .sorted()
-        .forEach(out::add);
-    lines.stream().filter(l -> l.startsWith("@")).sorted().forEach(out::add);
+    out.add("# Trained at package time by io.muster.e2e.ClassListTraining; grouped and sorted.");
+    Set<String> seen = new HashSet<>();
+    TreeSet<String> lambdas = new TreeSet<>();
+    for (Set<String> group : groups) {
+      group.stream()
+          .filter(l -> !l.startsWith("#") && !l.startsWith("@"))
+          .filter(UNSTABLE.negate())
+          .filter(seen::add)
+          .sorted()
+          .forEach(out::add);
+      group.stream().filter(l -> l.startsWith("@")).forEach(lambdas::add);
+    }
+    out.addAll(lambdas);
     return out;
   }
 
