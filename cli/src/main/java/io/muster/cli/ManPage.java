@@ -67,6 +67,8 @@ final class ManPage {
     b.append(".TP\n.I /var/lib/muster\nstate: this node's recorded membership\n");
     b.append(".TP\n.I /var/cache/muster/muster.jsa\n");
     b.append("the class-data archive made at install; it speeds up start-up\n");
+    b.append(".TP\n.I /var/cache/muster/muster-agent.jsa\n");
+    b.append("the agent's own, smaller archive, for muster agent and muster join\n");
     b.append(".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1)\n");
     return b.toString();
   }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class PackageInstallIT {
   static final Path LAUNCHER = Path.of("/usr/bin/muster");
   static final Path ARCHIVE = Path.of("/var/cache/muster/muster.jsa");
+  static final Path AGENT_ARCHIVE = Path.of("/var/cache/muster/muster-agent.jsa");
   static final Path CONFFILE = Path.of("/etc/muster/muster.yaml");
   static final List<String> SNAPSHOT_ROOTS = List.of("/etc", "/usr", "/var/lib", "/var/cache");
 
@@ -97,6 +98,15 @@ class PackageInstallIT {
                       Map.of("MUSTER_JAVA_OPTS", "-Xshare:on"))
                   .code())
           .isZero();
+      // The agent's own, smaller archive, which the launcher picks for "agent" and "join".
+      assertThat(AGENT_ARCHIVE).isRegularFile();
+      assertThat(ok("stat", "-c", "%U %a", AGENT_ARCHIVE.toString()).trim()).isEqualTo("root 644");
+      Run agentHelp =
+          run(
+              List.of(LAUNCHER.toString(), "agent", "--help"),
+              Map.of("MUSTER_JAVA_OPTS", "-Xshare:on -Xlog:cds=info"));
+      assertThat(agentHelp.code()).as(agentHelp.out()).isZero();
+      assertThat(agentHelp.out()).contains("Opened archive " + AGENT_ARCHIVE);
 
       // A JDK change (a package touching /usr/lib/jvm) remakes the archive through the trigger.
       Files.delete(ARCHIVE);

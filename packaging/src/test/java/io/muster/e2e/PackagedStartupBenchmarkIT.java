@@ -41,6 +41,8 @@ class PackagedStartupBenchmarkIT {
   static final Path CLASSLIST = ROOT.resolve("usr/share/muster/muster.classlist");
   static final Path EXAMPLE = ROOT.resolve("etc/muster/muster.yaml");
   static final Path ARCHIVE = Path.of("target", "bench", "muster.jsa").toAbsolutePath();
+  static final Path AGENT_CLASSLIST = ROOT.resolve("usr/share/muster/muster-agent.classlist");
+  static final Path AGENT_ARCHIVE = Path.of("target", "bench", "muster-agent.jsa").toAbsolutePath();
   static final Pattern RSS = Pattern.compile("BENCH_RSS_KB=(\\d+)");
   static final String SELF = String.format("i-%017x", 7);
 
@@ -52,7 +54,8 @@ class PackagedStartupBenchmarkIT {
   @Test
   void packagedMusterAgainstTheAwsCli() throws Exception {
     requireTools();
-    makeArchive();
+    makeArchive(CLASSLIST, ARCHIVE);
+    makeArchive(AGENT_CLASSLIST, AGENT_ARCHIVE);
     Path work = Files.createTempDirectory("muster-bench");
     try (FakeAwsQueryServer server = FakeAwsQueryServer.start();
         FakeSsmServer ssm = new FakeSsmServer()) {
@@ -164,9 +167,10 @@ class PackagedStartupBenchmarkIT {
 
       // Idle member agents: resident memory after they settled, static/file/exec and AWS.
       Map<String, String> staticAgent =
-          Map.of(
-              "MUSTER_STATE_DIR", work.resolve("state1").toString(),
-              "MUSTER_STORE_FILE_DIR", work.resolve("store").toString());
+          new HashMap<>(
+              Map.of(
+                  "MUSTER_STATE_DIR", work.resolve("state1").toString(),
+                  "MUSTER_STORE_FILE_DIR", work.resolve("store").toString()));
       Map<String, String> awsAgent = new HashMap<>();
       awsAgent.put("MUSTER_STATE_DIR", work.resolve("state2").toString());
       awsAgent.put("MUSTER_CLUSTER_NAME", "bench");
@@ -182,8 +186,31 @@ class PackagedStartupBenchmarkIT {
       awsAgent.put("MUSTER_NODE_REGION", "eu-west-1");
       awsAgent.put("MUSTER_AWS_EC2_ENDPOINT_URL", endpoint);
       awsAgent.put("MUSTER_AWS_SSM_ENDPOINT_URL", ssm.endpoint().toString());
+      // Port 0: the agents' HTTP endpoint never takes a fixed port.
+      staticAgent.put("MUSTER_AGENT_HTTP_ADDRESS", "127.0.0.1:0");
+      awsAgent.put("MUSTER_AGENT_HTTP_ADDRESS", "127.0.0.1:0");
+      String unitHeap = "-Xms8m -Xmx64m";
+      List<Variant> agents =
+          List.of(
+              new Variant(
+                  "the agent's own archive + the units' heap sizing (as installed)",
+                  Map.of(
+                      "MUSTER_CDS_ARCHIVE", AGENT_ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap),
+                  List.of()),
+              new Variant(
+                  "the agent's own archive, the JVM's default heap",
+                  Map.of("MUSTER_CDS_ARCHIVE", AGENT_ARCHIVE.toString()),
+                  List.of()),
+              new Variant(
+                  "the one archive of every path + the units' heap sizing (before)",
+                  Map.of("MUSTER_CDS_ARCHIVE", ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap),
+                  List.of()),
+              new Variant(
+                  "no muster archive (the JDK's default CDS) + the units' heap sizing",
+                  Map.of("MUSTER_CDS_ARCHIVE", "/nonexistent", "MUSTER_JAVA_OPTS", unitHeap),
+                  List.of()));
       md.append("\n| idle member agent (after 20 s) | RSS (MB) |\n| --- | --- |\n");
-      for (Variant v : List.of(variants.get(0), variants.get(3))) {
+      for (Variant v : agents) {
         md.append(
             agentRow(
                 "static/file/exec, " + v.name(),
@@ -288,16 +315,16 @@ class PackagedStartupBenchmarkIT {
   }
 
   /** As muster-setup cds makes it at install, into target/bench. */
-  private static void makeArchive() throws Exception {
-    Files.createDirectories(ARCHIVE.getParent());
-    Files.deleteIfExists(ARCHIVE);
+  private static void makeArchive(Path classlist, Path archive) throws Exception {
+    Files.createDirectories(archive.getParent());
+    Files.deleteIfExists(archive);
     Process p =
         new ProcessBuilder(
                 javaBin(),
                 "-Xshare:dump",
                 "-XX:+UseSerialGC",
-                "-XX:SharedClassListFile=" + CLASSLIST,
-                "-XX:SharedArchiveFile=" + ARCHIVE,
+                "-XX:SharedClassListFile=" + classlist,
+                "-XX:SharedArchiveFile=" + archive,
                 "-cp",
                 JAR.toString(),
                 "-Xlog:cds=off")
@@ -305,7 +332,7 @@ class PackagedStartupBenchmarkIT {
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    assertThat(ARCHIVE).isRegularFile();
+    assertThat(archive).isRegularFile();
   }
 
   private static String javaBin() {
