@@ -37,9 +37,10 @@ public class RecordingAdapter implements ClusterAdapter {
   }
 
   @Override
-  public void join(JoinRequest request) {
+  public JoinResult join(JoinRequest request) {
     calls.add("join:" + request.members().get(0).addressText());
     clustered = true;
+    return JoinResult.through(request.members().get(0));
   }
 
   /** The address each join went through, in order. */

@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.adapter.MemberRemover;
 import io.muster.adapter.swarm.DockerEngine.EngineInfo;
@@ -166,7 +167,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
   // ---------------------------------------------------------------- join
 
   @Override
-  public void join(JoinRequest request) throws AdapterException {
+  public JoinResult join(JoinRequest request) throws AdapterException {
     NodeIdentity self = request.self();
     String expected =
         request.credentials().get(SwarmCredentials.CLUSTER_ID).map(Secret::reveal).orElse(null);
@@ -174,7 +175,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     switch (info.localNodeState()) {
       case "active" -> {
         alreadyMember(info, expected, request);
-        return;
+        return JoinResult.alreadyWith(managerAmong(info, request.members()));
       }
       case "pending" -> cancelPendingJoin();
       case "locked" -> throw locked();
@@ -208,13 +209,13 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     LOG.info("joining as a {} ({})", role.word(), role.reason());
     String own = hostPort(self.address());
     List<String> failures = new ArrayList<>();
-    boolean joined = false;
+    Peer joined = null;
     for (Peer target : targets) {
       String remote = hostPort(target.address());
       // One address per attempt: the engine only ever dials the first of RemoteAddrs.
       try {
         engine.joinSwarm(new JoinSpec(own, own, List.of(remote), token));
-        joined = true;
+        joined = target;
         LOG.info("joined through {}", remote);
         break;
       } catch (EngineException e) {
@@ -240,7 +241,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
         // Any other failure is about this target: settle this engine's state, try the next.
         EngineInfo now = info("check the join through " + remote);
         if (now.active()) {
-          joined = true; // it got through after all (a slow join, or a concurrent one)
+          joined = target; // it got through after all (a slow join, or a concurrent one)
           break;
         }
         if (!"inactive".equals(now.localNodeState())) {
@@ -254,7 +255,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
             e.getMessage());
       }
     }
-    if (!joined) {
+    if (joined == null) {
       throw new AdapterException(
           "could not join through any member "
               + failures
@@ -275,6 +276,23 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     } else {
       warnLabelsOnWorker();
     }
+    return JoinResult.through(joined);
+  }
+
+  /**
+   * The member this node, already in the swarm, is connected to: the first of {@code members} the
+   * engine lists among its managers (itself, on a manager), else the best member.
+   */
+  private static Peer managerAmong(EngineInfo info, List<Peer> members) {
+    List<InetAddress> managers =
+        info.remoteManagers().stream()
+            .map(SwarmAdapter::hostOf)
+            .map(IpLiteral::parseOrNull)
+            .toList();
+    return members.stream()
+        .filter(m -> managers.contains(m.address()))
+        .findFirst()
+        .orElse(members.get(0));
   }
 
   /** Idempotent re-join: verify that the swarm is the expected one, reconcile labels, no more. */
