@@ -58,6 +58,10 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
   private final NodeCertificate certificate;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final ManagerCertificate managers;
+
+  /** How long reading a join target's certificate may take (connect, then handshake). */
+  static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
   /** The swarm id this node formed or joined in this process, for {@link #verify}. */
   private volatile String expectedClusterId;
@@ -69,12 +73,31 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
       NodeCertificate certificate,
       Clock clock,
       Sleeper sleeper) {
+    this(
+        settings,
+        identity,
+        engine,
+        certificate,
+        clock,
+        sleeper,
+        ManagerCertificate.tls(TARGET_CHECK_TIMEOUT));
+  }
+
+  public SwarmAdapter(
+      SwarmSettings settings,
+      Supplier<NodeIdentity> identity,
+      DockerEngine engine,
+      NodeCertificate certificate,
+      Clock clock,
+      Sleeper sleeper,
+      ManagerCertificate managers) {
     this.settings = settings;
     this.identity = identity;
     this.engine = engine;
     this.certificate = certificate;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.managers = managers;
   }
 
   @Override
@@ -165,6 +188,42 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
   }
 
   // ---------------------------------------------------------------- join
+
+  /**
+   * The target proves it is in the cluster's swarm when the certificate it presents on the swarm
+   * management port names the swarm id the founder published ({@code swarm-cluster-id}, not a
+   * secret). A separate single-node swarm on a dead member's address names its own id and is
+   * refused; so is an address where no manager listens (a swarm join only goes through managers).
+   * Credentials without a published id (a swarm formed before muster published it) cannot be
+   * checked: the target is then taken as it is, as before.
+   */
+  @Override
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) {
+    Optional<String> expected =
+        request.credentials().get(SwarmCredentials.CLUSTER_ID).map(Secret::reveal);
+    if (expected.isEmpty()) {
+      return Optional.empty();
+    }
+    String host = IpLiteral.format(target.address());
+    ManagerCertificate.Answer a = managers.at(host, settings.listenPort());
+    if (a instanceof ManagerCertificate.NoManager no) {
+      return Optional.of("not a swarm manager: " + no.why());
+    }
+    ManagerCertificate.Swarm swarm = (ManagerCertificate.Swarm) a;
+    if (!swarm.swarmId().equals(expected.get())) {
+      return Optional.of(
+          "its swarm management port ("
+              + hostPort(target.address())
+              + ") belongs to swarm "
+              + swarm.swarmId()
+              + ", not to cluster "
+              + request.cluster()
+              + "'s swarm "
+              + expected.get()
+              + " (a separate swarm on a member's address?)");
+    }
+    return Optional.empty();
+  }
 
   @Override
   public JoinResult join(JoinRequest request) throws AdapterException {
