@@ -66,6 +66,15 @@ public final class InstrumentedAdapter implements ClusterAdapter {
     return measured(telemetry, name(), "join", () -> inner.join(request));
   }
 
+  /**
+   * Forwarded, not left to the interface's default (which proves every target): without it the
+   * agent, which joins through this wrapper, skipped every adapter's identity check.
+   */
+  @Override
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
+    return measured(telemetry, name(), "verify-target", () -> inner.verifyTarget(request, target));
+  }
+
   @Override
   public Optional<String> verify(List<Peer> expectedMembers) throws AdapterException {
     Optional<String> problem;

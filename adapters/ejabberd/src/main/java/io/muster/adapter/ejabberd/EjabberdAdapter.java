@@ -195,7 +195,8 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       return Optional.empty();
     }
     boolean isFounder = founder.map(node::equals).orElse(false);
-    boolean others = db.stream().anyMatch(n -> !n.equals(node) && !n.equals(self));
+    // Any other node, this one included (it may have been in the founder's cluster before).
+    boolean others = db.stream().anyMatch(n -> !n.equals(node));
     if (isFounder && (others || known.isEmpty())) {
       return Optional.empty(); // the founder: its cluster is the generation's
     }

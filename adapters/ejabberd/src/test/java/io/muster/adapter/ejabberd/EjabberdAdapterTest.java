@@ -566,6 +566,14 @@ class EjabberdAdapterTest {
   }
 
   @Test
+  void theFounderClusteredWithThisNodeOnlyProvesIt() throws Exception {
+    // This node was in the founder's cluster before (found by EjabberdAdapterIT).
+    mnesia.answers.put("ejabberd@n1.example", db("ejabberd@n3.example", "ejabberd@n1.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n1, n2), n1)).isEmpty();
+  }
+
+  @Test
   void aTargetClusteredWithAnotherKnownMemberProvesItWhenTheFounderLeft() throws Exception {
     mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n2.example", "ejabberd@n4.example"));
 
