@@ -289,7 +289,7 @@ class JoinFlowPacingTest {
 
     assertThat(r).isInstanceOf(StepResult.Done.class);
     assertThat(r.message())
-        .endsWith("generation 2 through 10.0.0.7 (already clustered with it)")
+        .endsWith("generation 1 through 10.0.0.7 (already clustered with it)")
         .doesNotContain("10.0.0.1");
   }
 
