@@ -303,7 +303,16 @@ class EjabberdAdapterIT {
         .contains(n3.nodeName() + " accepts the cookie")
         .contains("a standalone node");
     assertThat(adapter(n2).verifyTarget(stale, n1.peer())).isEmpty();
-    assertThat(adapter(n3).verifyTarget(stale, n2.peer())).isEmpty();
+    JoinRequest fromN3 =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n3.identity(),
+            List.of(n2.peer()),
+            cluster,
+            List.of(n1.peer(), n2.peer(), n3.peer()),
+            java.util.Optional.of(n1.peer()));
+    assertThat(adapter(n3).verifyTarget(fromN3, n2.peer())).isEmpty();
     // A node with another cookie does not answer erl_call; epmd tells it is up.
     Credentials other = new Credentials(Map.of(EjabberdAdapter.COOKIE, Secret.random(32)));
     JoinRequest foreign =
