@@ -11,6 +11,7 @@ import io.muster.process.ProcessRunner.ProcessResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,12 @@ import java.util.regex.Pattern;
  */
 final class ErlCallMnesia implements MnesiaProbe {
   private static final Pattern ATOM = Pattern.compile("'([^']+)'|([A-Za-z][\\w.\\-]*@[\\w.\\-]+)");
+
+  /**
+   * At most this per target: an answer takes milliseconds, and a host that drops packets must not
+   * hold a join for the start timeout once per candidate.
+   */
+  static final Duration LIMIT = Duration.ofSeconds(10);
 
   private final EjabberdSettings settings;
   private final ProcessRunner runner;
@@ -56,8 +63,9 @@ final class ErlCallMnesia implements MnesiaProbe {
       argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
       argv.add(node);
       argv.addAll(List.of("-a", "mnesia system_info [db_nodes]"));
-      Command c =
-          Command.of(settings.startTimeout(), argv).withEnv(Map.of("HOME", home.toString()));
+      Duration limit =
+          settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
+      Command c = Command.of(limit, argv).withEnv(Map.of("HOME", home.toString()));
       ProcessResult r;
       try {
         r = runner.run(c);
