@@ -362,11 +362,12 @@ class EjabberdJoinE2EIT {
 
   /**
    * Issue 18: the founder dies and a new instance on its address runs ejabberd as a standalone node
-   * (its own first-start cookie). Discovery and the store still name that address as the founder,
-   * the one member a joiner of a small fleet joins through; muster asks the target before joining
-   * (erl_call with the generation's cookie: refused; epmd: the node is up), refuses to join through
-   * it with a log line naming the address and why, and waits (here until its --timeout) instead of
-   * making a second cluster with it.
+   * with the generation's cookie (a node whose own join failed after it wrote the cookie), so a
+   * join_cluster through it would succeed and make a second cluster. Discovery and the store still
+   * name that address as the founder, the one member a joiner of a small fleet joins through;
+   * muster asks the target's Mnesia first (erl_call: it answers, but its db_nodes hold only
+   * itself), refuses to join through it with a log line naming the address and why, and waits (here
+   * until its --timeout) instead of making a second cluster with it.
    */
   @Test
   @Order(5)
@@ -392,7 +393,27 @@ class EjabberdJoinE2EIT {
     EjabberdNode reused =
         EjabberdNode.create(dead.network(), roundDir.resolve("ejabberd-reused-" + founder));
     nodes.set(founder, reused);
-    reused.start(); // its own first-start cookie, alone in its own Mnesia
+    // The generation's cookie, as muster writes it (owner ejabberd, 0400), then a fresh start:
+    // alone in its own Mnesia.
+    String cookie =
+        store(storeDir)
+            .credentials(formation.generation())
+            .orElseThrow()
+            .get(EjabberdAdapter.COOKIE)
+            .orElseThrow()
+            .reveal();
+    Files.createDirectories(reused.cookieFile().getParent());
+    Files.writeString(reused.cookieFile(), cookie);
+    Files.setOwner(
+        reused.cookieFile(),
+        reused
+            .cookieFile()
+            .getFileSystem()
+            .getUserPrincipalLookupService()
+            .lookupPrincipalByName("ejabberd"));
+    Files.setPosixFilePermissions(
+        reused.cookieFile(), java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+    reused.start();
     assertThat(reused.listCluster()).containsExactly(reused.nodeName());
     String address = reused.network().address();
 
@@ -417,8 +438,8 @@ class EjabberdJoinE2EIT {
                   .orElse("");
           assertThat(refusal)
               .as("the log line that names the target and why")
-              .contains("is up but does not accept cluster " + cluster + "'s Erlang cookie")
-              .contains("standalone ejabberd");
+              .contains(reused.nodeName() + " accepts the cookie but its Mnesia cluster")
+              .contains("a standalone node");
           notes.put("refusal", finalErrorMessage(refusal));
           // No second cluster: the standalone node is still alone, and n3 is not with it.
           assertThat(reused.listCluster()).containsExactly(reused.nodeName());

@@ -148,13 +148,16 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * A target proves it is in this generation's cluster when it answers with the generation's Erlang
-   * cookie (a standalone ejabberd keeps its own) and its Mnesia's {@code db_nodes} hold another
-   * node this join knows as the cluster's: the founder (from the formation record) or another
-   * registered member. The founder itself, still alone, proves it while no other member is
-   * registered (the generation's first joins). So a new instance on a dead member's address is
-   * refused even when it runs ejabberd with this generation's cookie (a joiner whose own join
-   * failed): it is alone in its Mnesia. One erl_call per target, no Erlang VM booted.
+   * A target that answers with the generation's Erlang cookie proves it is in this generation's
+   * cluster when its Mnesia's {@code db_nodes} hold another node this join knows as the cluster's:
+   * the founder (from the formation record) or another registered member. The founder itself, still
+   * alone, proves it while no other member is registered (the generation's first joins). So a new
+   * instance on a dead member's address is refused even when it runs ejabberd with this
+   * generation's cookie (a joiner whose own join failed): it is alone in its Mnesia, and
+   * join_cluster through it would make a second cluster. A target that does not accept the cookie
+   * is left to the join: nothing can join through it, and the join tells a stale cookie in the
+   * store (rejected credentials) from a node that is down. One erl_call per target, no Erlang VM
+   * booted.
    */
   @Override
   public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
@@ -177,17 +180,17 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     known.remove(self);
     MnesiaProbe.Answer answer = mnesia.dbNodes(node, cookie.get());
     if (answer instanceof MnesiaProbe.NoAnswer no) {
-      return Optional.of(
-          registered(node)
-              ? "ejabberd node "
-                  + node
-                  + " is up but does not accept cluster "
-                  + request.cluster()
-                  + "'s Erlang cookie: a standalone ejabberd or another cluster's node on a"
-                  + " member's address ("
-                  + no.detail()
-                  + ")"
-              : "no ejabberd node " + node + " answers (" + no.detail() + ")");
+      // Not a danger: a node that does not accept the cookie cannot be joined through either
+      // (join_cluster fails with no_ping), and only the join can tell a stale cookie in the store
+      // (rejected credentials: re-read once, then fail with the fix) from a foreign node.
+      log.info(
+          "ejabberd node {} does not answer with cluster {}'s cookie ({}; {}); the join will tell"
+              + " whether it is down, foreign, or the store's cookie is stale",
+          node,
+          request.cluster(),
+          registered(node) ? "epmd lists it" : "epmd does not list it",
+          no.detail());
+      return Optional.empty();
     }
     List<String> db = ((MnesiaProbe.DbNodes) answer).nodes();
     Optional<String> shared = db.stream().filter(known::contains).findFirst();

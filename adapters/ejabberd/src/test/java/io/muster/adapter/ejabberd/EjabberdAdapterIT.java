@@ -313,7 +313,8 @@ class EjabberdAdapterIT {
             List.of(n1.peer(), n2.peer(), n3.peer()),
             java.util.Optional.of(n1.peer()));
     assertThat(adapter(n3).verifyTarget(fromN3, n2.peer())).isEmpty();
-    // A node with another cookie does not answer erl_call; epmd tells it is up.
+    // A node with another cookie does not answer erl_call: nothing can join through it, so the
+    // join decides (a stale cookie in the store is then rejected credentials, which fail fast).
     Credentials other = new Credentials(Map.of(EjabberdAdapter.COOKIE, Secret.random(32)));
     JoinRequest foreign =
         new JoinRequest(
@@ -324,10 +325,7 @@ class EjabberdAdapterIT {
             other,
             List.of(n1.peer()),
             java.util.Optional.of(n1.peer()));
-    assertThat(adapter(n3).verifyTarget(foreign, n1.peer()))
-        .get()
-        .asString()
-        .contains("is up but does not accept cluster chat's Erlang cookie");
+    assertThat(adapter(n3).verifyTarget(foreign, n1.peer())).isEmpty();
     assertThat(String.join("\n", runner.lines()))
         .doesNotContain(cluster.get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
     try (var left = Files.list(base.resolve("state/handoff"))) {
