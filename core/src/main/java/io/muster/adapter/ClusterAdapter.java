@@ -39,8 +39,12 @@ public interface ClusterAdapter extends Adapter {
     return java.util.Optional.empty();
   }
 
-  /** Joins this node to the cluster through one of {@code request.members()} (best first). */
-  void join(JoinRequest request) throws AdapterException;
+  /**
+   * Joins this node to the cluster through one of {@code request.members()} (best first).
+   *
+   * @return the member the join actually went through (one of {@code request.members()})
+   */
+  JoinResult join(JoinRequest request) throws AdapterException;
 
   /**
    * Checks that this node is a working member of the cluster that {@code expectedMembers} belong to

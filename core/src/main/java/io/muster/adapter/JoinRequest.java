@@ -4,6 +4,8 @@ import io.muster.credentials.Credentials;
 import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * @param cluster the cluster name
@@ -13,6 +15,9 @@ import java.util.List;
  * @param credentials the generation's join secrets
  * @param view the whole current view ranked by election order (seed first), self included; e.g. for
  *     role assignment by rank
+ * @param founder the node that formed this generation, as its formation record names it (with the
+ *     view's hostname when the view holds its address), for {@link ClusterAdapter#verifyTarget};
+ *     empty when unknown
  */
 public record JoinRequest(
     String cluster,
@@ -20,12 +25,25 @@ public record JoinRequest(
     NodeIdentity self,
     List<Peer> members,
     Credentials credentials,
-    List<Peer> view) {
+    List<Peer> view,
+    Optional<Peer> founder) {
   public JoinRequest {
     members = List.copyOf(members);
     view = List.copyOf(view);
+    founder = Objects.requireNonNull(founder, "founder");
     if (members.isEmpty()) {
       throw new IllegalArgumentException("a join needs at least one live member");
     }
+  }
+
+  /** A request whose founder is not known. */
+  public JoinRequest(
+      String cluster,
+      String clusterId,
+      NodeIdentity self,
+      List<Peer> members,
+      Credentials credentials,
+      List<Peer> view) {
+    this(cluster, clusterId, self, members, credentials, view, Optional.empty());
   }
 }

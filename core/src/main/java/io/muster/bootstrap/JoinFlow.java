@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The formation protocol as a step machine: each {@link #step()} discovers once, reads the store,
@@ -70,6 +70,9 @@ public final class JoinFlow {
    * its generation is known from the record's name, nothing else.
    */
   private boolean formationDamaged;
+
+  /** The member the join of {@link #joinedGeneration} went through, as the adapter reported it. */
+  private JoinResult joinedThrough;
 
   /** Whether the store may hold a JOINING record of this node (unknown at the start). */
   private boolean ownJoiningUnknown = true;
@@ -725,7 +728,7 @@ public final class JoinFlow {
     registerAndConfirm(rec.generation(), MemberRecord.Status.JOINING, null);
     if (joinedGeneration != rec.generation()) {
       try {
-        joinWithOneReread(j, rec, ranked, credentials.get());
+        joinedThrough = joinWithOneReread(j, rec, ranked, credentials.get());
       } catch (AdapterException e) {
         // Not joined (also when the credentials were rejected): stop blocking the replacement of
         // this generation.
@@ -760,20 +763,32 @@ public final class JoinFlow {
     registerAndConfirm(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
     state.saveMembership(
         new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
-    String via =
-        candidates.stream().map(Peer::addressText).limit(3).collect(Collectors.joining(", "));
-    listener.event("joined", "joined generation " + rec.generation() + " through " + via);
+    String via = joinedVia(rec.generation());
+    listener.event("joined", "joined generation " + rec.generation() + via);
     return new StepResult.Done(
-        "joined " + settings.cluster() + " generation " + rec.generation() + " through " + via,
-        true);
+        "joined " + settings.cluster() + " generation " + rec.generation() + via, true);
+  }
+
+  /**
+   * " through ADDRESS": the member the adapter says the join went through (issue 14: not the
+   * candidates it was offered); when this flow did not run the join (a JOINING registration left by
+   * an earlier run, finished because the node is clustered), it says so.
+   */
+  private String joinedVia(long generation) {
+    if (joinedGeneration != generation || joinedThrough == null) {
+      return " (this node was already inside the cluster)";
+    }
+    return " through "
+        + joinedThrough.through().addressText()
+        + (joinedThrough.alreadyMember() ? " (already clustered with it)" : "");
   }
 
   /** One join; if the credentials are rejected, once more with the store's newer ones, if any. */
-  private void joinWithOneReread(
+  private JoinResult joinWithOneReread(
       Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials credentials)
       throws AdapterException, StoreException {
     try {
-      joinOnce(j, rec, ranked, credentials);
+      return joinOnce(j, rec, ranked, credentials);
     } catch (CredentialsRejectedException first) {
       Optional<Credentials> reread = store.credentials(rec.generation());
       if (reread.isEmpty() || reread.get().equals(credentials)) {
@@ -790,7 +805,7 @@ public final class JoinFlow {
           "credentials-reread",
           "credentials were rejected; retrying once with the store's newer ones");
       try {
-        joinOnce(j, rec, ranked, reread.get());
+        return joinOnce(j, rec, ranked, reread.get());
       } catch (CredentialsRejectedException second) {
         throw new CredentialsRejectedException(
             "the cluster rejected generation "
@@ -804,13 +819,33 @@ public final class JoinFlow {
     }
   }
 
-  private void joinOnce(Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)
+  private JoinResult joinOnce(
+      Decision.Join j, FormationRecord rec, List<Peer> ranked, Credentials c)
       throws AdapterException {
+    Optional<Peer> founder = founderOf(rec, ranked);
     JoinRequest asked =
-        new JoinRequest(settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked);
-    adapter.join(
         new JoinRequest(
-            settings.cluster(), rec.clusterId(), self, provenTargets(asked), c, ranked));
+            settings.cluster(), rec.clusterId(), self, j.candidates(), c, ranked, founder);
+    return adapter.join(
+        new JoinRequest(
+            settings.cluster(), rec.clusterId(), self, provenTargets(asked), c, ranked, founder));
+  }
+
+  /**
+   * The founder as the view knows it (with its hostname, which node names may need), else as its
+   * record names it.
+   */
+  private static Optional<Peer> founderOf(FormationRecord rec, List<Peer> view) {
+    Optional<Peer> known =
+        view.stream().filter(p -> p.addressText().equals(rec.ownerAddress())).findFirst();
+    if (known.isPresent()) {
+      return known;
+    }
+    try {
+      return Optional.of(Peer.of(rec.ownerAddress()).withInstanceId(rec.ownerInstanceId()));
+    } catch (IllegalArgumentException notAnAddress) {
+      return Optional.empty();
+    }
   }
 
   /** Candidates checked before a join; a few proven ones are enough to try. */

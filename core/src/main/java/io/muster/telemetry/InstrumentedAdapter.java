@@ -4,6 +4,7 @@ import io.muster.adapter.AdapterException;
 import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.adapter.MembershipFollower;
 import io.muster.credentials.Credentials;
@@ -61,15 +62,17 @@ public final class InstrumentedAdapter implements ClusterAdapter {
   }
 
   @Override
-  public void join(JoinRequest request) throws AdapterException {
-    measured(
-        telemetry,
-        name(),
-        "join",
-        () -> {
-          inner.join(request);
-          return null;
-        });
+  public JoinResult join(JoinRequest request) throws AdapterException {
+    return measured(telemetry, name(), "join", () -> inner.join(request));
+  }
+
+  /**
+   * Forwarded, not left to the interface's default (which proves every target): without it the
+   * agent, which joins through this wrapper, skipped every adapter's identity check.
+   */
+  @Override
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
+    return measured(telemetry, name(), "verify-target", () -> inner.verifyTarget(request, target));
   }
 
   @Override

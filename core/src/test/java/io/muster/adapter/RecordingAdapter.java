@@ -36,10 +36,26 @@ public class RecordingAdapter implements ClusterAdapter {
     return new Credentials(Map.of("cookie", Secret.of("c")));
   }
 
+  /** Targets {@link #verifyTarget} refuses, by address, with the reason. */
+  public final Map<String, String> refuse = new java.util.HashMap<>();
+
+  /** Each target {@link #verifyTarget} was asked about (not in {@link #calls}). */
+  public final List<String> verifiedTargets = new ArrayList<>();
+
   @Override
-  public void join(JoinRequest request) {
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) {
+    verifiedTargets.add(target.addressText());
+    return Optional.ofNullable(refuse.get(target.addressText()));
+  }
+
+  /** When set, what {@link #join} reports (a script may join through another member). */
+  public JoinResult joinResult;
+
+  @Override
+  public JoinResult join(JoinRequest request) {
     calls.add("join:" + request.members().get(0).addressText());
     clustered = true;
+    return joinResult != null ? joinResult : JoinResult.through(request.members().get(0));
   }
 
   /** The address each join went through, in order. */

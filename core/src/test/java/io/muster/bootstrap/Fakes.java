@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
@@ -73,7 +74,7 @@ final class Fakes {
     }
 
     @Override
-    public void join(JoinRequest request) throws AdapterException {
+    public JoinResult join(JoinRequest request) throws AdapterException {
       calls.add("join:" + request.members().get(0).identity());
       if (rejectCredentials > 0) {
         rejectCredentials--;
@@ -88,6 +89,7 @@ final class Fakes {
         throw new AdapterException("target is not running a cluster", true);
       }
       world.clusterOf.put(node, target);
+      return JoinResult.through(request.members().get(0));
     }
 
     @Override

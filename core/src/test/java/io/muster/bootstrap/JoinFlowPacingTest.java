@@ -245,6 +245,27 @@ class JoinFlowPacingTest {
   }
 
   @Test
+  void theJoinedMessageNamesTheMemberTheAdapterSaysItJoinedThrough() throws Exception {
+    // Issue 14: not the candidates offered, but what the adapter used.
+    adapter.joinResult =
+        io.muster.adapter.JoinResult.alreadyWith(io.muster.model.Peer.of("10.0.0.7"));
+    discovery.see(seed, me.asPeer());
+    JoinFlow f = flow(me);
+    at(0);
+    f.step();
+    at(7);
+    f.step();
+    formedBy(seed, 2);
+    at(8);
+    StepResult r = f.step();
+
+    assertThat(r).isInstanceOf(StepResult.Done.class);
+    assertThat(r.message())
+        .endsWith("generation 1 through 10.0.0.7 (already clustered with it)")
+        .doesNotContain("10.0.0.1");
+  }
+
+  @Test
   void inALargeFleetANewFormationIsJoinedAtARandomMomentWithinTheSpreadWindow() throws Exception {
     List<Peer> view = fleet(1000);
     NodeIdentity last = NodeIdentity.of("i-999", view.get(999).addressText());

@@ -219,6 +219,28 @@ class InstrumentedTest {
   }
 
   @Test
+  void verifyTargetIsForwardedToTheAdapterNotLeftToTheDefault() throws Exception {
+    RecordingAdapter inner = new RecordingAdapter();
+    inner.refuse.put("10.0.0.2", "a standalone node");
+    InstrumentedAdapter a = new InstrumentedAdapter(inner, recording);
+    io.muster.adapter.JoinRequest req =
+        new io.muster.adapter.JoinRequest(
+            "c",
+            "id",
+            io.muster.model.NodeIdentity.of("i-3", "10.0.0.3"),
+            List.of(Peer.of("10.0.0.1"), Peer.of("10.0.0.2")),
+            io.muster.credentials.Credentials.none(),
+            List.of());
+
+    assertThat(a.verifyTarget(req, Peer.of("10.0.0.1"))).isEmpty();
+    assertThat(a.verifyTarget(req, Peer.of("10.0.0.2"))).contains("a standalone node");
+    assertThat(inner.verifiedTargets).containsExactly("10.0.0.1", "10.0.0.2");
+    assertThat(reported)
+        .containsExactly(
+            "adapter recording verify-target ok null", "adapter recording verify-target ok null");
+  }
+
+  @Test
   void aFollowerReportsMembersChanged() throws Exception {
     List<List<Peer>> told = new ArrayList<>();
     MembershipFollower f =

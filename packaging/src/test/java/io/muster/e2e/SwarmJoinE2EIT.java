@@ -404,6 +404,67 @@ class SwarmJoinE2EIT {
     assertThat(swarmInfo(0).path("LocalNodeState").asText()).isEqualTo("inactive");
   }
 
+  // ---------------------------------------------------------------- a reused address
+
+  /**
+   * Issue 18: the founder's address comes to hold a separate single-node swarm (the founder was
+   * demoted and left; a new instance there ran {@code docker swarm init}). The store still names
+   * that address as the founder, the member a joiner of a small fleet joins through. muster reads
+   * the certificate on the target's management port, sees another swarm id than the published one,
+   * refuses to join through it with a log line naming the address and both ids, and waits (here
+   * until its --timeout) instead of joining the wrong swarm.
+   */
+  @Test
+  @Order(3)
+  void aSeparateSwarmOnTheFoundersAddressIsNotJoinedThrough() throws Exception {
+    resetEngines();
+    String cluster = "e2e-swarm-reused-" + Long.toHexString(random.nextLong() & 0xffffffL);
+    MusterCli.Result formed = muster(0, cluster, 3, "reused-n1-form", "join");
+    assertThat(formed.code()).as(formed.describe()).isZero();
+    assertThat(formed.out()).contains("formed " + cluster + " generation 1");
+    MusterCli.Result second = muster(1, cluster, 3, "reused-n2-join", "join");
+    assertThat(second.code()).as(second.describe()).isZero();
+    assertThat(second.out()).contains("joined " + cluster + " generation 1 through " + addr(0));
+    watchTokens(1);
+    String published = swarmInfo(1).path("Cluster").path("ID").asText();
+    assertThat(published).isNotBlank();
+
+    // n1 leaves the swarm (demoted first, so n2 keeps its quorum) and starts a swarm of its own.
+    String n1Id = swarmInfo(0).path("NodeID").asText();
+    DAEMONS.get(1).docker("node", "demote", n1Id);
+    await(
+        Duration.ofSeconds(30),
+        () -> !swarmInfo(0).path("ControlAvailable").asBoolean(),
+        "n1 to be a worker");
+    DAEMONS.get(0).docker("swarm", "leave", "--force");
+    DAEMONS
+        .get(0)
+        .docker("swarm", "init", "--advertise-addr", addr(0), "--listen-addr", addr(0) + ":2377");
+    String separate = swarmInfo(0).path("Cluster").path("ID").asText();
+    assertThat(separate).isNotBlank().isNotEqualTo(published);
+    watchTokens(0);
+
+    MusterCli.Result join = muster(2, cluster, 3, "reused-n3-join", "join", "--timeout", "25s");
+    assertThat(join.code()).as(join.describe()).isEqualTo(1);
+    String refusal =
+        join.err()
+            .lines()
+            .filter(l -> l.contains("not joining through " + addr(0)))
+            .findFirst()
+            .orElse("");
+    assertThat(refusal)
+        .as("the log line naming the target and why\n" + join.describe())
+        .contains("belongs to swarm " + separate)
+        .contains("swarm " + published);
+    TIMINGS.put(
+        "`muster join` refusing a separate swarm on the founder's address (--timeout 25s)",
+        join.millis());
+    // No wrong join: n3 is in no swarm, the separate swarm is still alone, n2's lacks n3.
+    assertThat(swarmInfo(2).path("LocalNodeState").asText()).isEqualTo("inactive");
+    assertThat(nodeRows(0)).containsOnlyKeys(addr(0));
+    assertThat(nodeRows(1)).doesNotContainKey(addr(2));
+  }
+
   // ---------------------------------------------------------------- running muster
 
   /**

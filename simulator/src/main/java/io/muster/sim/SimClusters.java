@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
@@ -246,12 +247,12 @@ final class SimClusters {
     }
 
     @Override
-    public void join(JoinRequest request) throws AdapterException {
+    public JoinResult join(JoinRequest request) throws AdapterException {
       faults.before(n, Op.JOIN);
       n.joinCalls++;
       Secret presented = request.credentials().get("cookie").orElse(null);
       List<String> why = new ArrayList<>();
-      boolean joined = false;
+      JoinResult joined = null;
       for (Peer p : request.members()) {
         Node t = liveByAddress.apply(p);
         if (t == null) {
@@ -264,7 +265,7 @@ final class SimClusters {
         }
         if (t.cluster != null) {
           if (t.cluster == n.cluster) {
-            joined = true;
+            joined = JoinResult.alreadyWith(p);
             break;
           }
           if (presented == null || !presented.equals(t.cluster.cookie)) {
@@ -272,7 +273,7 @@ final class SimClusters {
                 "join through " + p.addressText() + " refused: wrong cookie");
           }
           enter(n, t.cluster);
-          joined = true;
+          joined = JoinResult.through(p);
           break;
         }
         if (random.nextDouble() < pairJoin) {
@@ -280,15 +281,16 @@ final class SimClusters {
           Cluster c = create(n.fleet, presented == null ? newCookie() : presented);
           enter(t, c);
           enter(n, c);
-          joined = true;
+          joined = JoinResult.through(p);
           break;
         }
         why.add(p.addressText() + " is not in a cluster");
       }
-      if (!joined) {
+      if (joined == null) {
         throw new AdapterException("join failed: " + String.join("; ", why), true);
       }
       faults.after(n, Op.JOIN);
+      return joined;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.adapter.MemberRemover;
 import io.muster.adapter.ejabberd.Ejabberdctl.Status;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private final Sleeper sleeper;
   private final CookieFile cookieFile;
   private final EpmdProbe epmd;
+  private final MnesiaProbe mnesia;
   private final Logger log;
 
   /** The listing that ended the last join, until the next verify takes it (at most once). */
@@ -84,7 +87,8 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       Clock clock,
       Sleeper sleeper,
       CookieFile cookieFile,
-      EpmdProbe epmd) {
+      EpmdProbe epmd,
+      MnesiaProbe mnesia) {
     this(
         settings,
         identity,
@@ -93,6 +97,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         sleeper,
         cookieFile,
         epmd,
+        mnesia,
         LoggerFactory.getLogger(EjabberdAdapter.class));
   }
 
@@ -104,6 +109,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       Sleeper sleeper,
       CookieFile cookieFile,
       EpmdProbe epmd,
+      MnesiaProbe mnesia,
       Logger log) {
     this.settings = settings;
     this.identity = identity;
@@ -112,6 +118,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     this.sleeper = sleeper;
     this.cookieFile = cookieFile;
     this.epmd = epmd;
+    this.mnesia = mnesia;
     this.log = log;
   }
 
@@ -120,12 +127,123 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     return "ejabberd";
   }
 
+  /**
+   * Clustered when Mnesia's {@code db_nodes} (every node of this node's cluster schema, running or
+   * not) holds another node: {@code list_cluster} lists running nodes only, so a node alone in an
+   * old cluster whose other members are down read as "not clustered", and the stale-JOINING cleanup
+   * could then drop the record of a node that is inside the cluster (simulation seed 7161). One VM
+   * boot, as {@code list_cluster} took.
+   */
   @Override
   public LocalMembership inspect() throws AdapterException {
-    Optional<List<String>> nodes = runningNodes();
-    return nodes
-        .map(n -> new LocalMembership(true, n.size() > 1, null, n))
-        .orElseGet(() -> new LocalMembership(false, false, null, List.of()));
+    ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "mnesia_info");
+    if (r.exitCode() == 3) {
+      return new LocalMembership(false, false, null, List.of());
+    }
+    if (!r.ok()) {
+      if (ctl.status() != Status.RUNNING) {
+        return new LocalMembership(false, false, null, List.of());
+      }
+      throw ctl.failed(r, "mnesia_info");
+    }
+    Optional<List<String>> db = Ejabberdctl.mnesiaList(r.stdout(), "db_nodes");
+    if (db.isEmpty()) {
+      throw new AdapterException(
+          "`"
+              + ctl.display("mnesia_info")
+              + "` printed no db_nodes (first 200 characters: "
+              + Ejabberdctl.output(r).substring(0, Math.min(200, Ejabberdctl.output(r).length()))
+              + "); is this ejabberd's Mnesia backend?",
+          true);
+    }
+    List<String> nodes = db.get();
+    return new LocalMembership(true, nodes.size() > 1, null, nodes);
+  }
+
+  /**
+   * A target that answers with the generation's Erlang cookie proves it is in this generation's
+   * cluster when its Mnesia's {@code db_nodes} hold another node this join knows as the cluster's:
+   * the founder (from the formation record) or another registered member. The founder itself, still
+   * alone, proves it while no other member is registered (the generation's first joins). So a new
+   * instance on a dead member's address is refused even when it runs ejabberd with this
+   * generation's cookie (a joiner whose own join failed): it is alone in its Mnesia, and
+   * join_cluster through it would make a second cluster. A target that does not accept the cookie
+   * is left to the join: nothing can join through it, and the join tells a stale cookie in the
+   * store (rejected credentials) from a node that is down. One erl_call per target, no Erlang VM
+   * booted.
+   */
+  @Override
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
+    Optional<Secret> cookie = request.credentials().get(COOKIE);
+    if (cookie.isEmpty()) {
+      return Optional.empty(); // join fails with the message that says why
+    }
+    String self = settings.nodeName().render(request.self().asPeer());
+    String node = settings.nodeName().render(target);
+    if (node.equals(self)) {
+      return Optional.of("is this node (" + self + ")");
+    }
+    Optional<String> founder = nodeOf(request.founder());
+    Set<String> known = new LinkedHashSet<>();
+    founder.ifPresent(known::add);
+    for (Peer m : request.members()) {
+      nodeOf(Optional.of(m)).ifPresent(known::add);
+    }
+    known.remove(node);
+    known.remove(self);
+    MnesiaProbe.Answer answer = mnesia.dbNodes(node, cookie.get());
+    if (answer instanceof MnesiaProbe.NoAnswer no) {
+      // Not a danger: a node that does not accept the cookie cannot be joined through either
+      // (join_cluster fails with no_ping), and only the join can tell a stale cookie in the store
+      // (rejected credentials: re-read once, then fail with the fix) from a foreign node.
+      log.info(
+          "ejabberd node {} does not answer with cluster {}'s cookie ({}; {}); the join will tell"
+              + " whether it is down, foreign, or the store's cookie is stale",
+          node,
+          request.cluster(),
+          registered(node) ? "epmd lists it" : "epmd does not list it",
+          no.detail());
+      return Optional.empty();
+    }
+    List<String> db = ((MnesiaProbe.DbNodes) answer).nodes();
+    Optional<String> shared = db.stream().filter(known::contains).findFirst();
+    if (shared.isPresent()) {
+      return Optional.empty();
+    }
+    boolean isFounder = founder.map(node::equals).orElse(false);
+    // Any other node, this one included (it may have been in the founder's cluster before).
+    boolean others = db.stream().anyMatch(n -> !n.equals(node));
+    if (isFounder && (others || known.isEmpty())) {
+      return Optional.empty(); // the founder: its cluster is the generation's
+    }
+    if (founder.isEmpty() && others) {
+      return Optional
+          .empty(); // founder unknown: a clustered node with the cookie is the best proof
+    }
+    return Optional.of(
+        "ejabberd node "
+            + node
+            + " accepts the cookie but its Mnesia cluster (db_nodes "
+            + db
+            + ") holds "
+            + (founder.map(f -> "neither the founder " + f + " nor").orElse("none of"))
+            + " the members "
+            + known
+            + (db.size() <= 1
+                ? ": a standalone node (a new instance on a member's address?)"
+                : ""));
+  }
+
+  /** The node name of {@code peer}, or empty when the template cannot name it. */
+  private Optional<String> nodeOf(Optional<Peer> peer) {
+    if (peer.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(settings.nodeName().render(peer.get()));
+    } catch (AdapterException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -160,7 +278,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   @Override
-  public void join(JoinRequest request) throws AdapterException {
+  public JoinResult join(JoinRequest request) throws AdapterException {
     Secret cookie =
         request
             .credentials()
@@ -178,13 +296,14 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
                             + " adapter.name on every node",
                         false));
     String self = settings.nodeName().render(request.self().asPeer());
-    List<String> targets = new ArrayList<>();
+    Map<String, Peer> byNode = new LinkedHashMap<>();
     for (Peer member : request.members()) {
       String node = settings.nodeName().render(member);
-      if (!node.equals(self) && !targets.contains(node)) {
-        targets.add(node);
+      if (!node.equals(self)) {
+        byNode.putIfAbsent(node, member);
       }
     }
+    List<String> targets = new ArrayList<>(byNode.keySet());
     if (targets.isEmpty()) {
       throw new AdapterException(
           "no member to join other than this node ("
@@ -206,7 +325,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
           self,
           already.get(),
           current);
-      return;
+      return JoinResult.alreadyWith(byNode.get(already.get()));
     }
     if (current.size() > 1) {
       log.warn(
@@ -231,7 +350,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         List<String> nodes = awaitListed(self, target);
         joinListing.set(new Listing(nodes, clock.instant()));
         log.info("ejabberd node {} joined through {}; cluster: {}", self, target, nodes);
-        return;
+        return JoinResult.through(byNode.get(target));
       }
       String out = Ejabberdctl.output(r);
       if (r.exitCode() == 3) {

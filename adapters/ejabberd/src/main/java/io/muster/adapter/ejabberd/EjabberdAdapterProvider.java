@@ -3,9 +3,12 @@ package io.muster.adapter.ejabberd;
 import io.muster.adapter.Adapter;
 import io.muster.adapter.AdapterProvider;
 import io.muster.config.Constraints;
+import io.muster.config.CoreKeys;
 import io.muster.config.Key;
+import io.muster.credentials.HandoffFiles;
 import io.muster.plugin.PluginContext;
 import io.muster.plugin.Preflight;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +25,14 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
           "ejabberdctl",
           "Command that runs ejabberdctl, as an argument list: e.g."
               + " ejabberdctl,--config-dir,/etc/ejabberd-n1 or nsenter,--net=/run/netns/x,ejabberdctl.");
+  public static final Key ERL_CALL =
+      Key.of(
+          "adapter.ejabberd.erl-call",
+          Key.Kind.LIST,
+          "erl_call",
+          "Command that runs Erlang's erl_call (Debian: erlang-base, installed with ejabberd), as an"
+              + " argument list. Before joining through a member, muster asks that member's Mnesia"
+              + " which nodes its cluster has (no Erlang VM is booted for it).");
   public static final Key NODE_NAME =
       Key.of(
           "adapter.ejabberd.node-name",
@@ -88,6 +99,7 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
   public List<Key> keys() {
     return List.of(
         CTL,
+        ERL_CALL,
         NODE_NAME,
         COOKIE_FILE,
         COOKIE_OWNER,
@@ -97,10 +109,11 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
         JOIN_TIMEOUT);
   }
 
-  /** The two commands muster runs must exist; ejabberd itself may start later. */
+  /** The commands muster runs must exist; ejabberd itself may start later. */
   @Override
   public void preflight(Preflight check) {
     check.executable(CTL);
+    check.executable(ERL_CALL);
     check.executable(RESTART);
   }
 
@@ -114,6 +127,12 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
         context.clock(),
         context.sleeper(),
         new PosixCookieFile(settings.cookieFile(), settings.cookieOwner(), settings.cookieMode()),
-        new SocketEpmdProbe());
+        new SocketEpmdProbe(),
+        new ErlCallMnesia(
+            settings,
+            context.processes(),
+            // The cookie's hand-off file under state.dir, never /tmp (cleaned at next start).
+            HandoffFiles.base(
+                Path.of(context.settings().string(CoreKeys.STATE_DIR, "a directory")))));
   }
 }

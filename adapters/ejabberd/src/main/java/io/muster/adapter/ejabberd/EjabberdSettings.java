@@ -4,6 +4,7 @@ import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.COOKIE_FILE;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.COOKIE_MODE;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.COOKIE_OWNER;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.CTL;
+import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.ERL_CALL;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.JOIN_TIMEOUT;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.NODE_NAME;
 import static io.muster.adapter.ejabberd.EjabberdAdapterProvider.RESTART;
@@ -31,6 +32,7 @@ import java.util.Set;
  * @param restart argv that (re)starts ejabberd
  * @param startTimeout limit for ejabberd to report started, and for each quick ejabberdctl call
  * @param joinTimeout limit for one join_cluster / leave_cluster and its check
+ * @param erlCall argv prefix that runs erl_call (asks another node's Mnesia without booting a VM)
  */
 public record EjabberdSettings(
     List<String> ctl,
@@ -40,7 +42,8 @@ public record EjabberdSettings(
     Set<PosixFilePermission> cookieMode,
     List<String> restart,
     Duration startTimeout,
-    Duration joinTimeout) {
+    Duration joinTimeout,
+    List<String> erlCall) {
 
   /** An invalid value; {@link #from} turns it into a ConfigException naming the value's source. */
   static final class Invalid extends IllegalArgumentException {
@@ -62,6 +65,10 @@ public record EjabberdSettings(
   public EjabberdSettings {
     ctl = List.copyOf(ctl);
     restart = List.copyOf(restart);
+    erlCall = List.copyOf(erlCall);
+    if (erlCall.isEmpty()) {
+      throw new Invalid(ERL_CALL, "", "empty command", "Give the erl_call command, e.g. erl_call");
+    }
     cookieMode = Set.copyOf(cookieMode);
     if (ctl.isEmpty()) {
       throw new Invalid(CTL, "", "empty command", "Give the ejabberdctl command, e.g. ejabberdctl");
@@ -123,7 +130,8 @@ public record EjabberdSettings(
           parseMode(s.string(COOKIE_MODE, "give an octal mode such as 0400")),
           s.list(RESTART),
           s.duration(START_TIMEOUT),
-          s.duration(JOIN_TIMEOUT));
+          s.duration(JOIN_TIMEOUT),
+          s.list(ERL_CALL));
     } catch (Invalid e) {
       // Show the value as the operator wrote it.
       String shown = s.optionalString(e.key).orElse(e.value);

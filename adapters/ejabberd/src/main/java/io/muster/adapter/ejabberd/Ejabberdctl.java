@@ -214,6 +214,19 @@ final class Ejabberdctl {
     return all.isEmpty() ? "(no output)" : all;
   }
 
+  /**
+   * The node list {@code key} ({@code db_nodes}, {@code running_db_nodes}) in {@code mnesia_info}'s
+   * dump of {@code mnesia:system_info(all)}, printed with {@code ~p} (lists may wrap lines).
+   */
+  static Optional<List<String>> mnesiaList(String dump, String key) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\{\\s*" + key + "\\s*,\\s*\\[([^\\]]*)\\]").matcher(dump);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    return Optional.of(ErlCallMnesia.parseNodes(m.group(1)));
+  }
+
   /** list_cluster prints one quoted atom per line: 'ejabberd@host'. */
   static List<String> parseNodes(String stdout) {
     List<String> nodes = new ArrayList<>();

@@ -135,7 +135,8 @@ class EjabberdAdapterIT {
         Clock.systemUTC(),
         Sleeper.SYSTEM,
         new PosixCookieFile(s.cookieFile(), s.cookieOwner(), s.cookieMode()),
-        n.epmdProbe());
+        n.epmdProbe(),
+        new ErlCallMnesia(s, runner, base.resolve("state/handoff")));
   }
 
   private JoinRequest join(EjabberdNode self, Credentials creds, EjabberdNode... members) {
@@ -278,6 +279,58 @@ class EjabberdAdapterIT {
         .matches(e -> ((AdapterException) e).retryable());
     assertThat(n3.status()).isZero();
     assertThat(n3.listCluster()).containsExactly(n3.nodeName());
+
+    // Issue 18: n3 now is what a new instance on a dead member's address can be, a standalone
+    // ejabberd running with the generation's cookie. A joiner (n2's view, founder n1) refuses to
+    // join through it and proves n1 and n2 (one erl_call each, no Erlang VM).
+    JoinRequest stale =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n2.identity(),
+            List.of(n3.peer(), n1.peer()),
+            cluster,
+            List.of(n1.peer(), n2.peer(), n3.peer()),
+            java.util.Optional.of(n1.peer()));
+    long t0 = System.nanoTime();
+    java.util.Optional<String> refused = adapter(n2).verifyTarget(stale, n3.peer());
+    timings.put(
+        "verifyTarget of standalone n3 (erl_call mnesia db_nodes)",
+        Duration.ofNanos(System.nanoTime() - t0));
+    assertThat(refused)
+        .get()
+        .asString()
+        .contains(n3.nodeName() + " accepts the cookie")
+        .contains("a standalone node");
+    assertThat(adapter(n2).verifyTarget(stale, n1.peer())).isEmpty();
+    JoinRequest fromN3 =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n3.identity(),
+            List.of(n2.peer()),
+            cluster,
+            List.of(n1.peer(), n2.peer(), n3.peer()),
+            java.util.Optional.of(n1.peer()));
+    assertThat(adapter(n3).verifyTarget(fromN3, n2.peer())).isEmpty();
+    // A node with another cookie does not answer erl_call: nothing can join through it, so the
+    // join decides (a stale cookie in the store is then rejected credentials, which fail fast).
+    Credentials other = new Credentials(Map.of(EjabberdAdapter.COOKIE, Secret.random(32)));
+    JoinRequest foreign =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n3.identity(),
+            List.of(n1.peer()),
+            other,
+            List.of(n1.peer()),
+            java.util.Optional.of(n1.peer()));
+    assertThat(adapter(n3).verifyTarget(foreign, n1.peer())).isEmpty();
+    assertThat(String.join("\n", runner.lines()))
+        .doesNotContain(cluster.get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
+    try (var left = Files.list(base.resolve("state/handoff"))) {
+      assertThat(left).as("erl_call's cookie hand-off directories are removed").isEmpty();
+    }
   }
 
   @Test

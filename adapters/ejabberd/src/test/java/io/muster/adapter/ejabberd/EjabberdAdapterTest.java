@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class EjabberdAdapterTest {
   static final String STATUS = "ejabberdctl status";
   static final String LIST = "ejabberdctl list_cluster";
+  static final String MNESIA = "ejabberdctl mnesia_info";
   static final String STOP = "ejabberdctl stop";
   static final String RESTART = "systemctl restart ejabberd";
   static final String JOIN_N1 = "ejabberdctl join_cluster ejabberd@n1.example";
@@ -44,6 +45,17 @@ class EjabberdAdapterTest {
       rc(3, "Failed RPC connection to the node 'ejabberd@n3.example': nodedown");
   static final ProcessResult ALONE = ok("'ejabberd@n3.example'\n");
   static final ProcessResult WITH_N1 = ok("'ejabberd@n1.example'\n'ejabberd@n3.example'\n");
+
+  /** mnesia_info of n3 alone in an old cluster with n1, which is down (~p wraps the lists). */
+  static final ProcessResult MNESIA_WITH_N1_DOWN =
+      ok(
+          "[{access_module,mnesia},\n {auto_repair,true},\n {db_nodes,['ejabberd@n1.example',\n"
+              + "             'ejabberd@n3.example']},\n {running_db_nodes,['ejabberd@n3.example']},\n"
+              + " {version,\"4.21.3\"}]\n");
+
+  static final ProcessResult MNESIA_ALONE =
+      ok("[{db_nodes,['ejabberd@n3.example']},{running_db_nodes,['ejabberd@n3.example']}]\n");
+
   static final ProcessResult NO_PING_N1 =
       rc(1, "Error: error\nError: {no_ping,'ejabberd@n1.example'}\n");
   static final ProcessResult NO_PING_N2 =
@@ -59,6 +71,7 @@ class EjabberdAdapterTest {
   final ManualClock time = new ManualClock();
   final MapEpmd epmd = new MapEpmd();
   final RecordingLog log = new RecordingLog();
+  final ScriptedMnesia mnesia = new ScriptedMnesia();
   MemoryCookieFile cookieFile = new MemoryCookieFile(Secret.of("OLDCOOKIEFROMFIRSTSTART"));
 
   EjabberdAdapter adapter() {
@@ -74,6 +87,7 @@ class EjabberdAdapterTest {
         time::sleep,
         cookieFile,
         epmd,
+        mnesia,
         log.logger);
   }
 
@@ -230,7 +244,7 @@ class EjabberdAdapterTest {
   void anEpmdThatDoesNotListTheNodeIsNoProofThatItIsDown() throws Exception {
     // A wrong "down" would restart a running member: only ejabberdctl says down.
     epmd.answer("n3.example", SELF_ABSENT);
-    runner.on(LIST, WITH_N1);
+    runner.on(LIST, WITH_N1).on(MNESIA, MNESIA_WITH_N1_DOWN);
 
     assertThat(adapter().inspect().running()).isTrue();
     assertThat(adapter().verify(List.of(n1))).isEmpty();
@@ -250,11 +264,11 @@ class EjabberdAdapterTest {
 
   @Test
   void aListingThatFailsOnARunningNodeIsAFaultNotAStoppedNode() {
-    runner.on(LIST, rc(1, "Error: badarg")).on(STATUS, UP);
+    runner.on(MNESIA, rc(1, "Error: badarg")).on(STATUS, UP);
 
     assertThatThrownBy(() -> adapter().inspect())
         .isInstanceOf(AdapterException.class)
-        .hasMessageContaining("`ejabberdctl list_cluster` exited 1: Error: badarg");
+        .hasMessageContaining("`ejabberdctl mnesia_info` exited 1: Error: badarg");
   }
 
   // ---- join ----
@@ -434,9 +448,9 @@ class EjabberdAdapterTest {
   @Test
   void missingEjabberdctlSaysInstallEjabberdOrSetTheCtlKey() {
     runner.fail(
-        LIST,
+        MNESIA,
         new CommandException(
-            "could not run `ejabberdctl list_cluster`: No such file", new IOException("error=2")));
+            "could not run `ejabberdctl mnesia_info`: No such file", new IOException("error=2")));
 
     assertThatThrownBy(() -> adapter().inspect())
         .isInstanceOf(AdapterException.class)
@@ -447,7 +461,7 @@ class EjabberdAdapterTest {
 
   @Test
   void aWrapperThatCannotExecuteEjabberdctlIsReportedAsMissing() {
-    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl list_cluster";
+    String wrapped = "nsenter --net=/var/run/netns/x ejabberdctl mnesia_info";
     runner.on(wrapped, rc(127, "nsenter: failed to execute ejabberdctl: No such file"));
 
     assertThatThrownBy(
@@ -521,23 +535,158 @@ class EjabberdAdapterTest {
     assertThat(epmd.asked).doesNotContain("n1.example", "n2.example");
   }
 
+  @Test
+  void inspectWithoutDbNodesInTheDumpIsAFault() {
+    runner.on(MNESIA, ok("[{version,\"4.21.3\"}]"));
+
+    assertThatThrownBy(() -> adapter().inspect()).hasMessageContaining("printed no db_nodes");
+  }
+
+  // ---- verifyTarget ----
+
+  /** Scripted answers per node; records which node was asked with which cookie. */
+  static final class ScriptedMnesia implements MnesiaProbe {
+    final Map<String, Answer> answers = new java.util.HashMap<>();
+    final List<String> asked = new java.util.ArrayList<>();
+
+    @Override
+    public Answer dbNodes(String node, Secret cookie) {
+      asked.add(node + " " + cookie.reveal());
+      return answers.getOrDefault(node, new NoAnswer("erl_call: failed to connect to node"));
+    }
+  }
+
+  final Peer n4 = Peer.of("10.0.0.4").withHostname("n4.example");
+
+  JoinRequest withFounder(Peer founder, Peer... members) {
+    return new JoinRequest(
+        "chat",
+        "gen-1",
+        self,
+        List.of(members),
+        creds(),
+        List.of(n1, n2, self.asPeer()),
+        Optional.of(founder));
+  }
+
+  static MnesiaProbe.DbNodes db(String... nodes) {
+    return new MnesiaProbe.DbNodes(List.of(nodes));
+  }
+
+  @Test
+  void aTargetInTheFoundersClusterProvesItWithTheGenerationsCookie() throws Exception {
+    mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n1.example", "ejabberd@n2.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n2), n2)).isEmpty();
+    assertThat(mnesia.asked).containsExactly("ejabberd@n2.example " + clusterCookie.reveal());
+    // No ejabberdctl call (no Erlang VM) for the check.
+    assertThat(runner.lines()).isEmpty();
+  }
+
+  @Test
+  void aStandaloneNodeWithTheCookieOnAMembersAddressIsRefused() throws Exception {
+    // n2's address now belongs to a new instance whose own join failed: it runs with the cookie,
+    // alone in its Mnesia.
+    mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n2.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n1, n2), n2))
+        .get()
+        .asString()
+        .contains("ejabberd@n2.example accepts the cookie")
+        .contains("holds neither the founder ejabberd@n1.example")
+        .contains("a standalone node");
+  }
+
+  @Test
+  void aNodeThatDoesNotAcceptTheCookieIsLeftToTheJoin() throws Exception {
+    // Nothing joins through it (no_ping), and only the join tells a stale cookie in the store
+    // (rejected credentials: fail fast with the fix) from a foreign node.
+    epmd.byHost.put("n2.example", List.of("ejabberd"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n2), n2)).isEmpty();
+    assertThat(adapter().verifyTarget(withFounder(n1, n4), n4)).isEmpty();
+    assertThat(log.all())
+        .contains("ejabberd node ejabberd@n2.example does not answer with cluster chat's cookie")
+        .contains("epmd lists it");
+  }
+
+  @Test
+  void theFounderAloneProvesItOnlyWhileNoOtherMemberIsRegistered() throws Exception {
+    mnesia.answers.put("ejabberd@n1.example", db("ejabberd@n1.example"));
+
+    // The generation's first join: the founder is the cluster.
+    assertThat(adapter().verifyTarget(withFounder(n1, n1), n1)).isEmpty();
+    // n2 is a registered member, yet the founder's node is alone: a new instance on its address.
+    assertThat(adapter().verifyTarget(withFounder(n1, n1, n2), n1))
+        .get()
+        .asString()
+        .contains("a standalone node");
+  }
+
+  @Test
+  void theFounderClusteredWithThisNodeOnlyProvesIt() throws Exception {
+    // This node was in the founder's cluster before (found by EjabberdAdapterIT).
+    mnesia.answers.put("ejabberd@n1.example", db("ejabberd@n3.example", "ejabberd@n1.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n1, n2), n1)).isEmpty();
+  }
+
+  @Test
+  void aTargetClusteredWithAnotherKnownMemberProvesItWhenTheFounderLeft() throws Exception {
+    mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n2.example", "ejabberd@n4.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n2, n4), n2)).isEmpty();
+  }
+
+  @Test
+  void aClusterOfNodesNoneOfThemKnownIsRefused() throws Exception {
+    // Two new instances that paired up on reused addresses, founder elsewhere.
+    mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n2.example", "ejabberd@n9.example"));
+
+    assertThat(adapter().verifyTarget(withFounder(n1, n2), n2))
+        .get()
+        .asString()
+        .contains("holds neither the founder ejabberd@n1.example");
+  }
+
+  @Test
+  void theCookieNeverReachesArgvOrTheLog() throws Exception {
+    mnesia.answers.put("ejabberd@n2.example", db("ejabberd@n2.example"));
+    adapter().verifyTarget(withFounder(n1, n1, n2), n2);
+
+    assertThat(runner.everything()).doesNotContain(clusterCookie.reveal());
+    assertThat(log.all()).doesNotContain(clusterCookie.reveal());
+  }
+
+  @Test
+  void mnesiaInfosListsAreReadAcrossWrappedLines() {
+    String dump = MNESIA_WITH_N1_DOWN.stdout();
+    assertThat(Ejabberdctl.mnesiaList(dump, "db_nodes"))
+        .contains(List.of("ejabberd@n1.example", "ejabberd@n3.example"));
+    assertThat(Ejabberdctl.mnesiaList(dump, "running_db_nodes"))
+        .contains(List.of("ejabberd@n3.example"));
+    assertThat(ErlCallMnesia.parseNodes("[ejabberd@localhost,'ejabberd@10.0.0.1']"))
+        .containsExactly("ejabberd@localhost", "ejabberd@10.0.0.1");
+  }
+
   // ---- inspect / verify ----
 
   @Test
-  void inspectReportsRunningClusteredAndTheNodeNames() throws Exception {
-    runner.on(LIST, WITH_N1);
+  void inspectReadsMnesiasDbNodesSoANodeAloneInAnOldClusterIsClustered() throws Exception {
+    // n1 is down: list_cluster (running nodes) would list n3 alone, "not clustered" (seed 7161).
+    runner.on(MNESIA, MNESIA_WITH_N1_DOWN);
 
     assertThat(adapter().inspect())
         .isEqualTo(
             new LocalMembership(
                 true, true, null, List.of("ejabberd@n1.example", "ejabberd@n3.example")));
-    // list_cluster answers only from a running node: one VM boot, no status before it.
-    assertThat(runner.lines()).containsExactly(LIST);
+    // mnesia_info answers only from a running node: one VM boot, no status before it.
+    assertThat(runner.lines()).containsExactly(MNESIA);
   }
 
   @Test
   void inspectOfAStandaloneOrStoppedNode() throws Exception {
-    runner.on(LIST, ALONE, DOWN);
+    runner.on(MNESIA, MNESIA_ALONE, DOWN);
 
     assertThat(adapter().inspect())
         .isEqualTo(new LocalMembership(true, false, null, List.of("ejabberd@n3.example")));
@@ -573,6 +722,7 @@ class EjabberdAdapterTest {
             time::sleep,
             cookieFile,
             epmd,
+            mnesia,
             log.logger);
     assertThat(a.verify(List.of()))
         .get()

@@ -157,6 +157,13 @@ public final class EjabberdNode implements AutoCloseable {
     return List.copyOf(argv);
   }
 
+  /** argv prefix that runs erl_call in this node's network namespace. */
+  public List<String> erlCallArgv() {
+    List<String> argv = new ArrayList<>(net.nsenter());
+    argv.add("/usr/bin/erl_call");
+    return List.copyOf(argv);
+  }
+
   /** argv that restarts this node like {@code systemctl restart ejabberd}. */
   public List<String> restartArgv() {
     List<String> argv = new ArrayList<>(net.nsenter());
@@ -179,6 +186,7 @@ public final class EjabberdNode implements AutoCloseable {
     m.put(EjabberdAdapterProvider.NODE_NAME.name(), List.of("ejabberd@{address}"));
     m.put(EjabberdAdapterProvider.COOKIE_FILE.name(), List.of(cookieFile().toString()));
     m.put(EjabberdAdapterProvider.RESTART.name(), restartArgv());
+    m.put(EjabberdAdapterProvider.ERL_CALL.name(), erlCallArgv());
     return m;
   }
 
@@ -188,6 +196,7 @@ public final class EjabberdNode implements AutoCloseable {
     s = s.with(EjabberdAdapterProvider.CTL, ctlArgv().toArray(String[]::new));
     s = s.with(EjabberdAdapterProvider.NODE_NAME, "ejabberd@{address}");
     s = s.with(EjabberdAdapterProvider.COOKIE_FILE, cookieFile().toString());
+    s = s.with(EjabberdAdapterProvider.ERL_CALL, erlCallArgv().toArray(String[]::new));
     return s.with(EjabberdAdapterProvider.RESTART, restartArgv().toArray(String[]::new));
   }
 
@@ -198,6 +207,7 @@ public final class EjabberdNode implements AutoCloseable {
     env.put(EjabberdAdapterProvider.NODE_NAME.env(), "ejabberd@{address}");
     env.put(EjabberdAdapterProvider.COOKIE_FILE.env(), cookieFile().toString());
     env.put(EjabberdAdapterProvider.RESTART.env(), String.join(",", restartArgv()));
+    env.put(EjabberdAdapterProvider.ERL_CALL.env(), String.join(",", erlCallArgv()));
     return env;
   }
 

@@ -94,6 +94,7 @@ class EjabberdSettingsTest {
     for (String name :
         List.of(
             "adapter.ejabberd.ctl",
+            "adapter.ejabberd.erl-call",
             "adapter.ejabberd.node-name",
             "adapter.ejabberd.cookie-file",
             "adapter.ejabberd.cookie-owner",
@@ -103,6 +104,6 @@ class EjabberdSettingsTest {
             "adapter.ejabberd.join-timeout")) {
       assertThat(registry.byName(name)).as(name).isNotNull();
     }
-    assertThat(new EjabberdAdapterProvider().keys()).hasSize(8).doesNotHaveDuplicates();
+    assertThat(new EjabberdAdapterProvider().keys()).hasSize(9).doesNotHaveDuplicates();
   }
 }

@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.adapter.MembershipFollower;
 import io.muster.config.Durations;
@@ -145,7 +146,7 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
   }
 
   @Override
-  public void join(JoinRequest request) throws AdapterException {
+  public JoinResult join(JoinRequest request) throws AdapterException {
     List<String> argv = required(settings.join(), ExecAdapterProvider.JOIN, "join");
     Path dir = privateDir();
     try {
@@ -166,9 +167,31 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
       }
       check("join", ExecAdapterProvider.JOIN, cmd, r);
       clusterId = request.clusterId();
+      return JoinResult.through(joinedThrough(request.members(), r.stdout()));
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /** A join script names the member it went through with a stdout line of this form. */
+  static final String THROUGH_LINE = "through ";
+
+  /**
+   * The member a join script went through: the last {@code through ADDRESS} line it printed on
+   * stdout when ADDRESS is one of {@code members}, else {@code MUSTER_JOIN_ADDRESS} (the best
+   * member, which scripts that take one target use).
+   */
+  static Peer joinedThrough(List<Peer> members, String stdout) {
+    Peer named = null;
+    for (String line : stdout.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith(THROUGH_LINE)) {
+        String address = t.substring(THROUGH_LINE.length()).strip();
+        named =
+            members.stream().filter(m -> m.addressText().equals(address)).findFirst().orElse(named);
+      }
+    }
+    return named != null ? named : members.get(0);
   }
 
   @Override

@@ -332,6 +332,19 @@ class ExecAdapterTest {
   }
 
   @Test
+  void joinReportsTheMemberTheScriptNamesOnAThroughLineElseTheBestMember() throws Exception {
+    runner.otherwise(c -> new ProcessResult(0, "joining...\nthrough 10.0.0.10\n", ""));
+    assertThat(adapter(all()).join(join()).through()).isEqualTo(N10);
+
+    // An address that is not one of the members offered is ignored.
+    runner.otherwise(c -> new ProcessResult(0, "through 10.9.9.9\n", ""));
+    assertThat(adapter(all()).join(join()).through()).isEqualTo(N9);
+
+    runner.otherwise(c -> new ProcessResult(0, "", ""));
+    assertThat(adapter(all()).join(join()).through()).isEqualTo(N9);
+  }
+
+  @Test
   void leavePassesForceAndTheClusterIdLearnedByJoin() throws Exception {
     ExecAdapter a = adapter(all());
     a.join(join());

@@ -45,13 +45,22 @@ public interface NodeCertificate {
       X509Certificate c =
           (X509Certificate)
               CertificateFactory.getInstance("X.509").generateCertificate(certificate);
+      return subjectField(c, "O");
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The subject's {@code type} field (O, OU, CN), if present. */
+  static Optional<String> subjectField(X509Certificate c, String type) {
+    try {
       for (Rdn rdn : new LdapName(c.getSubjectX500Principal().getName()).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("O")) {
+        if (rdn.getType().equalsIgnoreCase(type)) {
           return Optional.of(rdn.getValue().toString());
         }
       }
       return Optional.empty();
-    } catch (GeneralSecurityException | InvalidNameException | RuntimeException e) {
+    } catch (InvalidNameException | RuntimeException e) {
       return Optional.empty();
     }
   }

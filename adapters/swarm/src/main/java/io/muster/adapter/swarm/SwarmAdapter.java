@@ -5,6 +5,7 @@ import io.muster.adapter.ClusterAdapter;
 import io.muster.adapter.CredentialsRejectedException;
 import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
+import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.adapter.MemberRemover;
 import io.muster.adapter.swarm.DockerEngine.EngineInfo;
@@ -57,6 +58,10 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
   private final NodeCertificate certificate;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final ManagerCertificate managers;
+
+  /** How long reading a join target's certificate may take (connect, then handshake). */
+  static final Duration TARGET_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
   /** The swarm id this node formed or joined in this process, for {@link #verify}. */
   private volatile String expectedClusterId;
@@ -68,12 +73,31 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
       NodeCertificate certificate,
       Clock clock,
       Sleeper sleeper) {
+    this(
+        settings,
+        identity,
+        engine,
+        certificate,
+        clock,
+        sleeper,
+        ManagerCertificate.tls(TARGET_CHECK_TIMEOUT));
+  }
+
+  public SwarmAdapter(
+      SwarmSettings settings,
+      Supplier<NodeIdentity> identity,
+      DockerEngine engine,
+      NodeCertificate certificate,
+      Clock clock,
+      Sleeper sleeper,
+      ManagerCertificate managers) {
     this.settings = settings;
     this.identity = identity;
     this.engine = engine;
     this.certificate = certificate;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.managers = managers;
   }
 
   @Override
@@ -165,8 +189,44 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
 
   // ---------------------------------------------------------------- join
 
+  /**
+   * The target proves it is in the cluster's swarm when the certificate it presents on the swarm
+   * management port names the swarm id the founder published ({@code swarm-cluster-id}, not a
+   * secret). A separate single-node swarm on a dead member's address names its own id and is
+   * refused; so is an address where no manager listens (a swarm join only goes through managers).
+   * Credentials without a published id (a swarm formed before muster published it) cannot be
+   * checked: the target is then taken as it is, as before.
+   */
   @Override
-  public void join(JoinRequest request) throws AdapterException {
+  public Optional<String> verifyTarget(JoinRequest request, Peer target) {
+    Optional<String> expected =
+        request.credentials().get(SwarmCredentials.CLUSTER_ID).map(Secret::reveal);
+    if (expected.isEmpty()) {
+      return Optional.empty();
+    }
+    String host = IpLiteral.format(target.address());
+    ManagerCertificate.Answer a = managers.at(host, settings.listenPort());
+    if (a instanceof ManagerCertificate.NoManager no) {
+      return Optional.of("not a swarm manager: " + no.why());
+    }
+    ManagerCertificate.Swarm swarm = (ManagerCertificate.Swarm) a;
+    if (!swarm.swarmId().equals(expected.get())) {
+      return Optional.of(
+          "its swarm management port ("
+              + hostPort(target.address())
+              + ") belongs to swarm "
+              + swarm.swarmId()
+              + ", not to cluster "
+              + request.cluster()
+              + "'s swarm "
+              + expected.get()
+              + " (a separate swarm on a member's address?)");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public JoinResult join(JoinRequest request) throws AdapterException {
     NodeIdentity self = request.self();
     String expected =
         request.credentials().get(SwarmCredentials.CLUSTER_ID).map(Secret::reveal).orElse(null);
@@ -174,7 +234,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     switch (info.localNodeState()) {
       case "active" -> {
         alreadyMember(info, expected, request);
-        return;
+        return JoinResult.alreadyWith(managerAmong(info, request.members()));
       }
       case "pending" -> cancelPendingJoin();
       case "locked" -> throw locked();
@@ -208,13 +268,13 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     LOG.info("joining as a {} ({})", role.word(), role.reason());
     String own = hostPort(self.address());
     List<String> failures = new ArrayList<>();
-    boolean joined = false;
+    Peer joined = null;
     for (Peer target : targets) {
       String remote = hostPort(target.address());
       // One address per attempt: the engine only ever dials the first of RemoteAddrs.
       try {
         engine.joinSwarm(new JoinSpec(own, own, List.of(remote), token));
-        joined = true;
+        joined = target;
         LOG.info("joined through {}", remote);
         break;
       } catch (EngineException e) {
@@ -240,7 +300,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
         // Any other failure is about this target: settle this engine's state, try the next.
         EngineInfo now = info("check the join through " + remote);
         if (now.active()) {
-          joined = true; // it got through after all (a slow join, or a concurrent one)
+          joined = target; // it got through after all (a slow join, or a concurrent one)
           break;
         }
         if (!"inactive".equals(now.localNodeState())) {
@@ -254,7 +314,7 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
             e.getMessage());
       }
     }
-    if (!joined) {
+    if (joined == null) {
       throw new AdapterException(
           "could not join through any member "
               + failures
@@ -275,6 +335,23 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
     } else {
       warnLabelsOnWorker();
     }
+    return JoinResult.through(joined);
+  }
+
+  /**
+   * The member this node, already in the swarm, is connected to: the first of {@code members} the
+   * engine lists among its managers (itself, on a manager), else the best member.
+   */
+  private static Peer managerAmong(EngineInfo info, List<Peer> members) {
+    List<InetAddress> managers =
+        info.remoteManagers().stream()
+            .map(SwarmAdapter::hostOf)
+            .map(IpLiteral::parseOrNull)
+            .toList();
+    return members.stream()
+        .filter(m -> managers.contains(m.address()))
+        .findFirst()
+        .orElse(members.get(0));
   }
 
   /** Idempotent re-join: verify that the swarm is the expected one, reconcile labels, no more. */

@@ -565,4 +565,81 @@ class SwarmAdapterTest {
       assertThat(engine.calls).isEmpty();
     }
   }
+
+  @Nested
+  class VerifyTarget {
+    final Map<String, ManagerCertificate.Answer> ports = new HashMap<>();
+    final List<String> asked = new java.util.ArrayList<>();
+
+    SwarmAdapter adapter() {
+      SwarmSettings s =
+          new SwarmSettings(Path.of("/fake/docker.sock"), RolePolicy.AUTO, 3, Map.of(), 2377);
+      return new SwarmAdapter(
+          s,
+          () -> NodeIdentity.of("i-10.0.0.2", "10.0.0.2"),
+          engine,
+          root -> Optional.empty(),
+          clock,
+          clock::sleep,
+          (host, port) -> {
+            asked.add(host + ":" + port);
+            return ports.getOrDefault(
+                host, new ManagerCertificate.NoManager("connection refused on " + host));
+          });
+    }
+
+    @Test
+    void aManagerOfThePublishedSwarmProvesIt() {
+      ports.put("10.0.0.1", new ManagerCertificate.Swarm("swarmA", "swarm-manager"));
+
+      assertThat(
+              adapter()
+                  .verifyTarget(
+                      joinRequest("10.0.0.2", List.of(Peer.of("10.0.0.1")), goodCreds()),
+                      Peer.of("10.0.0.1")))
+          .isEmpty();
+      assertThat(asked).containsExactly("10.0.0.1:2377");
+      assertThat(engine.calls).as("the local engine is not asked").isEmpty();
+    }
+
+    @Test
+    void aSeparateSwarmOnAMembersAddressIsRefusedNamingBothIds() {
+      ports.put("10.0.0.3", new ManagerCertificate.Swarm("swarmZ", "swarm-manager"));
+
+      assertThat(
+              adapter()
+                  .verifyTarget(
+                      joinRequest("10.0.0.2", List.of(Peer.of("10.0.0.3")), goodCreds()),
+                      Peer.of("10.0.0.3")))
+          .get()
+          .asString()
+          .contains("10.0.0.3:2377) belongs to swarm swarmZ")
+          .contains("not to cluster prod's swarm swarmA");
+    }
+
+    @Test
+    void anAddressWhereNoManagerListensIsRefused() {
+      assertThat(
+              adapter()
+                  .verifyTarget(
+                      joinRequest("10.0.0.2", List.of(Peer.of("10.0.0.4")), goodCreds()),
+                      Peer.of("10.0.0.4")))
+          .get()
+          .asString()
+          .contains("not a swarm manager: connection refused on 10.0.0.4");
+    }
+
+    @Test
+    void withoutAPublishedSwarmIdNothingIsAskedAndTheTargetIsTaken() {
+      Credentials noId = creds(FakeDockerEngine.WORKER_TOKEN, FakeDockerEngine.MANAGER_TOKEN, null);
+
+      assertThat(
+              adapter()
+                  .verifyTarget(
+                      joinRequest("10.0.0.2", List.of(Peer.of("10.0.0.4")), noId),
+                      Peer.of("10.0.0.4")))
+          .isEmpty();
+      assertThat(asked).isEmpty();
+    }
+  }
 }

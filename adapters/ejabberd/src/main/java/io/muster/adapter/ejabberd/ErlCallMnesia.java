@@ -1,0 +1,110 @@
+package io.muster.adapter.ejabberd;
+
+import io.muster.adapter.AdapterException;
+import io.muster.credentials.HandoffFiles;
+import io.muster.credentials.Secret;
+import io.muster.credentials.SecretFiles;
+import io.muster.process.CommandException;
+import io.muster.process.ProcessRunner;
+import io.muster.process.ProcessRunner.Command;
+import io.muster.process.ProcessRunner.ProcessResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link MnesiaProbe} through {@code erl_call -a 'mnesia system_info [db_nodes]'}: erl_call is a
+ * small C program (Debian's erlang-base), so the question costs a TCP exchange, not the Erlang VM
+ * boot (0.5-1.7 s) every {@code ejabberdctl} call costs. The cookie goes to erl_call as {@code
+ * $HOME/.erlang.cookie} in a private hand-off directory (0700, file 0400) removed right after,
+ * never in argv (erl_call's {@code -c} would show it in /proc).
+ */
+final class ErlCallMnesia implements MnesiaProbe {
+  private static final Pattern ATOM = Pattern.compile("'([^']+)'|([A-Za-z][\\w.\\-]*@[\\w.\\-]+)");
+
+  /**
+   * At most this per target: an answer takes milliseconds, and a host that drops packets must not
+   * hold a join for the start timeout once per candidate.
+   */
+  static final Duration LIMIT = Duration.ofSeconds(10);
+
+  private final EjabberdSettings settings;
+  private final ProcessRunner runner;
+  private final Path handoffBase;
+
+  ErlCallMnesia(EjabberdSettings settings, ProcessRunner runner, Path handoffBase) {
+    this.settings = settings;
+    this.runner = runner;
+    this.handoffBase = handoffBase;
+  }
+
+  @Override
+  public Answer dbNodes(String node, Secret cookie) throws AdapterException {
+    Path home;
+    try {
+      home = HandoffFiles.newPrivateDir(handoffBase, "ejabberd");
+    } catch (IOException e) {
+      throw new AdapterException(
+          "cannot create a private directory under " + handoffBase + " for erl_call: " + e, false);
+    }
+    try {
+      SecretFiles.writeNew(
+          home.resolve(".erlang.cookie"),
+          cookie.reveal().getBytes(StandardCharsets.UTF_8),
+          SecretFiles.OWNER_READ);
+      List<String> argv = new ArrayList<>(settings.erlCall());
+      // Long names (a dot in the host: an address or a FQDN) or short ones, as the node uses.
+      argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
+      argv.add(node);
+      argv.addAll(List.of("-a", "mnesia system_info [db_nodes]"));
+      Duration limit =
+          settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
+      Command c = Command.of(limit, argv).withEnv(Map.of("HOME", home.toString()));
+      ProcessResult r;
+      try {
+        r = runner.run(c);
+      } catch (CommandException e) {
+        throw new AdapterException(
+            e.getMessage()
+                + (e.getCause() instanceof IOException
+                    ? ". Install erlang-base, or set "
+                        + EjabberdAdapterProvider.ERL_CALL.name()
+                        + " to the command that runs erl_call"
+                    : ""),
+            !(e.getCause() instanceof IOException),
+            e);
+      }
+      if (!r.ok()) {
+        return new NoAnswer(Ejabberdctl.output(r));
+      }
+      return new DbNodes(parseNodes(r.stdout()));
+    } catch (IOException e) {
+      throw new AdapterException("cannot write erl_call's cookie under " + home + ": " + e, false);
+    } finally {
+      try {
+        HandoffFiles.remove(home);
+      } catch (IOException ignored) {
+        // The next start removes what a run left under state.dir/handoff.
+      }
+    }
+  }
+
+  /** The node atoms of an Erlang list such as {@code ['ejabberd@10.0.0.1',ejabberd@n2]}. */
+  static List<String> parseNodes(String stdout) {
+    List<String> nodes = new ArrayList<>();
+    Matcher m = ATOM.matcher(stdout);
+    while (m.find()) {
+      String atom = m.group(1) != null ? m.group(1) : m.group(2);
+      if (atom.contains("@") && !nodes.contains(atom)) {
+        nodes.add(atom);
+      }
+    }
+    return List.copyOf(nodes);
+  }
+}
