@@ -343,6 +343,11 @@ class EjabberdLifecycleE2EIT {
             assertThat(read(log(CONTROLLER, "agent.err"))).contains("removed " + instance(3));
           });
     } finally {
+      Process controller = agents.remove(CONTROLLER);
+      if (controller != null) {
+        controller.destroy(); // before its queue goes away
+        controller.waitFor(30, TimeUnit.SECONDS);
+      }
       mq.stopAndWait();
     }
   }
