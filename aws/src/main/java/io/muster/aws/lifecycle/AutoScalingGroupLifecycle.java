@@ -42,8 +42,19 @@ public final class AutoScalingGroupLifecycle implements GroupLifecycle {
     } catch (DiscoveryException e) {
       throw new LifecycleException(e.getMessage(), !e.permanent(), e);
     }
+    if (found.isEmpty()) {
+      // A typo in lifecycle.controller.groups would otherwise reconcile nothing, silently.
+      throw new LifecycleException(
+          "no Auto Scaling group named '"
+              + group
+              + "' in "
+              + groups.where()
+              + ": check lifecycle.controller.groups",
+          false,
+          null);
+    }
     Map<String, String> out = new LinkedHashMap<>();
-    found.orElse(List.of()).forEach(i -> out.put(i.instanceId(), i.lifecycleState()));
+    found.get().forEach(i -> out.put(i.instanceId(), i.lifecycleState()));
     return out;
   }
 

@@ -17,7 +17,7 @@ public interface GroupLifecycle {
 
   /**
    * Every instance of the group by id, with its lifecycle state ({@code Pending:Wait}, {@code
-   * InService}, ...); empty when the group does not exist.
+   * InService}, ...); throws when no group has that name (a typo must not reconcile nothing).
    */
   Map<String, String> instanceStates(String group);
 
