@@ -58,9 +58,13 @@ class SwarmFleetControllerE2EIT {
     List<DockerdNode> daemons = new ArrayList<>();
     Process controller = null;
     SQSRestServer mq = null;
-    try (TestNetwork net = TestNetwork.create("mfs", "10.99.151", 2);
-        FakeAwsQueryServer asgServer = FakeAwsQueryServer.start();
-        DummyAwsCredentials creds = DummyAwsCredentials.install()) {
+    TestNetwork net = null;
+    FakeAwsQueryServer asgServer = null;
+    DummyAwsCredentials creds = null;
+    try {
+      net = TestNetwork.create("mfs", "10.99.151", 2);
+      asgServer = FakeAwsQueryServer.start();
+      creds = DummyAwsCredentials.install();
       for (TestNetwork.Node n : net.nodes()) {
         daemons.add(DockerdNode.start(n, root.resolve(n.name())));
       }
@@ -136,7 +140,7 @@ class SwarmFleetControllerE2EIT {
       env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
       env.put("MUSTER_CLUSTER_NAME", CLUSTER);
       env.put("MUSTER_NODE_REGION", "us-east-1");
-      env.put("MUSTER_NODE_ADDRESS", managerAddr);
+      env.put("MUSTER_NODE_ADDRESS", "127.0.0.1"); // the host's: the controller runs here
       env.put("MUSTER_NODE_INSTANCE_ID", "controller");
       env.put("MUSTER_STORE_PROVIDER", "file");
       env.put("MUSTER_STORE_FILE_DIR", root.resolve("store").toString());
@@ -195,6 +199,16 @@ class SwarmFleetControllerE2EIT {
         } catch (RuntimeException e) {
           System.out.println("stopping " + d.node().name() + ": " + e.getMessage());
         }
+      }
+      // Only after the daemons: their namespaces go with the network.
+      if (net != null) {
+        net.close();
+      }
+      if (asgServer != null) {
+        asgServer.close();
+      }
+      if (creds != null) {
+        creds.close();
       }
       DockerdNode.deleteTree(root);
     }
