@@ -362,11 +362,11 @@ class FleetControllerIT {
     assertThat(hookRuns())
         .containsExactlyInAnyOrder(
             "launching i-0000000000000001 accept i-0000000000000001 hook=launch-hook"
-                + " group=salt-minions meta=role=minion attempt=1",
+                + " group=salt-minions meta=role=minion attempt=1 address=",
             "launching i-0000000000000002 accept i-0000000000000002 hook=launch-hook"
-                + " group=salt-minions meta=role=minion attempt=1",
+                + " group=salt-minions meta=role=minion attempt=1 address=",
             "terminating i-0000000000000003 delete i-0000000000000003 hook=terminate-hook"
-                + " group=salt-minions meta=additional-info attempt=1");
+                + " group=salt-minions meta=additional-info attempt=1 address=");
     assertThat(asg.state("i-0000000000000001")).isEqualTo("InService");
     assertThat(onQueue(dlqUrl)).isZero();
   }
