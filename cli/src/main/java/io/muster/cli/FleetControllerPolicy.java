@@ -1,6 +1,8 @@
 package io.muster.cli;
 
+import io.muster.aws.lifecycle.AutoScalingGroupLifecycle;
 import io.muster.aws.lifecycle.AutoScalingLifecycleActions;
+import io.muster.aws.lifecycle.Ec2InstanceAddresses;
 import io.muster.aws.sqs.SqsActionQueue;
 import io.muster.config.Settings;
 import io.muster.lifecycle.fleet.FleetControllerKeys;
@@ -12,7 +14,9 @@ import java.util.Optional;
 /**
  * The statements the fleet controller ({@code muster lifecycle}) needs, when its queue is
  * configured: receive, delete and change visibility on that queue; send to the dead-letter queue
- * when one is set; complete lifecycle actions (and record heartbeats when they are switched on).
+ * when one is set; complete lifecycle actions (and record heartbeats when they are switched on);
+ * describe instances for a launching instance's address (unless {@code address-wait} is 0s); and,
+ * for the reconcile, describe the groups and their hooks.
  */
 final class FleetControllerPolicy {
   private FleetControllerPolicy() {}
@@ -43,6 +47,22 @@ final class FleetControllerPolicy {
     }
     // The group is only known from each notification, so the actions cannot be scoped to it here.
     out.add(new IamPolicy.Statement("MusterLifecycleActions", lifecycle, "*"));
+    // Describe* actions take no resource-level permissions.
+    if (!s.duration(FleetControllerKeys.ADDRESS_WAIT).isZero()) {
+      out.add(
+          new IamPolicy.Statement(
+              "MusterLifecycleAddresses", List.of(Ec2InstanceAddresses.DESCRIBE_INSTANCES), "*"));
+    }
+    if (!s.list(FleetControllerKeys.GROUPS).isEmpty()
+        && !s.duration(FleetControllerKeys.RECONCILE_INTERVAL).isZero()) {
+      out.add(
+          new IamPolicy.Statement(
+              "MusterLifecycleReconcile",
+              List.of(
+                  AutoScalingGroupLifecycle.DESCRIBE_GROUPS,
+                  AutoScalingGroupLifecycle.DESCRIBE_HOOKS),
+              "*"));
+    }
     return out;
   }
 

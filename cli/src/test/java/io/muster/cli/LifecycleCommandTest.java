@@ -45,7 +45,50 @@ class LifecycleCommandTest {
         .containsExactly(
             "MusterLifecycleQueue [\"sqs:ChangeMessageVisibility\",\"sqs:DeleteMessage\",\"sqs:ReceiveMessage\"]"
                 + " arn:aws:sqs:eu-west-1:123456789012:asg-hooks",
-            "MusterLifecycleActions [\"autoscaling:CompleteLifecycleAction\"] *");
+            "MusterLifecycleActions [\"autoscaling:CompleteLifecycleAction\"] *",
+            // a launching instance's MUSTER_PRIVATE_ADDRESS (address-wait defaults to 30s)
+            "MusterLifecycleAddresses [\"ec2:DescribeInstances\"] *");
+  }
+
+  @Test
+  void theReconcileAddsDescribeGroupsAndHooksAndNoLookupDropsDescribeInstances() throws Exception {
+    Run r =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+                QUEUE,
+                "MUSTER_LIFECYCLE_CONTROLLER_GROUPS",
+                "salt-minions",
+                "MUSTER_LIFECYCLE_CONTROLLER_ADDRESS_WAIT",
+                "0s"),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> statements = statements(new ObjectMapper().readTree(r.out()));
+    assertThat(statements)
+        .contains(
+            "MusterLifecycleReconcile [\"autoscaling:DescribeAutoScalingGroups\","
+                + "\"autoscaling:DescribeLifecycleHooks\"] *")
+        .noneMatch(s -> s.startsWith("MusterLifecycleAddresses"));
+    Run off =
+        run(
+            Map.of(
+                "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+                QUEUE,
+                "MUSTER_LIFECYCLE_CONTROLLER_GROUPS",
+                "salt-minions",
+                "MUSTER_LIFECYCLE_CONTROLLER_RECONCILE_INTERVAL",
+                "0s"),
+            "iam-policy",
+            "-c",
+            EXAMPLE,
+            "--discovery",
+            "static");
+    assertThat(statements(new ObjectMapper().readTree(off.out())))
+        .noneMatch(s -> s.startsWith("MusterLifecycleReconcile"));
   }
 
   @Test

@@ -3,8 +3,11 @@ package io.muster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muster.adapter.ejabberd.EjabberdNode;
+import io.muster.aws.AwsClients;
+import io.muster.aws.AwsService;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.file.FileCredentialStore;
+import io.muster.testing.DummyAwsCredentials;
 import io.muster.testing.FakeAutoScalingLifecycle;
 import io.muster.testing.FakeAutoScalingLifecycle.Completion;
 import io.muster.testing.FakeAwsQueryServer;
@@ -29,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Issue 15 on real ejabberd 23.01: four nodes, each in its own network namespace (TestNetwork
@@ -53,6 +59,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       CONTINUE exactly once (no timeout).
  *   <li>A fourth instance launches: its hook is answered only after it is a member (checked by
  *       asking n1's ejabberd at the moment the answer arrives).
+ *   <li>n4 dies without leaving, and the group terminates it: the fleet controller ({@code muster
+ *       lifecycle}, in n1's namespace, on ElasticMQ) removes it through n1's live ejabberd and from
+ *       the store, and completes the action once.
  * </ol>
  *
  * Run alone, as root, under the IT lock:
@@ -73,6 +82,11 @@ class EjabberdLifecycleE2EIT {
   static final String DRAIN_HOOK = "muster-drain";
   static final int IMDS_PORT = 1338;
   static final int ASG_PORT = 1339;
+  static final int SQS_PORT = 1340;
+
+  /** The key of the fleet controller's process in {@link #agents} and its logs ("n0-..."). */
+  static final int CONTROLLER = -1;
+
   static final Path JAR = MusterCli.JAR;
   static final String JAVA =
       Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
@@ -123,7 +137,7 @@ class EjabberdLifecycleE2EIT {
       for (TestNetwork.Node n : net.nodes()) {
         FakeImds m = FakeImds.start();
         imds.add(m);
-        asg.mirrorTo(n.name(), m, Duration.ZERO);
+        asg.mirrorTo(instance(imds.size() - 1), m, Duration.ZERO);
         bridge(n, IMDS_PORT, m.endpoint());
         bridge(n, ASG_PORT, aws.endpoint().toString());
         EjabberdNode e = EjabberdNode.create(n, base.resolve("ejabberd-" + n.name()));
@@ -265,10 +279,84 @@ class EjabberdLifecycleE2EIT {
         });
   }
 
+  /**
+   * The fleet controller's half: n4 dies without leaving (its agent and its ejabberd are killed),
+   * then the group terminates it. The terminate notification reaches ElasticMQ; {@code muster
+   * lifecycle} (the real jar) runs in n1's namespace with n1's ejabberd adapter settings, removes
+   * n4 through n1's live ejabberd ({@code leave_cluster} of a down node), deregisters it, and
+   * completes the action once.
+   */
+  @Test
+  @Order(4)
+  void theFleetControllerRemovesADeadMemberOnItsTerminateNotification() throws Exception {
+    requireLaunched();
+    Process agent4 = agents.remove(3);
+    agent4.destroyForcibly().waitFor(); // dies without leaving the cluster or the store
+    nodes.get(3).crash();
+    assertThat(store().members()).extracting(MemberRecord::instanceId).contains(instance(3));
+
+    SQSRestServer mq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+    int port = mq.waitUntilStarted().localAddress().getPort();
+    try (DummyAwsCredentials creds = DummyAwsCredentials.install();
+        AwsClients clients =
+            new AwsClients(
+                "us-east-1",
+                Map.of(AwsService.SQS, java.net.URI.create("http://127.0.0.1:" + port)),
+                java.net.URI.create("http://127.169.254.254"),
+                Duration.ofSeconds(30))) {
+      SqsClient sqs = clients.sqs();
+      sqs.createQueue(b -> b.queueName("hooks"));
+      bridge(nodes.get(0).network(), SQS_PORT, "http://127.0.0.1:" + port);
+      asg.terminate(instance(3));
+      String body =
+          "{\"LifecycleHookName\":\""
+              + DRAIN_HOOK
+              + "\",\"LifecycleTransition\":\"autoscaling:EC2_INSTANCE_TERMINATING\","
+              + "\"AutoScalingGroupName\":\""
+              + GROUP
+              + "\",\"Service\":\"AWS Auto Scaling\",\"EC2InstanceId\":\""
+              + instance(3)
+              + "\",\"LifecycleActionToken\":\""
+              + asg.token(instance(3), DRAIN_HOOK)
+              + "\"}";
+      sqs.sendMessage(
+          m -> m.queueUrl("http://127.0.0.1:" + port + "/000000000000/hooks").messageBody(body));
+      agents.put(CONTROLLER, startController());
+      await(
+          () -> !asg.completions(instance(3), DRAIN_HOOK).isEmpty(),
+          Duration.ofSeconds(120),
+          "the terminate action of n4 completed by the controller");
+      Thread.sleep(5_000); // nothing more may arrive
+      checked(
+          () -> {
+            assertThat(asg.completions(instance(3), DRAIN_HOOK))
+                .singleElement()
+                .satisfies(
+                    c -> {
+                      assertThat(c.result()).isEqualTo("CONTINUE");
+                      assertThat(c.byTimeout()).isFalse();
+                    });
+            assertOneCluster(List.of(0, 1));
+            assertThat(store().members())
+                .extracting(MemberRecord::instanceId)
+                .containsExactlyInAnyOrder(instance(0), instance(1));
+            assertThat(read(log(CONTROLLER, "agent.err"))).contains("removed " + instance(3));
+          });
+    } finally {
+      Process controller = agents.remove(CONTROLLER);
+      if (controller != null) {
+        controller.destroy(); // before its queue goes away
+        controller.waitFor(30, TimeUnit.SECONDS);
+      }
+      mq.stopAndWait();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
+  /** n1's instance id, ...: EC2's form, which notifications must carry (the controller checks). */
   private static String instance(int i) {
-    return "n" + (i + 1);
+    return String.format("i-00000000000000%03d", i + 1);
   }
 
   /** Runs inside the fake's handler, before the agent hears the answer. */
@@ -333,7 +421,7 @@ class EjabberdLifecycleE2EIT {
         "MUSTER_DISCOVERY_STATIC_PEERS",
         peers.stream().map(i -> net.node(i).address()).collect(Collectors.joining(",")));
     env.put("MUSTER_NODE_ADDRESS", n.network().address());
-    env.put("MUSTER_NODE_INSTANCE_ID", n.network().name());
+    env.put("MUSTER_NODE_INSTANCE_ID", instance(node));
     env.put("MUSTER_NODE_AUTO_SCALING_GROUP", GROUP);
     env.put("MUSTER_NODE_REGION", "us-east-1");
     env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:" + IMDS_PORT);
@@ -355,6 +443,50 @@ class EjabberdLifecycleE2EIT {
     env.put("MUSTER_LIFECYCLE_POLL_INTERVAL", "1s");
     env.put("MUSTER_LIFECYCLE_DRAIN_TIMEOUT", "60s");
     agents.put(node, pb.start());
+  }
+
+  /** {@code muster lifecycle} in n1's namespace, as n1's management side, on ElasticMQ. */
+  private Process startController() throws IOException {
+    EjabberdNode n = nodes.get(0);
+    List<String> argv = new ArrayList<>(n.network().nsenter());
+    argv.addAll(
+        List.of(
+            JAVA,
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-jar",
+            JAR.toString(),
+            "lifecycle"));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .redirectOutput(log(CONTROLLER, "agent.out").toFile())
+            .redirectError(log(CONTROLLER, "agent.err").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = pb.environment();
+    MusterCli.configureEnvironment(env, Map.of());
+    env.keySet().removeIf(k -> k.startsWith("AWS_"));
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDMUSTERE2E000000");
+    env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
+    env.put("MUSTER_CLUSTER_NAME", "lifecycle");
+    env.put("MUSTER_NODE_ADDRESS", n.network().address());
+    env.put("MUSTER_NODE_INSTANCE_ID", "controller");
+    env.put("MUSTER_NODE_REGION", "us-east-1");
+    env.put("MUSTER_AWS_AUTOSCALING_ENDPOINT_URL", "http://127.0.0.1:" + ASG_PORT);
+    env.put("MUSTER_AWS_SQS_ENDPOINT_URL", "http://127.0.0.1:" + SQS_PORT);
+    env.put("MUSTER_STORE_PROVIDER", "file");
+    env.put("MUSTER_STORE_FILE_DIR", base.resolve("store").toString());
+    env.put("MUSTER_STATE_DIR", base.resolve("state-controller").toString());
+    env.put("MUSTER_ADAPTER_NAME", "ejabberd");
+    env.putAll(n.adapterEnv());
+    env.put("MUSTER_LOG_FORMAT", "json");
+    env.put(
+        "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+        "http://127.0.0.1:" + SQS_PORT + "/000000000000/hooks");
+    env.put("MUSTER_LIFECYCLE_CONTROLLER_ID", "ctl-e2e");
+    env.put("MUSTER_LIFECYCLE_CONTROLLER_WAIT_TIME", "1s");
+    env.put("MUSTER_LIFECYCLE_CONTROLLER_GONE_AFTER", "5s");
+    return pb.start();
   }
 
   private Path log(int node, String name) {

@@ -443,6 +443,79 @@ public final class FakeAutoScalingLifecycle {
     return ok("DescribeAutoScalingInstances", b.toString());
   }
 
+  /**
+   * Also answers {@code DescribeAutoScalingGroups} (names filter, one page: each group with its
+   * instances' lifecycle states as {@link #state} shows them) and {@code DescribeLifecycleHooks},
+   * what the fleet controller's reconcile reads. Opt-in: {@link FakeAutoScaling} answers the first
+   * on a server of its own.
+   */
+  public synchronized FakeAutoScalingLifecycle describesGroups() {
+    server.on(Service.AUTO_SCALING, "DescribeAutoScalingGroups", this::describeGroups);
+    server.on(Service.AUTO_SCALING, "DescribeLifecycleHooks", this::describeHooks);
+    return this;
+  }
+
+  private synchronized Reply describeGroups(Request r) {
+    if (denied) {
+      return denied("DescribeAutoScalingGroups");
+    }
+    List<String> names = r.indexed("AutoScalingGroupNames.member.");
+    java.util.Set<String> groups = new java.util.TreeSet<>();
+    hooks.forEach(h -> groups.add(h.group()));
+    instances.values().forEach(i -> groups.add(i.group));
+    StringBuilder b = new StringBuilder("    <AutoScalingGroups>\n");
+    for (String g : groups) {
+      if (!names.isEmpty() && !names.contains(g)) {
+        continue;
+      }
+      b.append("      <member>\n        <AutoScalingGroupName>")
+          .append(FakeAwsQueryServer.xml(g))
+          .append("</AutoScalingGroupName>\n        <MinSize>0</MinSize><MaxSize>10</MaxSize>")
+          .append("<DesiredCapacity>1</DesiredCapacity>\n        <Instances>\n");
+      for (Instance i : instances.values()) {
+        settle(i);
+        if (!i.group.equals(g) || i.state.equals("Terminated")) {
+          continue;
+        }
+        b.append("          <member><InstanceId>")
+            .append(FakeAwsQueryServer.xml(i.id))
+            .append("</InstanceId><AvailabilityZone>eu-west-1a</AvailabilityZone>")
+            .append("<LifecycleState>")
+            .append(FakeAwsQueryServer.xml(shownState(i)))
+            .append("</LifecycleState><HealthStatus>Healthy</HealthStatus></member>\n");
+      }
+      b.append("        </Instances>\n      </member>\n");
+    }
+    b.append("    </AutoScalingGroups>\n");
+    return ok("DescribeAutoScalingGroups", b.toString());
+  }
+
+  private synchronized Reply describeHooks(Request r) {
+    if (denied) {
+      return denied("DescribeLifecycleHooks");
+    }
+    String group = r.param("AutoScalingGroupName");
+    StringBuilder b = new StringBuilder("    <LifecycleHooks>\n");
+    for (Hook h : hooks) {
+      if (!h.group().equals(group)) {
+        continue;
+      }
+      b.append("      <member><LifecycleHookName>")
+          .append(FakeAwsQueryServer.xml(h.name()))
+          .append("</LifecycleHookName><AutoScalingGroupName>")
+          .append(FakeAwsQueryServer.xml(h.group()))
+          .append("</AutoScalingGroupName><LifecycleTransition>")
+          .append(h.transition())
+          .append("</LifecycleTransition><HeartbeatTimeout>")
+          .append(h.heartbeatTimeout().toSeconds())
+          .append("</HeartbeatTimeout><DefaultResult>")
+          .append(h.defaultResult())
+          .append("</DefaultResult></member>\n");
+    }
+    b.append("    </LifecycleHooks>\n");
+    return ok("DescribeLifecycleHooks", b.toString());
+  }
+
   private Reply ok(String action, String result) {
     String ns = Service.AUTO_SCALING.namespace;
     String body =

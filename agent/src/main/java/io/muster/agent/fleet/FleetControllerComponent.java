@@ -4,10 +4,12 @@ import io.muster.agent.runtime.PeriodicComponent;
 import io.muster.lifecycle.fleet.ActionQueue;
 import io.muster.lifecycle.fleet.ControllerSettings;
 import io.muster.lifecycle.fleet.MessageHandler;
+import io.muster.lifecycle.fleet.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +29,32 @@ public final class FleetControllerComponent implements PeriodicComponent {
   private final MessageHandler handler;
   private final ControllerSettings settings;
   private final Clock clock;
+  private final Optional<Reconciler> reconciler;
   private Instant nextSweep;
+  private Instant nextReconcile;
 
   public FleetControllerComponent(
       ActionQueue queue, MessageHandler handler, ControllerSettings settings, Clock clock) {
+    this(queue, handler, settings, clock, Optional.empty());
+  }
+
+  /**
+   * @param reconciler the periodic reconcile, run every {@code reconcile-interval} between receives
+   *     (the first one at start: a controller that was down for a while catches up at once)
+   */
+  public FleetControllerComponent(
+      ActionQueue queue,
+      MessageHandler handler,
+      ControllerSettings settings,
+      Clock clock,
+      Optional<Reconciler> reconciler) {
     this.queue = queue;
     this.handler = handler;
     this.settings = settings;
     this.clock = clock;
+    this.reconciler = reconciler;
     this.nextSweep = clock.instant();
+    this.nextReconcile = clock.instant();
   }
 
   @Override
@@ -51,6 +70,16 @@ public final class FleetControllerComponent implements PeriodicComponent {
         queue.describe(),
         settings.visibilityTimeout().toSeconds(),
         settings.claimLease().toSeconds());
+    if (reconciler.isPresent()) {
+      LOG.info(
+          "reconciling groups {} every {}s",
+          settings.groups(),
+          settings.reconcileInterval().toSeconds());
+    } else {
+      LOG.info(
+          "no reconcile: an action whose notification is lost waits for its heartbeat timeout"
+              + " (set lifecycle.controller.groups to reconcile)");
+    }
   }
 
   /** Throws when the receive itself fails: the runtime retries after its backoff. */
@@ -63,6 +92,15 @@ public final class FleetControllerComponent implements PeriodicComponent {
       } catch (Exception e) {
         LOG.warn("could not sweep old lifecycle records: {}; next try in 6h", e.getMessage());
       }
+    }
+    if (reconciler.isPresent() && !clock.instant().isBefore(nextReconcile)) {
+      nextReconcile = clock.instant().plus(settings.reconcileInterval());
+      Reconciler.Counts c = reconciler.get().run();
+      LOG.debug(
+          "reconcile: {} actions waiting, {} acted on, {} failed",
+          c.waiting(),
+          c.acted(),
+          c.failed());
     }
     List<ActionQueue.Message> batch =
         queue.receive(settings.batchSize(), settings.waitTime(), settings.visibilityTimeout());

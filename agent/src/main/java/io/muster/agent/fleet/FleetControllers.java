@@ -7,7 +7,11 @@ import io.muster.agent.Wiring;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.agent.runtime.MonotonicClock;
 import io.muster.aws.AwsClients;
+import io.muster.aws.discovery.asg.SdkAsgApi;
+import io.muster.aws.discovery.ec2.SdkEc2Api;
+import io.muster.aws.lifecycle.AutoScalingGroupLifecycle;
 import io.muster.aws.lifecycle.AutoScalingLifecycleActions;
+import io.muster.aws.lifecycle.Ec2InstanceAddresses;
 import io.muster.aws.sqs.SqsActionQueue;
 import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
@@ -15,7 +19,10 @@ import io.muster.credentials.CredentialStore;
 import io.muster.lifecycle.LifecycleActions;
 import io.muster.lifecycle.fleet.ActionQueue;
 import io.muster.lifecycle.fleet.ControllerSettings;
+import io.muster.lifecycle.fleet.GroupLifecycle;
+import io.muster.lifecycle.fleet.InstanceAddresses;
 import io.muster.lifecycle.fleet.MessageHandler;
+import io.muster.lifecycle.fleet.Reconciler;
 import io.muster.plugin.PluginContext;
 import io.muster.process.ProcessRunner;
 import io.muster.time.Sleeper;
@@ -41,7 +48,20 @@ public final class FleetControllers {
       ActionQueue queue,
       CredentialStore store,
       LifecycleActions actions,
-      Optional<MemberRemover> remover) {}
+      Optional<MemberRemover> remover,
+      InstanceAddresses addresses,
+      Optional<GroupLifecycle> groups) {
+
+    /** Without the EC2 address lookup and the reconcile. */
+    public Parts(
+        ControllerSettings settings,
+        ActionQueue queue,
+        CredentialStore store,
+        LifecycleActions actions,
+        Optional<MemberRemover> remover) {
+      this(settings, queue, store, actions, remover, InstanceAddresses.NONE, Optional.empty());
+    }
+  }
 
   /** Builds the parts from a node context (production: SQS, Auto Scaling, the selected store). */
   public static Parts parts(NodeContext ctx) {
@@ -78,7 +98,17 @@ public final class FleetControllers {
         new SqsActionQueue(
             () -> AwsClients.of(plugins).sqs(), settings.queueUrl(), settings.deadLetterQueueUrl());
     LifecycleActions actions = new AutoScalingLifecycleActions(() -> AwsClients.of(plugins));
-    return new Parts(settings, queue, store, actions, remover);
+    InstanceAddresses addresses =
+        settings.addressWait().isZero()
+            ? InstanceAddresses.NONE
+            : new Ec2InstanceAddresses(new SdkEc2Api(() -> AwsClients.of(plugins)));
+    Optional<GroupLifecycle> groups =
+        settings.reconciles()
+            ? Optional.of(
+                new AutoScalingGroupLifecycle(
+                    new SdkAsgApi(() -> AwsClients.of(plugins)), () -> AwsClients.of(plugins)))
+            : Optional.empty();
+    return new Parts(settings, queue, store, actions, remover, addresses, groups);
   }
 
   /** The runtime of {@code parts}, on the given seams. */
@@ -92,11 +122,18 @@ public final class FleetControllers {
             parts.actions(),
             processes,
             parts.remover(),
+            parts.addresses(),
             clock,
             sleeper,
             sleeper);
     return new AgentRuntime(
-        List.of(new FleetControllerComponent(parts.queue(), handler, parts.settings(), clock)),
+        List.of(
+            new FleetControllerComponent(
+                parts.queue(),
+                handler,
+                parts.settings(),
+                clock,
+                parts.groups().map(g -> new Reconciler(parts.settings().groups(), g, handler)))),
         MonotonicClock.start(),
         sleeper,
         FleetControllers::afterFailures);

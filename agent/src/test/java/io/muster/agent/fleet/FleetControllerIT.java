@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muster.agent.runtime.AgentRuntime;
 import io.muster.aws.AwsClients;
 import io.muster.aws.AwsService;
+import io.muster.aws.discovery.asg.SdkAsgApi;
+import io.muster.aws.discovery.ec2.SdkEc2Api;
+import io.muster.aws.lifecycle.AutoScalingGroupLifecycle;
 import io.muster.aws.lifecycle.AutoScalingLifecycleActions;
+import io.muster.aws.lifecycle.Ec2InstanceAddresses;
 import io.muster.aws.sqs.SqsActionQueue;
 import io.muster.config.Key;
 import io.muster.config.Settings;
@@ -16,11 +20,13 @@ import io.muster.lifecycle.LifecycleActions;
 import io.muster.lifecycle.LifecycleResult;
 import io.muster.lifecycle.fleet.ControllerSettings;
 import io.muster.lifecycle.fleet.FleetControllerKeys;
+import io.muster.lifecycle.fleet.InstanceAddresses;
 import io.muster.process.SystemProcessRunner;
 import io.muster.testing.DummyAwsCredentials;
 import io.muster.testing.FakeAutoScalingLifecycle;
 import io.muster.testing.FakeAutoScalingLifecycle.Completion;
 import io.muster.testing.FakeAwsQueryServer;
+import io.muster.testing.FakeEc2;
 import io.muster.testing.ManualClock;
 import io.muster.time.Sleeper;
 import java.net.URI;
@@ -59,6 +65,7 @@ class FleetControllerIT {
   ElasticMq mq;
   FakeAwsQueryServer asgServer;
   FakeAutoScalingLifecycle asg;
+  FakeEc2 ec2;
   DummyAwsCredentials credentials;
   AwsClients clients;
   SqsClient sqs;
@@ -97,11 +104,14 @@ class FleetControllerIT {
                 TERMINATE_HOOK,
                 FakeAutoScalingLifecycle.TERMINATING,
                 Duration.ofHours(1),
-                "CONTINUE");
+                "CONTINUE")
+            .describesGroups();
+    ec2 = new FakeEc2(asgServer);
     credentials = DummyAwsCredentials.install();
     Map<AwsService, URI> endpoints = new EnumMap<>(AwsService.class);
     endpoints.put(AwsService.SQS, mq.endpoint());
     endpoints.put(AwsService.AUTOSCALING, asgServer.endpoint());
+    endpoints.put(AwsService.EC2, asgServer.endpoint());
     clients =
         new AwsClients(
             "us-east-1", endpoints, URI.create("http://127.169.254.254"), Duration.ofSeconds(30));
@@ -116,7 +126,8 @@ class FleetControllerIT {
         hook,
         "#!/bin/sh\n"
             + "echo \"$MUSTER_TRANSITION $MUSTER_INSTANCE_ID $* hook=$MUSTER_HOOK_NAME"
-            + " group=$MUSTER_GROUP meta=$MUSTER_NOTIFICATION_METADATA attempt=$MUSTER_ATTEMPT\""
+            + " group=$MUSTER_GROUP meta=$MUSTER_NOTIFICATION_METADATA attempt=$MUSTER_ATTEMPT"
+            + " address=$MUSTER_PRIVATE_ADDRESS\""
             + " >> "
             + log
             + "\n"
@@ -161,7 +172,9 @@ class FleetControllerIT {
             .with(FleetControllerKeys.VISIBILITY_TIMEOUT, "3s")
             .with(FleetControllerKeys.CLAIM_LEASE, "6s")
             .with(FleetControllerKeys.WAIT_TIME, "1s")
-            .with(FleetControllerKeys.GONE_AFTER, "2s");
+            .with(FleetControllerKeys.GONE_AFTER, "2s")
+            // No EC2 lookup unless a test asks (FakeEc2 knows only what a test adds).
+            .with(FleetControllerKeys.ADDRESS_WAIT, "0s");
     for (int i = 0; i < kv.length; i += 2) {
       String name = kv[i];
       Key key =
@@ -183,7 +196,14 @@ class FleetControllerIT {
             new SqsActionQueue(() -> sqs, settings.queueUrl(), settings.deadLetterQueueUrl()),
             store,
             actions,
-            Optional.empty());
+            Optional.empty(),
+            settings.addressWait().isZero()
+                ? InstanceAddresses.NONE
+                : new Ec2InstanceAddresses(new SdkEc2Api(() -> clients)),
+            settings.reconciles()
+                ? Optional.of(
+                    new AutoScalingGroupLifecycle(new SdkAsgApi(() -> clients), () -> clients))
+                : Optional.empty());
     AgentRuntime runtime =
         FleetControllers.runtime(
             parts, new SystemProcessRunner(), Clock.systemUTC(), Sleeper.SYSTEM);
@@ -342,11 +362,11 @@ class FleetControllerIT {
     assertThat(hookRuns())
         .containsExactlyInAnyOrder(
             "launching i-0000000000000001 accept i-0000000000000001 hook=launch-hook"
-                + " group=salt-minions meta=role=minion attempt=1",
+                + " group=salt-minions meta=role=minion attempt=1 address=",
             "launching i-0000000000000002 accept i-0000000000000002 hook=launch-hook"
-                + " group=salt-minions meta=role=minion attempt=1",
+                + " group=salt-minions meta=role=minion attempt=1 address=",
             "terminating i-0000000000000003 delete i-0000000000000003 hook=terminate-hook"
-                + " group=salt-minions meta=additional-info attempt=1");
+                + " group=salt-minions meta=additional-info attempt=1 address=");
     assertThat(asg.state("i-0000000000000001")).isEqualTo("InService");
     assertThat(onQueue(dlqUrl)).isZero();
   }
@@ -387,7 +407,7 @@ class FleetControllerIT {
     // The keep-alive also heartbeat the action while the hook ran.
     assertThat(asg.heartbeats()).isNotEmpty();
     // Never taken over: the keep-alive renewed the claim past its 6 s lease.
-    assertThat(store.lifecycleRecord(t1 + ".2")).isEmpty();
+    assertThat(store.lifecycleRecord("i-0000000000000021.LAUNCHING.launch-hook.2")).isEmpty();
     assertThat(completions())
         .singleElement()
         .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
@@ -457,10 +477,81 @@ class FleetControllerIT {
     assertThat(hookRuns()).hasSize(12);
     // One claim per action, never taken over: neither controller acted on the other's actions.
     for (Completion c : completions()) {
-      String token = asg.token(c.instanceId(), LAUNCH_HOOK);
-      assertThat(store.lifecycleRecord(token + ".1")).isPresent();
-      assertThat(store.lifecycleRecord(token + ".2")).isEmpty();
+      String key = c.instanceId() + ".LAUNCHING." + LAUNCH_HOOK;
+      assertThat(store.lifecycleRecord(key + ".1")).isPresent();
+      assertThat(store.lifecycleRecord(key + ".2")).isEmpty();
     }
+  }
+
+  @Test
+  void aNotificationDeletedBeforeTheControllerSawItIsCompletedByTheReconcile() throws Exception {
+    String lostLaunch = "i-0000000000000041";
+    String lostTerminate = "i-0000000000000042";
+    String raced = "i-0000000000000043";
+    String t1 = launch(lostLaunch);
+    String t2 = terminateAfterLaunch(lostTerminate);
+    String t3 = launch(raced);
+    // The two notifications reach the queue and are gone before any controller runs (dead-
+    // lettered by a redrive policy, expired, deleted by hand): SQS will never deliver them.
+    send(direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, lostLaunch, t1));
+    send(direct(FakeAutoScalingLifecycle.TERMINATING, TERMINATE_HOOK, lostTerminate, t2));
+    sqs.purgeQueue(b -> b.queueUrl(queueUrl));
+    await("the queue purged", Duration.ofSeconds(30), () -> onQueue(queueUrl) == 0);
+    // The third one's notification does arrive, racing the reconcile of the two controllers.
+    String body = direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, raced, t3);
+    send(body);
+    send(sns(body));
+    String[] reconcile = {
+      "lifecycle.controller.groups", GROUP, "lifecycle.controller.reconcile-interval", "2s"
+    };
+    controller(settings("ctl-a", reconcile), realActions());
+    controller(settings("ctl-b", reconcile), realActions());
+    // 4: the three, and the launch of the second, completed by hand above.
+    await("three actions completed", Duration.ofSeconds(60), () -> completions().size() == 4);
+    await("the queue drained", Duration.ofSeconds(30), () -> onQueue(queueUrl) == 0);
+    Thread.sleep(5_000); // two more reconcile rounds each: nothing more may happen
+    assertThat(completions())
+        .extracting(c -> c.instanceId() + " " + c.hook() + " " + c.result() + " " + c.byTimeout())
+        .containsExactlyInAnyOrder(
+            lostLaunch + " " + LAUNCH_HOOK + " CONTINUE false",
+            lostTerminate + " " + LAUNCH_HOOK + " CONTINUE false",
+            lostTerminate + " " + TERMINATE_HOOK + " CONTINUE false",
+            raced + " " + LAUNCH_HOOK + " CONTINUE false");
+    // The lost ones were completed by instance id: the reconcile never saw their tokens.
+    assertThat(completions())
+        .filteredOn(c -> !c.instanceId().equals(raced))
+        .allSatisfy(c -> assertThat(c.byToken()).isFalse());
+    assertThat(hookRuns())
+        .extracting(l -> l.split(" ")[0] + " " + l.split(" ")[1])
+        .containsExactlyInAnyOrder(
+            "launching " + lostLaunch, "terminating " + lostTerminate, "launching " + raced);
+    assertThat(asg.state(lostLaunch)).isEqualTo("InService");
+  }
+
+  @Test
+  void aLaunchingInstancesPrivateAddressIsLookedUpInEc2UntilItIsDescribed() throws Exception {
+    String id = "i-0000000000000051";
+    String token = launch(id);
+    send(direct(FakeAutoScalingLifecycle.LAUNCHING, LAUNCH_HOOK, id, token));
+    // EC2 does not describe it yet (eventual consistency right after launch); it will in 3 s.
+    Thread later =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(3_000);
+                ec2.add(FakeEc2.Instance.running(id, "10.0.5.51"));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    later.start();
+    controller(settings("ctl-a", "lifecycle.controller.address-wait", "20s"), realActions());
+    await("the launch completed", Duration.ofSeconds(60), () -> completions().size() == 1);
+    later.join();
+    assertThat(hookRuns()).singleElement().asString().endsWith("address=10.0.5.51");
+    long asked =
+        asgServer.requests().stream().filter(r -> r.action().equals("DescribeInstances")).count();
+    assertThat(asked).as("asked again while EC2 did not know it").isGreaterThan(1);
   }
 
   @Test

@@ -11,9 +11,10 @@ import java.util.TreeMap;
 
 /**
  * The action records in the credential store. Each attempt at an action is its own entry, {@code
- * lifecycle/<action>.<attempt>}, created with the store's atomic create-if-absent exactly like a
- * formation generation: of the controllers that race for attempt n, one wins, with no
- * compare-and-swap. Only the winner of an attempt writes its entry afterwards.
+ * lifecycle/<instance>.<TRANSITION>.<hook>.<attempt>} (see {@link #key}), created with the store's
+ * atomic create-if-absent exactly like a formation generation: of the controllers that race for
+ * attempt n, one wins, with no compare-and-swap. Only the winner of an attempt writes its entry
+ * afterwards.
  *
  * <p>A terminate also leaves {@code lifecycle/<instance>.terminating}, so that a launch action of
  * the same instance that arrives late (queues do not keep order) is answered without its hook.
@@ -32,9 +33,34 @@ public final class ActionClaims {
     this.store = store;
   }
 
-  /** The store segment of an action: its token, else instance id and transition. */
+  /** Hook names that can stand in a store entry name as they are. */
+  private static final java.util.regex.Pattern PLAIN_HOOK =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /**
+   * The store segment of an action: instance id, transition and hook, e.g. {@code
+   * i-0abc.LAUNCHING.launch-hook}. Not the token: the periodic reconcile finds waiting actions
+   * through the Auto Scaling API, which shows no token, and must claim the very record a message of
+   * the same action claims, so the two can never both act. (A hook name with characters a store
+   * entry cannot hold, or longer than 64, is replaced by a hash of it.)
+   */
   public static String key(LifecycleAction a) {
-    return a.token().orElse(a.instanceId() + "." + a.transition().name());
+    String hook = a.hookName();
+    if (!PLAIN_HOOK.matcher(hook).matches()) {
+      hook = "h" + sha256(hook).substring(0, 24);
+    }
+    return a.instanceId() + "." + a.transition().name() + "." + hook;
+  }
+
+  private static String sha256(String s) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /** The latest attempt's record, or empty when nobody ever claimed the action. */

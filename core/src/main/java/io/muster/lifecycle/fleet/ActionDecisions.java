@@ -60,10 +60,16 @@ public final class ActionDecisions {
       Duration lease) {
     if (current.isEmpty()) {
       return new Claim(
-          ActionRecord.claimed(ActionClaims.key(a.action()), 1, self, now.plus(lease)));
+          ActionRecord.claimed(
+              ActionClaims.key(a.action()), 1, self, now.plus(lease), a.action().token()));
     }
     ActionRecord r = current.get();
     if (r.state() == ActionRecord.State.DONE) {
+      if (anotherCycle(a, r, now, lease)) {
+        return new Claim(
+            ActionRecord.claimed(
+                r.actionKey(), r.attempt() + 1, self, now.plus(lease), a.action().token()));
+      }
       return new Acknowledge(
           "already done (" + r.outcome().map(Enum::name).orElse("?") + " by " + r.owner() + ")");
     }
@@ -81,6 +87,23 @@ public final class ActionDecisions {
     }
     return new Leave(
         r.owner() + " is working on it (" + r.state() + ")", Duration.between(now, r.leaseUntil()));
+  }
+
+  /**
+   * Whether an action whose record says DONE is a new one of the same instance, transition and hook
+   * (a warm-pool instance goes through them again): a notification with another token than the one
+   * done; or the reconcile finding the instance still waiting a whole claim lease after the action
+   * was done (Auto Scaling shows a completion at once; an action that was GONE, e.g. answered "no
+   * active action" while the API lagged, but is waiting after all, is acted on again too).
+   */
+  static boolean anotherCycle(
+      Notification.Action a, ActionRecord done, Instant now, Duration lease) {
+    if (a.shape() == Notification.Shape.RECONCILE) {
+      return !now.isBefore(done.leaseUntil().plus(lease));
+    }
+    return a.action().token().isPresent()
+        && done.token().isPresent()
+        && !done.token().equals(a.action().token());
   }
 
   /** What the hook command means for the answer (and whether it should run at all). */

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param attempt 1 for the first claim; n+1 when a controller took over an abandoned claim n
  * @param result the answer decided after the hook command (present from {@link State#HOOKS_DONE})
  * @param outcome how it ended (present in {@link State#DONE})
+ * @param token the token of the notification the action was claimed for, when it came from one (a
+ *     later notification of the same instance, transition and hook with another token is a new
+ *     action: a warm-pool instance launches again)
  */
 public record ActionRecord(
     String actionKey,
@@ -25,7 +28,8 @@ public record ActionRecord(
     State state,
     Optional<LifecycleResult> result,
     Optional<Outcome> outcome,
-    Instant leaseUntil) {
+    Instant leaseUntil,
+    Optional<String> token) {
 
   /** How far the action got. */
   public enum State {
@@ -54,29 +58,36 @@ public record ActionRecord(
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(leaseUntil, "leaseUntil");
+    Objects.requireNonNull(token, "token");
   }
 
   public static ActionRecord claimed(String actionKey, int attempt, String owner, Instant until) {
+    return claimed(actionKey, attempt, owner, until, Optional.empty());
+  }
+
+  public static ActionRecord claimed(
+      String actionKey, int attempt, String owner, Instant until, Optional<String> token) {
     return new ActionRecord(
-        actionKey, attempt, owner, State.CLAIMED, Optional.empty(), Optional.empty(), until);
+        actionKey, attempt, owner, State.CLAIMED, Optional.empty(), Optional.empty(), until, token);
   }
 
   /** The claim of the next attempt by {@code owner}, keeping how far this one got. */
   public ActionRecord takenOverBy(String newOwner, Instant until) {
-    return new ActionRecord(actionKey, attempt + 1, newOwner, state, result, outcome, until);
+    return new ActionRecord(actionKey, attempt + 1, newOwner, state, result, outcome, until, token);
   }
 
   public ActionRecord hooksDone(LifecycleResult r, Instant until) {
     return new ActionRecord(
-        actionKey, attempt, owner, State.HOOKS_DONE, Optional.of(r), outcome, until);
+        actionKey, attempt, owner, State.HOOKS_DONE, Optional.of(r), outcome, until, token);
   }
 
   public ActionRecord done(Outcome o, Instant now) {
-    return new ActionRecord(actionKey, attempt, owner, State.DONE, result, Optional.of(o), now);
+    return new ActionRecord(
+        actionKey, attempt, owner, State.DONE, result, Optional.of(o), now, token);
   }
 
   public ActionRecord renewed(Instant until) {
-    return new ActionRecord(actionKey, attempt, owner, state, result, outcome, until);
+    return new ActionRecord(actionKey, attempt, owner, state, result, outcome, until, token);
   }
 
   public boolean leaseExpired(Instant now) {
@@ -92,6 +103,7 @@ public record ActionRecord(
     result.ifPresent(r -> n.put("result", r.name()));
     outcome.ifPresent(o -> n.put("outcome", o.name()));
     n.put("leaseUntil", leaseUntil.toString());
+    token.ifPresent(t -> n.put("token", t));
     return n.toString();
   }
 
@@ -112,7 +124,8 @@ public record ActionRecord(
           n.hasNonNull("outcome")
               ? Optional.of(Outcome.valueOf(n.get("outcome").asText()))
               : Optional.empty(),
-          Instant.parse(n.get("leaseUntil").asText()));
+          Instant.parse(n.get("leaseUntil").asText()),
+          n.hasNonNull("token") ? Optional.of(n.get("token").asText()) : Optional.empty());
     } catch (Exception e) {
       throw new StoreException(
           "lifecycle record " + where + " is not valid (" + e.getMessage() + "): do not edit it");

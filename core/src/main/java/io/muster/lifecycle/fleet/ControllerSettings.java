@@ -28,11 +28,20 @@ public record ControllerSettings(
     Duration goneAfter,
     Duration heartbeatInterval,
     Duration retention,
-    String controllerId) {
+    String controllerId,
+    Duration addressWait,
+    List<String> groups,
+    Duration reconcileInterval) {
 
   public ControllerSettings {
     launchCommand = List.copyOf(launchCommand);
     terminateCommand = List.copyOf(terminateCommand);
+    groups = List.copyOf(groups);
+  }
+
+  /** Whether the periodic reconcile runs: groups named and an interval above 0. */
+  public boolean reconciles() {
+    return !groups.isEmpty() && !reconcileInterval.isZero();
   }
 
   /**
@@ -68,7 +77,10 @@ public record ControllerSettings(
         s.duration(GONE_AFTER),
         s.duration(HEARTBEAT_INTERVAL),
         s.duration(RETENTION),
-        s.optionalString(CONTROLLER_ID).orElse(defaultId));
+        s.optionalString(CONTROLLER_ID).orElse(defaultId),
+        s.duration(ADDRESS_WAIT),
+        s.list(GROUPS),
+        s.duration(RECONCILE_INTERVAL));
   }
 
   /** The command of {@code transition}; empty when none is configured. */

@@ -144,6 +144,39 @@ public final class FleetControllerKeys implements KeyCatalog {
               "How long the record of a finished action is kept (duplicates arriving within it are"
                   + " recognised); at least the queue's message retention period.")
           .constrained(Constraints.between(Duration.ofHours(1), Duration.ofDays(365)));
+  public static final Key ADDRESS_WAIT =
+      Key.of(
+              "lifecycle.controller.address-wait",
+              DURATION,
+              "30s",
+              "MUSTER_PRIVATE_ADDRESS of an instance not registered in the store (a launch) is"
+                  + " looked up with EC2 DescribeInstances, asked again while EC2 does not describe"
+                  + " the instance yet, for up to this long; 0s: no lookup (the address is empty).")
+          .constrained(Constraints.between(Duration.ZERO, Duration.ofMinutes(10)));
+  public static final Key GROUPS =
+      Key.of(
+              "lifecycle.controller.groups",
+              LIST,
+              null,
+              "The Auto Scaling groups whose hooks notify this queue; the periodic reconcile looks"
+                  + " in them for instances waiting on a hook whose notification was lost. Unset:"
+                  + " no reconcile.")
+          .constrained(
+              Constraints.matching(
+                  "[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,254}",
+                  "Auto Scaling group names",
+                  "not an Auto Scaling group name",
+                  "Give the group's name as Auto Scaling shows it"));
+  public static final Key RECONCILE_INTERVAL =
+      Key.of(
+              "lifecycle.controller.reconcile-interval",
+              DURATION,
+              "5m",
+              "How often the groups (lifecycle.controller.groups) are checked for instances in"
+                  + " Pending:Wait or Terminating:Wait with no record of the action (a lost, expired"
+                  + " or dead-lettered notification); those are handled as if notified and completed"
+                  + " by instance id. 0s: never.")
+          .constrained(Constraints.between(Duration.ZERO, Duration.ofDays(1)));
   public static final Key CONTROLLER_ID =
       Key.of(
               "lifecycle.controller.id",
@@ -181,6 +214,9 @@ public final class FleetControllerKeys implements KeyCatalog {
         GONE_AFTER,
         HEARTBEAT_INTERVAL,
         RETENTION,
+        ADDRESS_WAIT,
+        GROUPS,
+        RECONCILE_INTERVAL,
         CONTROLLER_ID);
   }
 }

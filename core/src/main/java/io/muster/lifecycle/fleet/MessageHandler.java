@@ -66,6 +66,7 @@ public final class MessageHandler {
   private final Sleeper sleeper;
   private final Sleeper keepAliveSleeper;
   private final NotificationParser parser = new NotificationParser();
+  private final HookAddresses addresses;
 
   /**
    * @param sleeper waits between completion attempts
@@ -82,6 +83,35 @@ public final class MessageHandler {
       Clock clock,
       Sleeper sleeper,
       Sleeper keepAliveSleeper) {
+    this(
+        settings,
+        queue,
+        store,
+        actions,
+        processes,
+        remover,
+        InstanceAddresses.NONE,
+        clock,
+        sleeper,
+        keepAliveSleeper);
+  }
+
+  /**
+   * @param ec2 looks up a launching instance's private address for {@code MUSTER_PRIVATE_ADDRESS}
+   *     (notifications carry only the instance id)
+   */
+  public MessageHandler(
+      ControllerSettings settings,
+      ActionQueue queue,
+      CredentialStore store,
+      LifecycleActions actions,
+      ProcessRunner processes,
+      Optional<MemberRemover> remover,
+      InstanceAddresses ec2,
+      Clock clock,
+      Sleeper sleeper,
+      Sleeper keepAliveSleeper) {
+    this.addresses = new HookAddresses(store, ec2, settings.addressWait(), clock, sleeper);
     this.settings = settings;
     this.queue = queue;
     this.store = store;
@@ -99,7 +129,23 @@ public final class MessageHandler {
    */
   public Handled handle(ActionQueue.Message m, List<ActionQueue.Message> alsoHeld)
       throws StoreException, InterruptedException {
-    Notification n = parser.parse(m.body());
+    return handle(Optional.of(m), parser.parse(m.body()), alsoHeld);
+  }
+
+  /**
+   * Acts on an action the reconcile found waiting, with no message in hand: the same decisions and
+   * the same claim as a message of that action (the claim key has no token, see {@link
+   * ActionClaims#key}), so a message arriving meanwhile is never acted on a second time. Nothing is
+   * deleted or hidden: there is no message.
+   */
+  public Handled reconcile(Notification.Action n) throws StoreException, InterruptedException {
+    return handle(Optional.empty(), n, List.of());
+  }
+
+  private Handled handle(
+      Optional<ActionQueue.Message> message, Notification n, List<ActionQueue.Message> alsoHeld)
+      throws StoreException, InterruptedException {
+    String m = message.map(Object::toString).orElse("reconcile");
     Optional<ActionRecord> current =
         n instanceof Notification.Action a
             ? claims.current(ActionClaims.key(a.action()))
@@ -108,12 +154,12 @@ public final class MessageHandler {
         ActionDecisions.decide(
             n, current, settings.controllerId(), clock.instant(), settings.claimLease());
     if (d instanceof ActionDecisions.Acknowledge ack) {
-      LOG.info("{}: {}; deleting it", m, ack.why());
-      queue.delete(m);
+      LOG.info("{}: {}{}", m, ack.why(), message.isPresent() ? "; deleting it" : "");
+      message.ifPresent(queue::delete);
       return Handled.ACKNOWLEDGED;
     }
     if (d instanceof ActionDecisions.DeadLetter dl) {
-      boolean moved = queue.deadLetter(m, dl.reason());
+      boolean moved = queue.deadLetter(message.orElseThrow(), dl.reason());
       LOG.error(
           "{} is not a lifecycle action: {}; {}",
           m,
@@ -126,7 +172,7 @@ public final class MessageHandler {
     }
     if (d instanceof ActionDecisions.Leave leave) {
       LOG.info("{}: {}; leaving it", m, leave.why());
-      queue.changeVisibility(m, cap(leave.hideFor()));
+      message.ifPresent(x -> queue.changeVisibility(x, cap(leave.hideFor())));
       return Handled.LEFT;
     }
     Notification.Action action = (Notification.Action) n;
@@ -157,11 +203,12 @@ public final class MessageHandler {
       }
       LOG.info("{}: resuming my own {} at {}", m, action.action(), record.state());
     }
-    return work(m, alsoHeld, action, record);
+    return work(m, message, alsoHeld, action, record);
   }
 
   private Handled work(
-      ActionQueue.Message m,
+      String m,
+      Optional<ActionQueue.Message> message,
       List<ActionQueue.Message> alsoHeld,
       Notification.Action n,
       ActionRecord record)
@@ -179,7 +226,7 @@ public final class MessageHandler {
       boolean ok = true;
       if (plan.runCommand()) {
         List<ActionQueue.Message> held = new java.util.ArrayList<>(alsoHeld);
-        held.add(0, m);
+        message.ifPresent(x -> held.add(0, x));
         try (KeepAlive keep =
             new KeepAlive(
                 queue, held, claims, record, a, actions, settings, clock, keepAliveSleeper)) {
@@ -216,7 +263,7 @@ public final class MessageHandler {
       return Handled.LEFT;
     }
     claims.update(record.done(outcome, clock.instant()));
-    queue.delete(m);
+    message.ifPresent(queue::delete);
     LOG.info(
         "{}: {} {} ({})",
         m,
@@ -236,8 +283,9 @@ public final class MessageHandler {
   }
 
   /** Runs the transition's command; false when it failed or timed out (logged with its output). */
-  private boolean runHook(Notification.Action n, List<String> argv, int attempt) {
-    Map<String, String> env = HookEnvironment.of(n, address(n.action().instanceId()), attempt);
+  private boolean runHook(Notification.Action n, List<String> argv, int attempt)
+      throws InterruptedException {
+    Map<String, String> env = HookEnvironment.of(n, addresses.of(n.action().instanceId()), attempt);
     Command cmd =
         new Command(HookEnvironment.substitute(argv, env), env, null, settings.hookTimeout());
     try {
@@ -256,16 +304,6 @@ public final class MessageHandler {
     } catch (CommandException e) {
       LOG.error("{}: hook command {} failed: {}", n.action(), cmd.display(), e.getMessage());
       return false;
-    }
-  }
-
-  /** The instance's address as registered in the store, when it was a member. */
-  private Optional<String> address(String instanceId) {
-    try {
-      return store.member(instanceId).map(MemberRecord::address);
-    } catch (StoreException e) {
-      LOG.warn("could not read the registration of {}: {}", instanceId, e.getMessage());
-      return Optional.empty();
     }
   }
 

@@ -14,7 +14,12 @@ public sealed interface Notification {
     /** Inside an SNS envelope ({@code Type: Notification}, the payload a JSON string). */
     SNS,
     /** An EventBridge event ({@code EC2 Instance-launch/terminate Lifecycle Action}). */
-    EVENTBRIDGE
+    EVENTBRIDGE,
+    /**
+     * No message: the periodic reconcile found the instance waiting in the Auto Scaling API with no
+     * record of the action (its notification was lost). It has no token.
+     */
+    RECONCILE
   }
 
   /**

@@ -185,6 +185,16 @@ class FleetFaultTest {
     };
   }
 
+  /** An action as the API knows it, whatever named it (token or instance id). */
+  static LifecycleAction action(String instance, io.muster.lifecycle.LifecycleTransition t) {
+    return new LifecycleAction(
+        "salt-minions",
+        t == io.muster.lifecycle.LifecycleTransition.LAUNCHING ? "launch-hook" : "terminate-hook",
+        instance,
+        t,
+        Optional.empty());
+  }
+
   static ActionQueue killable(ActionQueue q, Killer k) {
     return new ActionQueue() {
       public List<Message> receive(int max, Duration wait, Duration visibility) {
@@ -231,13 +241,16 @@ class FleetFaultTest {
       int killedDuringHook,
       int hookRuns,
       int hookReruns,
-      int completions) {}
+      int completions,
+      int lost,
+      int reconciles,
+      int completedByReconcile) {}
 
   @Test
   void everyActionIsCompletedExactlyOnceAndNoneIsLostWhateverTheFaults() throws Exception {
     int[] sum = new int[10];
     for (int seed = 1; seed <= SEEDS; seed++) {
-      Totals t = run(seed);
+      Totals t = run(seed, false);
       int[] v = {
         t.actions(),
         t.messages(),
@@ -268,7 +281,53 @@ class FleetFaultTest {
     assertThat(sum[6]).isPositive();
   }
 
-  Totals run(int seed) throws Exception {
+  /**
+   * The same faults, and besides a quarter of the notifications never arrive (dead-lettered,
+   * expired, a dropped SNS delivery): now and then a controller runs the reconcile, which may be
+   * killed like any step. Every action is still completed exactly once, the lost ones by the
+   * reconcile; no hook runs twice except after a kill.
+   */
+  @Test
+  void withTheReconcileLostNotificationsAreCompletedAndNothingTwice() throws Exception {
+    int[] sum = new int[13];
+    for (int seed = 1; seed <= SEEDS; seed++) {
+      Totals t = run(seed, true);
+      int[] v = {
+        t.actions(),
+        t.messages(),
+        t.lost(),
+        t.duplicated(),
+        t.delayed(),
+        t.dropped(),
+        t.kills(),
+        t.killedDuringHook(),
+        t.hookRuns(),
+        t.hookReruns(),
+        t.completions(),
+        t.reconciles(),
+        t.completedByReconcile()
+      };
+      for (int i = 0; i < v.length; i++) {
+        sum[i] += v[i];
+      }
+    }
+    System.out.printf(
+        "fleet fault test with reconcile, %d seeds: %d actions, %d messages sent, %d"
+            + " notifications lost, %d duplicated, %d delayed, %d receives dropped, %d controller"
+            + " kills (%d during a hook command), %d hook runs (%d reruns), %d completions accepted,"
+            + " %d reconcile runs, %d completions by the reconcile%n",
+        SEEDS, sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9],
+        sum[10], sum[11], sum[12]);
+    assertThat(sum[10]).isEqualTo(sum[0]);
+    assertThat(sum[2]).isPositive();
+    assertThat(sum[12]).as("the reconcile completed actions").isPositive();
+    assertThat(sum[12])
+        .as("the reconcile also raced messages of actions it found (it got some first)")
+        .isGreaterThan(sum[2] / 2);
+    assertThat(sum[7]).isPositive();
+  }
+
+  Totals run(int seed, boolean loseAndReconcile) throws Exception {
     Random random = new Random(seed);
     ManualClock clock = new ManualClock();
     InMemoryActionQueue queue = new InMemoryActionQueue(clock, true, random);
@@ -284,10 +343,48 @@ class FleetFaultTest {
       bodies.add(
           i % 2 == 0
               ? Messages.sns(Messages.direct(TERMINATING, instance, "T" + seed + "-" + i))
-              : Messages.eventBridge(TERMINATING, instance, "T" + seed + "-" + i));
+              : Messages.eventBridge(TERMINATING, instance, "T" + seed + "-" + i)
+                  // one hook per transition in this group, whichever way its notices come
+                  .replace("my-lifecycle-hook", "terminate-hook"));
     }
     Collections.shuffle(bodies, random); // reordered: a terminate may come before its launch
-    bodies.forEach(queue::send);
+    int lost = 0;
+    for (String b : bodies) {
+      if (loseAndReconcile && random.nextInt(4) == 0) {
+        lost++; // never arrives
+      } else {
+        queue.send(b);
+      }
+    }
+    // What DescribeAutoScalingGroups shows: an instance waits on its launch hook until that is
+    // completed, then on its terminate hook, then has left the group.
+    List<String> instances = new ArrayList<>();
+    for (int i = 0; i < INSTANCES; i++) {
+      instances.add("i-" + seed + "x" + i);
+    }
+    GroupLifecycle group =
+        new GroupLifecycle() {
+          public Map<String, String> instanceStates(String g) {
+            Map<String, String> states = new java.util.TreeMap<>();
+            for (String id : instances) {
+              if (!api.completed(action(id, io.muster.lifecycle.LifecycleTransition.LAUNCHING))) {
+                states.put(id, "Pending:Wait");
+              } else if (!api.completed(
+                  action(id, io.muster.lifecycle.LifecycleTransition.TERMINATING))) {
+                states.put(id, "Terminating:Wait");
+              }
+            }
+            return states;
+          }
+
+          public List<Hook> hooks(String g) {
+            return List.of(
+                new Hook("launch-hook", io.muster.lifecycle.LifecycleTransition.LAUNCHING, ""),
+                new Hook(
+                    "terminate-hook", io.muster.lifecycle.LifecycleTransition.TERMINATING, ""));
+          }
+        };
+    int reconciles = 0;
 
     Map<String, Integer> hookRuns = new HashMap<>();
     Map<String, Integer> killedInHook = new HashMap<>();
@@ -328,7 +425,10 @@ class FleetFaultTest {
                   Duration.ofSeconds(6),
                   settings.heartbeatInterval(),
                   settings.retention(),
-                  "ctl-" + c),
+                  "ctl-" + c,
+                  Duration.ZERO,
+                  settings.groups(),
+                  settings.reconcileInterval()),
               killable(queue, k),
               killable(store, k),
               killable(api, k),
@@ -339,7 +439,9 @@ class FleetFaultTest {
               Sleeper.SYSTEM);
     }
     boolean[] down = new boolean[3];
-    for (int tick = 0; tick < 20_000 && queue.size() > 0; tick++) {
+    for (int tick = 0;
+        tick < 20_000 && (queue.size() > 0 || api.accepted().size() < keys.size());
+        tick++) {
       clock.advance(Duration.ofSeconds(1 + random.nextInt(10)));
       int c = random.nextInt(3);
       if (down[c]) {
@@ -347,6 +449,19 @@ class FleetFaultTest {
         continue;
       }
       try {
+        if (loseAndReconcile && random.nextInt(8) == 0) {
+          reconciles++;
+          Killer k = killers[c];
+          List<Notification.Action> waiting =
+              k.call(
+                  () ->
+                      Reconciler.waiting(
+                          "salt-minions", group.instanceStates("salt-minions"), group.hooks("")));
+          for (Notification.Action a : waiting) {
+            controllers[c].reconcile(a);
+          }
+          continue;
+        }
         List<ActionQueue.Message> batch =
             killable(queue, killers[c]).receive(3, Duration.ZERO, Duration.ofSeconds(60));
         if (!batch.isEmpty() && random.nextInt(15) == 0) {
@@ -363,10 +478,26 @@ class FleetFaultTest {
     }
     assertThat(queue.size()).as("seed %d: messages left", seed).isZero();
     assertThat(queue.deadLetters()).as("seed %d", seed).isEmpty();
-    List<String> completed =
-        api.accepted().stream().map(RecordingLifecycleActions.Completion::actionKey).toList();
+    List<String> completed = api.acceptedIdentities();
     assertThat(completed).as("seed %d: each action completed once", seed).doesNotHaveDuplicates();
-    assertThat(completed).as("seed %d: none lost", seed).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(completed)
+        .as("seed %d: none lost", seed)
+        .containsExactlyInAnyOrderElementsOf(
+            keys.stream()
+                .map(
+                    k ->
+                        RecordingLifecycleActions.identity(
+                            action(
+                                "i-" + seed + "x" + k.substring(k.indexOf('-') + 1),
+                                k.startsWith("L")
+                                    ? io.muster.lifecycle.LifecycleTransition.LAUNCHING
+                                    : io.muster.lifecycle.LifecycleTransition.TERMINATING)))
+                .toList());
+    int byReconcile =
+        (int)
+            api.accepted().stream()
+                .filter(a -> !a.actionKey().startsWith("L") && !a.actionKey().startsWith("T"))
+                .count();
     int reruns = 0;
     for (Map.Entry<String, Integer> e : hookRuns.entrySet()) {
       int killed = killedInHook.getOrDefault(e.getKey(), 0);
@@ -389,6 +520,9 @@ class FleetFaultTest {
         killedInHook.values().stream().mapToInt(Integer::intValue).sum(),
         hookRuns.values().stream().mapToInt(Integer::intValue).sum(),
         reruns,
-        completed.size());
+        completed.size(),
+        lost,
+        reconciles,
+        byReconcile);
   }
 }

@@ -202,20 +202,25 @@ class MessageHandlerTest {
     assertThat(processes.commands()).hasSize(1);
     assertThat(actions.accepted()).hasSize(1);
     // Only the completion was left: the same attempt carried on, no new record.
-    assertThat(store.lifecycle).containsOnlyKeys("tok-4.1");
+    assertThat(store.lifecycle).containsOnlyKeys("i-4.LAUNCHING.launch-hook.1");
   }
 
   @Test
   void aControllerRestartedWhileItsHookRanRunsItAgainAsTheNextAttempt() throws Exception {
     // ctl-a claimed the action and died while the hook ran: the record still says CLAIMED.
     store.createLifecycleRecord(
-        "tok-9.1",
-        ActionRecord.claimed("tok-9", 1, "ctl-a", clock.instant().plus(Duration.ofMinutes(5)))
+        "i-9.LAUNCHING.launch-hook.1",
+        ActionRecord.claimed(
+                "i-9.LAUNCHING.launch-hook",
+                1,
+                "ctl-a",
+                clock.instant().plus(Duration.ofMinutes(5)))
             .toJson());
     queue.send(Messages.direct(LAUNCHING, "i-9", "tok-9"));
     assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED); // at once: it is its own claim
     assertThat(processes.only().env()).containsEntry("MUSTER_ATTEMPT", "2");
-    assertThat(ActionRecord.fromJson(store.lifecycle.get("tok-9.2"), "t").state())
+    assertThat(
+            ActionRecord.fromJson(store.lifecycle.get("i-9.LAUNCHING.launch-hook.2"), "t").state())
         .isEqualTo(ActionRecord.State.DONE);
   }
 
@@ -223,10 +228,11 @@ class MessageHandlerTest {
   void aLiveClaimOfAnotherControllerIsLeftAndALapsedOneIsTakenOverFromWhereItGot()
       throws Exception {
     String body = Messages.direct(TERMINATING, "i-5", "tok-5");
+    String t5 = "i-5.TERMINATING.terminate-hook";
     ActionRecord other =
-        ActionRecord.claimed("tok-5", 1, "ctl-dead", clock.instant().plus(Duration.ofMinutes(5)))
+        ActionRecord.claimed(t5, 1, "ctl-dead", clock.instant().plus(Duration.ofMinutes(5)))
             .hooksDone(LifecycleResult.CONTINUE, clock.instant().plus(Duration.ofMinutes(5)));
-    store.createLifecycleRecord("tok-5.1", other.toJson());
+    store.createLifecycleRecord(t5 + ".1", other.toJson());
     queue.send(body);
     assertThat(deliver(handler())).isEqualTo(Handled.LEFT);
     clock.advance(Duration.ofMinutes(6));
@@ -234,7 +240,7 @@ class MessageHandlerTest {
     assertThat(processes.commands())
         .as("the hook had run before the other controller died")
         .isEmpty();
-    assertThat(ActionRecord.fromJson(store.lifecycle.get("tok-5.2"), "t").owner())
+    assertThat(ActionRecord.fromJson(store.lifecycle.get(t5 + ".2"), "t").owner())
         .isEqualTo("ctl-a");
   }
 
@@ -276,8 +282,150 @@ class MessageHandlerTest {
     deliver(handler());
     assertThat(handler().sweep()).isZero(); // 10 days < 14 days
     clock.advance(Duration.ofDays(5));
-    assertThat(handler().sweep()).isEqualTo(2); // tok-old.1 and i-1.terminating
-    assertThat(store.lifecycle).containsOnlyKeys("tok-open.1", "tok-new.1", "i-2.terminating");
+    assertThat(handler().sweep()).isEqualTo(2); // i-1's record and i-1.terminating
+    assertThat(store.lifecycle)
+        .containsOnlyKeys("tok-open.1", "i-2.TERMINATING.terminate-hook.1", "i-2.terminating");
+  }
+
+  /** What the reconcile hands over for an instance it found waiting: no token, no message. */
+  static Notification.Action found(String instance, io.muster.lifecycle.LifecycleTransition t) {
+    boolean launch = t == io.muster.lifecycle.LifecycleTransition.LAUNCHING;
+    return new Notification.Action(
+        new io.muster.lifecycle.LifecycleAction(
+            "salt-minions",
+            launch ? "launch-hook" : "terminate-hook",
+            instance,
+            t,
+            Optional.empty()),
+        "role=minion",
+        Notification.Shape.RECONCILE,
+        java.util.Map.of());
+  }
+
+  @Test
+  void theReconcileActsOnAnActionWithoutRecordAndItsLateMessageIsThenADuplicate() throws Exception {
+    Notification.Action lost = found("i-20", io.muster.lifecycle.LifecycleTransition.LAUNCHING);
+    assertThat(handler().reconcile(lost)).isEqualTo(Handled.COMPLETED);
+    assertThat(processes.lines()).containsExactly("salt-key -y -a i-20");
+    // Completed by instance id: the reconcile has no token.
+    assertThat(actions.accepted())
+        .containsExactly(new Completion("i-20.LAUNCHING", LifecycleResult.CONTINUE));
+    // The notification was only late: it arrives now, and nothing runs again.
+    queue.send(Messages.direct(LAUNCHING, "i-20", "tok-20"));
+    assertThat(deliver(handler("ctl-b", settings()))).isEqualTo(Handled.ACKNOWLEDGED);
+    assertThat(processes.commands()).hasSize(1);
+    assertThat(actions.calls()).hasSize(1);
+    assertThat(queue.size()).isZero();
+    // A second reconcile while the API still shows the wait state: left alone.
+    assertThat(handler().reconcile(lost)).isEqualTo(Handled.ACKNOWLEDGED);
+    assertThat(actions.calls()).hasSize(1);
+  }
+
+  @Test
+  void theReconcileLeavesAnActionAMessageIsBeingWorkedOnOrHasDone() throws Exception {
+    // ctl-b received the message and holds a live claim on the action (its hook runs).
+    store.createLifecycleRecord(
+        "i-21.TERMINATING.terminate-hook.1",
+        ActionRecord.claimed(
+                "i-21.TERMINATING.terminate-hook",
+                1,
+                "ctl-b",
+                clock.instant().plus(Duration.ofMinutes(5)),
+                Optional.of("tok-21"))
+            .toJson());
+    Notification.Action waiting =
+        found("i-21", io.muster.lifecycle.LifecycleTransition.TERMINATING);
+    assertThat(handler().reconcile(waiting)).isEqualTo(Handled.LEFT);
+    assertThat(processes.commands()).isEmpty();
+    assertThat(actions.calls()).isEmpty();
+    // A message done a moment ago (the API may still show the wait state): left alone too.
+    queue.send(Messages.direct(TERMINATING, "i-22", "tok-22"));
+    assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(
+            handler().reconcile(found("i-22", io.muster.lifecycle.LifecycleTransition.TERMINATING)))
+        .isEqualTo(Handled.ACKNOWLEDGED);
+    assertThat(actions.calls()).hasSize(1);
+  }
+
+  @Test
+  void anotherTokenForADoneActionIsANewCycleOfTheInstance() throws Exception {
+    // A warm-pool instance launches again later: same instance, transition and hook.
+    queue.send(Messages.direct(LAUNCHING, "i-23", "tok-a"));
+    assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED);
+    queue.send(Messages.direct(LAUNCHING, "i-23", "tok-a")); // a duplicate
+    assertThat(deliver(handler())).isEqualTo(Handled.ACKNOWLEDGED);
+    actions.reset("i-23");
+    queue.send(Messages.direct(LAUNCHING, "i-23", "tok-b"));
+    assertThat(deliver(handler())).isEqualTo(Handled.COMPLETED);
+    assertThat(processes.commands()).hasSize(2);
+    assertThat(actions.accepted())
+        .containsExactly(
+            new Completion("tok-a", LifecycleResult.CONTINUE),
+            new Completion("tok-b", LifecycleResult.CONTINUE));
+    assertThat(store.lifecycle)
+        .containsKeys("i-23.LAUNCHING.launch-hook.1", "i-23.LAUNCHING.launch-hook.2");
+  }
+
+  @Test
+  void aLaunchingInstancesAddressIsLookedUpUntilEc2DescribesIt() throws Exception {
+    List<String> asked = new ArrayList<>();
+    InstanceAddresses ec2 =
+        id -> {
+          asked.add(id);
+          return asked.size() < 3 ? Optional.empty() : Optional.of("10.0.3.30");
+        };
+    MessageHandler h =
+        new MessageHandler(
+            ControllerSettings.from(settings(), "ctl-a"),
+            queue,
+            store,
+            actions,
+            processes,
+            Optional.of(remover),
+            ec2,
+            clock,
+            clock::sleep,
+            Sleeper.SYSTEM);
+    queue.send(Messages.direct(LAUNCHING, "i-30", "tok-30"));
+    assertThat(h.handle(queue.receive(1, Duration.ZERO, Duration.ofSeconds(60)).get(0), List.of()))
+        .isEqualTo(Handled.COMPLETED);
+    assertThat(processes.only().env()).containsEntry("MUSTER_PRIVATE_ADDRESS", "10.0.3.30");
+    assertThat(asked).containsExactly("i-30", "i-30", "i-30");
+    assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void anAddressNeverDescribedOrDeniedLeavesItEmptyAndTheHookStillRuns() throws Exception {
+    InstanceAddresses never = id -> Optional.empty();
+    InstanceAddresses denied =
+        id -> {
+          throw new io.muster.lifecycle.LifecycleException(
+              "ec2:DescribeInstances was denied", false, null);
+        };
+    for (InstanceAddresses ec2 : List.of(never, denied)) {
+      processes.clear();
+      MessageHandler h =
+          new MessageHandler(
+              ControllerSettings.from(
+                  settings("lifecycle.controller.address-wait", "10s"), "ctl-a"),
+              queue,
+              store,
+              actions,
+              processes,
+              Optional.of(remover),
+              ec2,
+              clock,
+              clock::sleep,
+              Sleeper.SYSTEM);
+      String id = ec2 == never ? "i-31" : "i-32";
+      queue.send(Messages.direct(LAUNCHING, id, "tok-" + id));
+      assertThat(
+              h.handle(queue.receive(1, Duration.ZERO, Duration.ofSeconds(60)).get(0), List.of()))
+          .isEqualTo(Handled.COMPLETED);
+      assertThat(processes.only().env()).containsEntry("MUSTER_PRIVATE_ADDRESS", "");
+    }
+    assertThat(clock.slept()).as("asked for 10s, every 2s").isEqualTo(Duration.ofSeconds(8));
   }
 
   @Test

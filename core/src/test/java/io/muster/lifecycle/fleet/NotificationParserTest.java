@@ -139,9 +139,22 @@ class NotificationParserTest {
   }
 
   @Test
-  void anActionWithoutATokenIsKeyedByInstanceAndTransition() {
+  void anActionIsKeyedByInstanceTransitionAndHookWithOrWithoutAToken() {
     Notification.Action a = action(Messages.direct(TERMINATING, "i-9", null));
     assertThat(a.action().token()).isEmpty();
-    assertThat(ActionClaims.key(a.action())).isEqualTo("i-9.TERMINATING");
+    assertThat(ActionClaims.key(a.action())).isEqualTo("i-9.TERMINATING.terminate-hook");
+    Notification.Action withToken = action(Messages.direct(TERMINATING, "i-9", "tok-9"));
+    assertThat(ActionClaims.key(withToken.action())).isEqualTo(ActionClaims.key(a.action()));
+    // A hook name a store entry cannot hold ('/') is replaced by a stable hash.
+    io.muster.lifecycle.LifecycleAction slashed =
+        new io.muster.lifecycle.LifecycleAction(
+            "g",
+            "team/drain",
+            "i-9",
+            io.muster.lifecycle.LifecycleTransition.TERMINATING,
+            java.util.Optional.empty());
+    assertThat(ActionClaims.key(slashed))
+        .matches("i-9\\.TERMINATING\\.h[0-9a-f]{24}")
+        .isEqualTo(ActionClaims.key(slashed));
   }
 }
