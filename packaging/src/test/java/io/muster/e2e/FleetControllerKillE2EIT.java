@@ -112,6 +112,9 @@ class FleetControllerKillE2EIT {
         env.put("MUSTER_LIFECYCLE_CONTROLLER_GONE_AFTER", "1s");
         env.put("MUSTER_LIFECYCLE_CONTROLLER_ID", "ctl-1");
         env.put("MUSTER_LIFECYCLE_CONTROLLER_REMOVE_MEMBERS", "false");
+        // No EC2 here: without this, each launch would look its address up for the default 30 s
+        // (FleetControllerIT tests the lookup against the EC2 fake).
+        env.put("MUSTER_LIFECYCLE_CONTROLLER_ADDRESS_WAIT", "0s");
 
         int kills = 0;
         int starts = 0;
