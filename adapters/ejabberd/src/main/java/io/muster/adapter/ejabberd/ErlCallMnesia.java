@@ -56,11 +56,12 @@ final class ErlCallMnesia implements MnesiaProbe {
   }
 
   /**
-   * The schema cookie as erl_call printed it, whitespace removed (the same erl_call prints every
-   * node's answer, so equal cookies print equally); {@link Failed} for anything but a tuple.
+   * The schema cookie as erl_call printed it, whitespace and atom quotes removed: the founder's
+   * erl_call printed the published one, and another version of erl_call on a joiner may space or
+   * quote the same term otherwise; {@link Failed} for anything but a tuple.
    */
   static Answer parseCookie(String stdout) {
-    String term = stdout.replaceAll("\\s+", "");
+    String term = stdout.replaceAll("[\\s']+", "");
     if (!term.startsWith("{{") || !term.endsWith("}")) {
       return new Failed("not a Mnesia schema cookie: " + abbreviate(stdout.strip()));
     }

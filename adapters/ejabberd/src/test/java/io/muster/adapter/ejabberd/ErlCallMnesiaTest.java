@@ -100,5 +100,7 @@ class ErlCallMnesiaTest {
             new MnesiaProbe.Failed("{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}"));
     assertThat(probe(badrpc).dbNodes("ejabberd@n2", cookie)).isInstanceOf(MnesiaProbe.Failed.class);
     assertThat(ErlCallMnesia.parseCookie("ok")).isInstanceOf(MnesiaProbe.Failed.class);
+    assertThat(ErlCallMnesia.parseCookie("{{17, -5, 1}, 'ejabberd@10.0.0.1'}"))
+        .isEqualTo(ErlCallMnesia.parseCookie("{{17,-5,1},ejabberd@10.0.0.1}\n"));
   }
 }
