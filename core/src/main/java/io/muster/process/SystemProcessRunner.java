@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * the whole operation ({@link #limitUntil}, e.g. {@code join --timeout}) or when muster is told to
  * stop ({@link #endRunning(boolean)}), the command and every process it started are ended. A script
  * that sleeps under a shell is a tree: killing the shell alone would leave the sleeper running.
+ *
+ * <p>One kind of command is the stop's own work: a lifecycle leave that an Auto Scaling terminate
+ * hook waits for. Ending it when the agent is stopped mid-drain would turn a clean leave into a
+ * failed one, so commands started inside {@link #sparedOnStop} are left to finish by a stop that
+ * still runs commands ({@code endRunning(false)}); their timeout, the deadline, an interrupt of the
+ * thread that runs them, and a stop before exit ({@code endRunning(true)}) still end them.
  */
 public final class SystemProcessRunner implements ProcessRunner {
   private final Clock clock;
@@ -29,6 +36,8 @@ public final class SystemProcessRunner implements ProcessRunner {
   private volatile String deadlineName;
   private volatile boolean ended;
   private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
+  private final Set<Process> spared = ConcurrentHashMap.newKeySet();
+  private static final ThreadLocal<Boolean> SPARING = ThreadLocal.withInitial(() -> false);
   // Starting a command and a stop exclude each other, so no command starts unseen by a stop.
   private final Object lock = new Object();
 
@@ -63,10 +72,24 @@ public final class SystemProcessRunner implements ProcessRunner {
       if (refuseNew) {
         ended = true;
       }
-      now = List.copyOf(running);
+      now = running.stream().filter(p -> refuseNew || !spared.contains(p)).toList();
       stopped.addAll(now);
     }
     now.forEach(SystemProcessRunner::endTree);
+  }
+
+  /**
+   * Runs {@code work} on this thread with every command it starts spared by a stop that still runs
+   * commands ({@code endRunning(false)}): the stop's own work, such as a lifecycle leave.
+   */
+  public static <T> T sparedOnStop(Callable<T> work) throws Exception {
+    boolean outer = SPARING.get();
+    SPARING.set(true);
+    try {
+      return work.call();
+    } finally {
+      SPARING.set(outer);
+    }
   }
 
   /** How many commands are running now (tests). */
@@ -100,6 +123,9 @@ public final class SystemProcessRunner implements ProcessRunner {
         }
         p = pb.start();
         running.add(p);
+        if (SPARING.get()) {
+          spared.add(p);
+        }
       }
     } catch (IOException e) {
       throw new CommandException(
@@ -116,6 +142,7 @@ public final class SystemProcessRunner implements ProcessRunner {
       return await(command, p, timeout, byDeadline);
     } finally {
       running.remove(p);
+      spared.remove(p);
     }
   }
 

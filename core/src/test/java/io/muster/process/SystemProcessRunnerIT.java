@@ -122,6 +122,81 @@ class SystemProcessRunnerIT {
   }
 
   @Test
+  void aStopThatStillRunsCommandsLetsASparedCommandFinishAndEndsTheOthers() throws Exception {
+    Path release = tmp.resolve("release");
+    Path started = tmp.resolve("started");
+    Path otherPid = tmp.resolve("other-pid");
+    SystemProcessRunner runner = new SystemProcessRunner();
+    // The stop's own work (a lifecycle leave): finishes once released, after the stop.
+    CompletableFuture<ProcessResult> leave =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return SystemProcessRunner.sparedOnStop(
+                    () ->
+                        runner.run(
+                            Command.of(
+                                Duration.ofMinutes(5),
+                                "/bin/sh",
+                                "-c",
+                                "touch "
+                                    + started
+                                    + "; while [ ! -e "
+                                    + release
+                                    + " ]; do sleep 0.05; done; echo left")));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    CompletableFuture<Throwable> other =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                runner.run(sleeperTree(otherPid, Duration.ofMinutes(5)));
+                return null;
+              } catch (CommandException e) {
+                return e;
+              }
+            });
+    long otherChild = awaitPid(otherPid);
+    for (int i = 0; i < 500 && !Files.exists(started); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(started).exists();
+
+    runner.endRunning(false);
+
+    assertThat(other.get(30, TimeUnit.SECONDS)).hasMessageContaining("muster is stopping");
+    assertGone(otherChild);
+    assertThat(leave).isNotDone();
+    Files.createFile(release);
+    assertThat(leave.get(30, TimeUnit.SECONDS).stdout()).isEqualTo("left\n");
+  }
+
+  @Test
+  void aStopBeforeExitEndsSparedCommandsToo() throws Exception {
+    Path pid = tmp.resolve("pid");
+    SystemProcessRunner runner = new SystemProcessRunner();
+    CompletableFuture<Throwable> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                SystemProcessRunner.sparedOnStop(
+                    () -> runner.run(sleeperTree(pid, Duration.ofMinutes(5))));
+                return null;
+              } catch (Exception e) {
+                return e;
+              }
+            });
+    long child = awaitPid(pid);
+
+    runner.endRunning(true);
+
+    assertThat(run.get(30, TimeUnit.SECONDS)).hasMessageContaining("muster is stopping");
+    assertGone(child);
+  }
+
+  @Test
   void knownSecretsAreMaskedInBothOutputs() throws Exception {
     SecretMask.remember("s3cr3t-value-for-runner-test");
     ProcessResult r =

@@ -117,36 +117,87 @@ class AgentStopLifecycleIT {
     assertThat(asg.completions(ID, "muster-launch")).hasSize(1);
   }
 
-  @Test
-  void sigtermDuringADrainAnswersTheTerminateHookOnceBeforeExiting() throws Exception {
+  /**
+   * Starts a member whose leave is {@code leaveScript}, then the terminate hook; returns at the
+   * leave's start.
+   */
+  private LocalMuster drainingMember(String leaveScript, Path started) throws Exception {
     Path leave = dir.resolve("leave.sh");
-    Path started = dir.resolve("leave.started");
-    Files.writeString(leave, "#!/bin/sh\ntouch " + started + "\nexec sleep 600\n");
+    Files.writeString(leave, "#!/bin/sh\n" + leaveScript);
     Files.setPosixFilePermissions(leave, PosixFilePermissions.fromString("rwx------"));
     Map<String, String> env = env("1");
     env.put("MUSTER_ADAPTER_EXEC_LEAVE", leave.toString());
     asg.launch(GROUP, ID);
-    try (LocalMuster agent = LocalMuster.start(dir, "agent", env, "agent")) {
-      agent.awaitLog(l -> l.contains("formed generation 1"), START);
-      agent.awaitLog(l -> l.contains("lifecycle-completed"), START);
-      assertThat(asg.completions(ID, "muster-launch"))
-          .singleElement()
-          .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+    LocalMuster agent = LocalMuster.start(dir, "agent", env, "agent");
+    agent.awaitLog(l -> l.contains("formed generation 1"), START);
+    agent.awaitLog(l -> l.contains("lifecycle-completed"), START);
+    assertThat(asg.completions(ID, "muster-launch"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
 
-      asg.terminate(ID);
-      long end = System.nanoTime() + START.toNanos();
-      while (!Files.exists(started) && System.nanoTime() < end) {
-        Thread.sleep(100);
-      }
-      assertThat(started).as(agent.stderr()).exists();
-      assertThat(asg.completions(ID, "muster-drain")).isEmpty();
+    asg.terminate(ID);
+    long end = System.nanoTime() + START.toNanos();
+    while (!Files.exists(started) && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    assertThat(started).as(agent.stderr()).exists();
+    assertThat(asg.completions(ID, "muster-drain")).isEmpty();
+    return agent;
+  }
+
+  @Test
+  void sigtermDuringADrainLetsTheLeaveScriptFinishAndAnswersContinueOnce() throws Exception {
+    Path started = dir.resolve("leave.started");
+    Path release = dir.resolve("leave.release");
+    Path finished = dir.resolve("leave.finished");
+    try (LocalMuster agent =
+        drainingMember(
+            "touch "
+                + started
+                + "\nwhile [ ! -e "
+                + release
+                + " ]; do sleep 0.1; done\ntouch "
+                + finished
+                + "\n",
+            started)) {
+      agent.signal("TERM");
+      // The leave is the drain itself: the stop does not end it with the other commands (the
+      // systemd unit's KillMode=mixed does not signal it either), it waits for it.
+      Thread.sleep(2000);
+      assertThat(finished).doesNotExist();
+      Files.createFile(release);
+
+      assertThat(agent.awaitExit(STOP)).as(agent.stderr()).isZero();
+      assertThat(finished).as(agent.stderr()).exists();
+    }
+    assertThat(asg.completions(ID, "muster-drain"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.result()).isEqualTo("CONTINUE");
+              assertThat(c.byTimeout()).isFalse();
+            });
+  }
+
+  @Test
+  void sigtermDuringADrainWhoseLeaveHangsEndsItAndAnswersTheDrainFailureResultOnce()
+      throws Exception {
+    Path started = dir.resolve("leave.started");
+    Path pid = dir.resolve("leave.pid");
+    long sleeper;
+    try (LocalMuster agent =
+        drainingMember("echo $$ > " + pid + "\ntouch " + started + "\nexec sleep 600\n", started)) {
+      sleeper = Long.parseLong(Files.readString(pid).strip());
 
       agent.signal("TERM");
 
       assertThat(agent.awaitExit(STOP)).as(agent.stderr()).isZero();
     }
-    // The stop ends the commands muster runs, the leave script included: the leave failed, so the
-    // hook gets lifecycle.drain-failure-result, once, from the process being stopped.
+    // The stop waited its 15 s for the leave, then ended it: the leave failed, so the hook gets
+    // lifecycle.drain-failure-result, once, from the process being stopped.
+    assertThat(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false))
+        .as("the hung leave script (pid %d) still runs", sleeper)
+        .isFalse();
     assertThat(asg.completions(ID, "muster-drain"))
         .singleElement()
         .satisfies(

@@ -14,6 +14,7 @@ import io.muster.lifecycle.FileLifecycleRecords;
 import io.muster.lifecycle.NodeLifecycle;
 import io.muster.model.NodeIdentity;
 import io.muster.plugin.PluginContext;
+import io.muster.process.SystemProcessRunner;
 import io.muster.time.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +62,14 @@ public final class NodeLifecycles {
       ClusterAdapter adapter, CredentialStore store, NodeState state, String instanceId) {
     return () -> {
       if (adapter != null && state.membership().isPresent()) {
-        adapter.leave(false);
+        // A leave command (exec's script, ejabberdctl leave_cluster) is the drain itself: a stop
+        // of the agent mid-drain lets it finish (LifecycleComponent.stop waits for it, then
+        // interrupts it) rather than ending it with the other commands.
+        SystemProcessRunner.sparedOnStop(
+            () -> {
+              adapter.leave(false);
+              return null;
+            });
         store.deregisterMember(instanceId);
         state.clearMembership();
         LOG.info("left the cluster and deregistered {}", instanceId);
