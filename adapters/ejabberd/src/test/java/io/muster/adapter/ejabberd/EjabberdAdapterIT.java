@@ -168,7 +168,8 @@ class EjabberdAdapterIT {
 
   @Test
   @Order(1)
-  void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookie() throws Exception {
+  void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookieAndSchemaCookie()
+      throws Exception {
     // Through the ServiceLoader, as the agent does.
     ClusterAdapter viaProvider =
         (ClusterAdapter)
@@ -193,6 +194,12 @@ class EjabberdAdapterIT {
 
     Secret cookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
     assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}").isNotEqualTo(before);
+    // The cluster's identity: the Mnesia schema cookie n1 made at its first start.
+    assertThat(cluster.get(EjabberdAdapter.SCHEMA_COOKIE).map(Secret::reveal))
+        .get()
+        .asString()
+        .startsWith("{{")
+        .contains(n1.nodeName());
     assertThat(Files.readString(n1.cookieFile())).isEqualTo(cookie.reveal());
     assertThat(Files.getOwner(n1.cookieFile()).getName()).isEqualTo("ejabberd");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(n1.cookieFile())))
@@ -282,7 +289,9 @@ class EjabberdAdapterIT {
 
     // Issue 18: n3 now is what a new instance on a dead member's address can be, a standalone
     // ejabberd running with the generation's cookie. A joiner (n2's view, founder n1) refuses to
-    // join through it and proves n1 and n2 (one erl_call each, no Erlang VM).
+    // join through it and proves n1 and n2 (one erl_call each, no Erlang VM): n2 joined through
+    // n1 and carries n1's schema cookie; n3's schema was made afresh when leave_cluster deleted
+    // its database.
     JoinRequest stale =
         new JoinRequest(
             "chat",
@@ -295,14 +304,35 @@ class EjabberdAdapterIT {
     long t0 = System.nanoTime();
     java.util.Optional<String> refused = adapter(n2).verifyTarget(stale, n3.peer());
     timings.put(
-        "verifyTarget of standalone n3 (erl_call mnesia db_nodes)",
+        "verifyTarget of standalone n3 (erl_call mnesia schema cookie)",
         Duration.ofNanos(System.nanoTime() - t0));
     assertThat(refused)
         .get()
         .asString()
-        .contains(n3.nodeName() + " accepts the cookie")
-        .contains("a standalone node");
+        .contains(n3.nodeName() + " accepts the cookie but its Mnesia schema cookie")
+        .contains(
+            "is not cluster chat's "
+                + cluster.get(EjabberdAdapter.SCHEMA_COOKIE).orElseThrow().reveal());
     assertThat(adapter(n2).verifyTarget(stale, n1.peer())).isEmpty();
+    // Credentials of a cluster formed before the schema cookie was published: db_nodes decide.
+    Credentials legacy =
+        new Credentials(
+            Map.of(EjabberdAdapter.COOKIE, cluster.get(EjabberdAdapter.COOKIE).orElseThrow()));
+    JoinRequest staleLegacy =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n2.identity(),
+            List.of(n3.peer(), n1.peer()),
+            legacy,
+            List.of(n1.peer(), n2.peer(), n3.peer()),
+            java.util.Optional.of(n1.peer()));
+    assertThat(adapter(n2).verifyTarget(staleLegacy, n3.peer()))
+        .get()
+        .asString()
+        .contains("its Mnesia cluster (db_nodes [" + n3.nodeName() + "])")
+        .contains("a standalone node");
+    assertThat(adapter(n2).verifyTarget(staleLegacy, n1.peer())).isEmpty();
     JoinRequest fromN3 =
         new JoinRequest(
             "chat",

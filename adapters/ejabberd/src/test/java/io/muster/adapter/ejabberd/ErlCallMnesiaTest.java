@@ -71,4 +71,36 @@ class ErlCallMnesiaTest {
     assertThat(a).isInstanceOf(MnesiaProbe.NoAnswer.class);
     assertThat(((MnesiaProbe.NoAnswer) a).detail()).contains("failed to connect");
   }
+
+  @Test
+  void asksTheSchemaCookieAndKeepsItWithoutWhitespace() throws Exception {
+    MnesiaProbe.Answer a =
+        probe(
+                new ProcessResult(
+                    0, "{{1796455164214235097, -576460752303423455, 1}, s318a@vm}\n", ""))
+            .schemaCookie("ejabberd@10.0.0.2", cookie);
+
+    assertThat(a)
+        .isEqualTo(
+            new MnesiaProbe.SchemaCookie("{{1796455164214235097,-576460752303423455,1},s318a@vm}"));
+    assertThat(ran.get(0).argv())
+        .containsExactly(
+            "erl_call", "-name", "ejabberd@10.0.0.2", "-a", "mnesia table_info [schema, cookie]");
+    assertThat(seenCookie).containsExactly(cookie.reveal() + " r-------- rwx------");
+  }
+
+  @Test
+  void aCallThatFailsOnTheNodeIsFailedNotAnAnswer() throws Exception {
+    // What erl_call printed (exit 0) against a node whose Mnesia was not started.
+    ProcessResult badrpc =
+        new ProcessResult(0, "{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}", "");
+
+    assertThat(probe(badrpc).schemaCookie("ejabberd@n2", cookie))
+        .isEqualTo(
+            new MnesiaProbe.Failed("{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}"));
+    assertThat(probe(badrpc).dbNodes("ejabberd@n2", cookie)).isInstanceOf(MnesiaProbe.Failed.class);
+    assertThat(ErlCallMnesia.parseCookie("ok")).isInstanceOf(MnesiaProbe.Failed.class);
+    assertThat(ErlCallMnesia.parseCookie("{{17, -5, 1}, 'ejabberd@10.0.0.1'}"))
+        .isEqualTo(ErlCallMnesia.parseCookie("{{17,-5,1},ejabberd@10.0.0.1}\n"));
+  }
 }
