@@ -10,6 +10,7 @@ import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
 import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
 import io.muster.model.Peer;
@@ -171,17 +172,17 @@ class EjabberdAdapterIT {
   void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookieAndSchemaCookie()
       throws Exception {
     // Through the ServiceLoader, as the agent does.
+    // Its own state.dir: the default, /var/lib/muster, is the installed package's (erl_call's
+    // cookie hand-off directory goes under it).
+    Settings withState =
+        n1.adapterSettings().with(CoreKeys.STATE_DIR, base.resolve("state").toString());
     ClusterAdapter viaProvider =
         (ClusterAdapter)
             Plugins.adapters()
-                .selected(n1.adapterSettings().with(CoreKeys.ADAPTER_NAME, "ejabberd"))
+                .selected(withState.with(CoreKeys.ADAPTER_NAME, "ejabberd"))
                 .create(
                     new PluginContext(
-                        n1.adapterSettings(),
-                        n1::identity,
-                        runner,
-                        Clock.systemUTC(),
-                        Sleeper.SYSTEM));
+                        withState, n1::identity, runner, Clock.systemUTC(), Sleeper.SYSTEM));
     String before = Files.readString(n1.cookieFile());
     long pidBefore = n1.pid().orElseThrow();
 
