@@ -140,6 +140,46 @@ class EjabberdAdapterIT {
         new ErlCallMnesia(s, runner, base.resolve("state/handoff")));
   }
 
+  /**
+   * The hidden nodes connected to {@code target}'s Erlang node, asked by an erl_call from {@code
+   * from}'s namespace, which is one of them: muster's erl_calls (at form and in verifyTarget) must
+   * not leave a connection to a node that a join_cluster then goes through. Waits a little for the
+   * target to notice connections that closed just before.
+   */
+  private List<String> otherHiddenNodes(EjabberdNode from, EjabberdNode target, Secret cookie)
+      throws Exception {
+    Path home = Files.createTempDirectory(base, "hidden-check-");
+    Path file = home.resolve(".erlang.cookie");
+    Files.writeString(file, cookie.reveal());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    List<String> argv = new ArrayList<>(from.erlCallArgv());
+    argv.addAll(List.of("-name", target.nodeName(), "-a", "erlang nodes [hidden]"));
+    try {
+      List<String> others = List.of();
+      for (int attempt = 0; attempt < 50; attempt++) {
+        ProcessResult r =
+            new SystemProcessRunner()
+                .run(
+                    Command.of(Duration.ofSeconds(10), argv)
+                        .withEnv(Map.of("HOME", home.toString())));
+        assertThat(r.ok()).as("erl_call nodes(hidden): " + r.stdout() + r.stderr()).isTrue();
+        // Itself: one hidden node; any other is a connection something left open.
+        List<String> hidden = ErlCallMnesia.parseNodes(r.stdout());
+        assertThat(hidden)
+            .as("erl_call sees itself among " + target.nodeName() + "'s")
+            .isNotEmpty();
+        others = hidden.subList(1, hidden.size());
+        if (hidden.size() == 1) {
+          return List.of();
+        }
+        Thread.sleep(100);
+      }
+      return others;
+    } finally {
+      EjabberdNode.deleteTree(home);
+    }
+  }
+
   private JoinRequest join(EjabberdNode self, Credentials creds, EjabberdNode... members) {
     List<Peer> peers = new ArrayList<>();
     for (EjabberdNode m : members) {
@@ -202,6 +242,8 @@ class EjabberdAdapterIT {
         .startsWith("{{")
         .contains(n1.nodeName());
     assertThat(Files.readString(n1.cookieFile())).isEqualTo(cookie.reveal());
+    // The erl_call that read the schema cookie left no connection to n1 behind.
+    assertThat(otherHiddenNodes(n1, n1, cookie)).as("hidden nodes left connected to n1").isEmpty();
     assertThat(Files.getOwner(n1.cookieFile()).getName()).isEqualTo("ejabberd");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(n1.cookieFile())))
         .isEqualTo("r--------");
@@ -357,6 +399,10 @@ class EjabberdAdapterIT {
             List.of(n1.peer()),
             java.util.Optional.of(n1.peer()));
     assertThat(adapter(n3).verifyTarget(foreign, n1.peer())).isEmpty();
+    // The checks' erl_calls left no connection to the targets a join_cluster goes through.
+    Secret clusterCookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
+    assertThat(otherHiddenNodes(n2, n1, clusterCookie)).as("hidden nodes on n1").isEmpty();
+    assertThat(otherHiddenNodes(n2, n3, clusterCookie)).as("hidden nodes on n3").isEmpty();
     assertThat(String.join("\n", runner.lines()))
         .doesNotContain(cluster.get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
     try (var left = Files.list(base.resolve("state/handoff"))) {
