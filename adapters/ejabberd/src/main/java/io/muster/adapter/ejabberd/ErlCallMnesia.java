@@ -93,6 +93,11 @@ final class ErlCallMnesia implements MnesiaProbe {
           cookie.reveal().getBytes(StandardCharsets.UTF_8),
           SecretFiles.OWNER_READ);
       List<String> argv = new ArrayList<>(settings.erlCall());
+      // A node name of its own, as ejabberdctl's clients have: without -h every erl_call is
+      // c17@<this host>, so two at once (joiners that share a host name, the agent and a
+      // `muster join` run by hand) would present one name to the same node, which then drops
+      // the first connection as a restarted node.
+      argv.addAll(List.of("-h", clientName(home)));
       // Long names (a dot in the host: an address or a FQDN) or short ones, as the node uses.
       argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
       argv.add(node);
@@ -130,6 +135,11 @@ final class ErlCallMnesia implements MnesiaProbe {
         // The next start removes what a run left under state.dir/handoff.
       }
     }
+  }
+
+  /** erl_call's own node name: unique per call, like its hand-off directory (pid, random). */
+  static String clientName(Path home) {
+    return "muster-" + home.getFileName();
   }
 
   /** The node atoms of an Erlang list such as {@code ['ejabberd@10.0.0.1',ejabberd@n2]}. */

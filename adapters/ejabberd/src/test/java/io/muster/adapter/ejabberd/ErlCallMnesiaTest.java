@@ -51,14 +51,26 @@ class ErlCallMnesiaTest {
 
     assertThat(a)
         .isEqualTo(new MnesiaProbe.DbNodes(List.of("ejabberd@10.0.0.1", "ejabberd@10.0.0.2")));
-    assertThat(ran.get(0).argv())
+    List<String> argv = ran.get(0).argv();
+    assertThat(argv)
         .containsExactly(
-            "erl_call", "-name", "ejabberd@10.0.0.2", "-a", "mnesia system_info [db_nodes]");
+            "erl_call",
+            "-h",
+            argv.get(2),
+            "-name",
+            "ejabberd@10.0.0.2",
+            "-a",
+            "mnesia system_info [db_nodes]");
+    // Its own client node name (not erl_call's default c17@<host>, shared by every erl_call).
+    assertThat(argv.get(2))
+        .matches("muster-ejabberd-" + ProcessHandle.current().pid() + "-[0-9a-f]{12}");
     assertThat(String.join(" ", ran.get(0).argv())).doesNotContain(cookie.reveal());
     assertThat(seenCookie).containsExactly(cookie.reveal() + " r-------- rwx------");
     try (var left = Files.list(state.resolve("handoff"))) {
       assertThat(left).isEmpty();
     }
+    probe(new ProcessResult(0, "[]", "")).dbNodes("ejabberd@10.0.0.2", cookie);
+    assertThat(ran.get(1).argv().get(2)).as("the next call's name").isNotEqualTo(argv.get(2));
   }
 
   @Test
@@ -85,7 +97,13 @@ class ErlCallMnesiaTest {
             new MnesiaProbe.SchemaCookie("{{1796455164214235097,-576460752303423455,1},s318a@vm}"));
     assertThat(ran.get(0).argv())
         .containsExactly(
-            "erl_call", "-name", "ejabberd@10.0.0.2", "-a", "mnesia table_info [schema, cookie]");
+            "erl_call",
+            "-h",
+            ran.get(0).argv().get(2),
+            "-name",
+            "ejabberd@10.0.0.2",
+            "-a",
+            "mnesia table_info [schema, cookie]");
     assertThat(seenCookie).containsExactly(cookie.reveal() + " r-------- rwx------");
   }
 
