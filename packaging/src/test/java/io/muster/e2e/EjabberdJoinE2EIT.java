@@ -362,6 +362,103 @@ class EjabberdJoinE2EIT {
         });
   }
 
+  /**
+   * Issue 18: the founder dies and a new instance on its address runs ejabberd as a standalone node
+   * with the generation's cookie (a node whose own join failed after it wrote the cookie), so a
+   * join_cluster through it would succeed and make a second cluster. Discovery and the store still
+   * name that address as the founder, the one member a joiner of a small fleet joins through;
+   * muster asks the target's Mnesia first (erl_call: it answers, but its schema cookie is its own,
+   * not the one the founder published as {@code mnesia-schema-cookie}), refuses to join through it
+   * with a log line naming the address and why, and waits (here until its --timeout) instead of
+   * making a second cluster with it. (Its db_nodes alone could not tell it from the founder, still
+   * alone: that check passed it.)
+   */
+  @Test
+  @Order(5)
+  void aStandaloneEjabberdOnTheFoundersAddressIsNotJoinedThrough() throws Exception {
+    requireRounds();
+    if (!leftN3) {
+      throw new IllegalStateException("this step needs n3 out of the cluster (leave failed)");
+    }
+    Path storeDir = roundDir.resolve("store");
+    FormationRecord formation = store(storeDir).currentFormation().orElseThrow();
+    int founder = -1;
+    for (int i = 0; i < NODES; i++) {
+      if (nodes.get(i).network().name().equals(formation.ownerInstanceId())) {
+        founder = i;
+      }
+    }
+    assertThat(founder).as("the founder is n1 or n2 (n3 left)").isIn(0, 1);
+    int survivor = 1 - founder;
+    EjabberdNode dead = nodes.get(founder);
+    dead.crash();
+    dead.close();
+    EjabberdNode.deleteTree(dead.dir());
+    EjabberdNode reused =
+        EjabberdNode.create(dead.network(), roundDir.resolve("ejabberd-reused-" + founder));
+    nodes.set(founder, reused);
+    // The generation's cookie, as muster writes it (owner ejabberd, 0400), then a fresh start:
+    // alone in its own Mnesia.
+    String cookie =
+        store(storeDir)
+            .credentials(formation.generation())
+            .orElseThrow()
+            .get(EjabberdAdapter.COOKIE)
+            .orElseThrow()
+            .reveal();
+    assertThat(
+            store(storeDir)
+                .credentials(formation.generation())
+                .orElseThrow()
+                .get(EjabberdAdapter.SCHEMA_COOKIE))
+        .as("the founder published its Mnesia schema cookie")
+        .isPresent();
+    Files.createDirectories(reused.cookieFile().getParent());
+    Files.writeString(reused.cookieFile(), cookie);
+    Files.setOwner(
+        reused.cookieFile(),
+        reused
+            .cookieFile()
+            .getFileSystem()
+            .getUserPrincipalLookupService()
+            .lookupPrincipalByName("ejabberd"));
+    Files.setPosixFilePermissions(
+        reused.cookieFile(), java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+    reused.start();
+    assertThat(reused.listCluster()).containsExactly(reused.nodeName());
+    String address = reused.network().address();
+
+    long t0 = System.nanoTime();
+    MusterRun join =
+        startMuster(
+            2, roundDir, cluster, storeDir, "join-reused-address", "join", "--timeout", "25s");
+    awaitAll(List.of(join), COMMAND_LIMIT);
+    notes.put(
+        "`muster join` on n3 while the founder's address holds a standalone ejabberd, until its"
+            + " --timeout 25s",
+        seconds(Duration.ofNanos(System.nanoTime() - t0)));
+    checked(
+        List.of(join),
+        () -> {
+          assertThat(join.process().exitValue()).as("exit of the join that must wait").isEqualTo(1);
+          String refusal =
+              join.err()
+                  .lines()
+                  .filter(l -> l.contains("not joining through " + address))
+                  .findFirst()
+                  .orElse("");
+          assertThat(refusal)
+              .as("the log line that names the target and why")
+              .contains(reused.nodeName() + " accepts the cookie but its Mnesia schema cookie")
+              .contains(EjabberdAdapter.SCHEMA_COOKIE)
+              .contains("another Mnesia cluster");
+          notes.put("refusal", finalErrorMessage(refusal));
+          // No second cluster: the standalone node is still alone, and n3 is not with it.
+          assertThat(reused.listCluster()).containsExactly(reused.nodeName());
+          assertThat(nodes.get(survivor).listCluster()).doesNotContain(nodes.get(2).nodeName());
+        });
+  }
+
   @Test
   @Order(6)
   void noCookieEverAppearedInOutputOrInAnyArgv() {

@@ -17,8 +17,11 @@ import java.util.List;
  * recorded: code under test may catch the exception (a retry loop, the SDK's credentials chain), so
  * {@link NetworkGuardExtension} fails the test afterwards with what was recorded.
  *
- * <p>Cheap on purpose: every check but a socket connect returns at once, without building the
- * permission object the default implementation would build for it.
+ * <p>It also refuses writes under the installed package's state directory ({@link
+ * PackageStatePaths}): a test that leaves state.dir at its default would change the machine.
+ *
+ * <p>Cheap on purpose: every check but a socket connect or a file write returns at once, without
+ * building the permission object the default implementation would build for it.
  */
 // The SecurityManager is deprecated for removal; it works up to Java 23 with the flag above.
 @SuppressWarnings("removal")
@@ -28,6 +31,9 @@ public final class NetworkGuard extends SecurityManager {
   public record Refusal(String destination, String thread, SecurityException error) {}
 
   private static final List<Refusal> refusals = new ArrayList<>();
+
+  /** Writes refused under the package's state directory ({@link PackageStatePaths}). */
+  private static final List<Refusal> writeRefusals = new ArrayList<>();
 
   private NetworkGuard() {}
 
@@ -49,6 +55,7 @@ public final class NetworkGuard extends SecurityManager {
     }
     // Load what a check uses before the first check, so none loads classes in the middle of one.
     TestDestinations.refusal("127.0.0.1");
+    PackageStatePaths.refusal("/tmp");
     try {
       System.setSecurityManager(new NetworkGuard());
     } catch (UnsupportedOperationException e) {
@@ -69,6 +76,15 @@ public final class NetworkGuard extends SecurityManager {
     synchronized (refusals) {
       List<Refusal> out = List.copyOf(refusals);
       refusals.clear();
+      return out;
+    }
+  }
+
+  /** The writes refused since the last call, oldest first; clears the record. */
+  public static List<Refusal> takeWriteRefusals() {
+    synchronized (writeRefusals) {
+      List<Refusal> out = List.copyOf(writeRefusals);
+      writeRefusals.clear();
       return out;
     }
   }
@@ -175,8 +191,24 @@ public final class NetworkGuard extends SecurityManager {
   @Override
   public void checkRead(FileDescriptor fd) {}
 
+  /**
+   * Refuses creating or writing a file or directory under the package's state directory ({@link
+   * PackageStatePaths}); records the refusal, as for a connection, in case the code under test
+   * swallows the exception.
+   */
   @Override
-  public void checkWrite(String file) {}
+  public void checkWrite(String file) {
+    String why = PackageStatePaths.refusal(file);
+    if (why == null) {
+      return;
+    }
+    SecurityException e =
+        new SecurityException("test guard refused a write to " + file + ": " + why);
+    synchronized (writeRefusals) {
+      writeRefusals.add(new Refusal(file, Thread.currentThread().getName(), e));
+    }
+    throw e;
+  }
 
   @Override
   public void checkWrite(FileDescriptor fd) {}

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Registered for every test by {@code META-INF/services/org.junit.jupiter.api.extension.Extension}
  * with {@code junit.jupiter.extensions.autodetection.enabled} (the parent pom sets it).
  *
- * <p>A test that expects refusals takes them with {@link NetworkGuard#takeRefusals()}.
+ * <p>The same for a refused write under the installed package's state directory ({@link
+ * PackageStatePaths}). A test that expects refusals takes them with {@link
+ * NetworkGuard#takeRefusals()} or {@link NetworkGuard#takeWriteRefusals()}.
  */
 public final class NetworkGuardExtension implements AfterEachCallback, AfterAllCallback {
   @Override
@@ -26,14 +28,20 @@ public final class NetworkGuardExtension implements AfterEachCallback, AfterAllC
   }
 
   private static void failOnRefusals(String when) {
-    List<NetworkGuard.Refusal> refused = NetworkGuard.takeRefusals();
+    List<NetworkGuard.Refusal> writes = NetworkGuard.takeWriteRefusals();
+    fail(NetworkGuard.takeRefusals(), " connection ", " connections ", when);
+    fail(writes, " write under the package's state directory ", " writes under it ", when);
+  }
+
+  private static void fail(
+      List<NetworkGuard.Refusal> refused, String one, String many, String when) {
     if (refused.isEmpty()) {
       return;
     }
     StringBuilder message =
         new StringBuilder("the test network guard refused ")
             .append(refused.size())
-            .append(refused.size() == 1 ? " connection " : " connections ")
+            .append(refused.size() == 1 ? one : many)
             .append(when)
             .append(':');
     for (NetworkGuard.Refusal r : refused) {

@@ -19,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +184,41 @@ class NetworkGuardTest {
         .hasMessageContaining("169.254.169.254:80 from thread " + Thread.currentThread().getName())
         .hasRootCauseInstanceOf(SecurityException.class);
     new NetworkGuardExtension().afterEach(null); // taken: nothing left to fail the next test
+  }
+
+  /**
+   * CI runs the tests as root: a test that left state.dir at its default created
+   * /var/lib/muster/handoff, and the package test, which compares the machine before and after
+   * installing and purging the package, failed on it much later.
+   */
+  @Test
+  void aWriteUnderThePackagesStateDirectoryIsRefusedAndFailsTheTest() throws Exception {
+    Path state = PackageStatePaths.STATE_DIR;
+    boolean existed = Files.exists(state);
+    Path handoff = state.resolve("handoff-guard-test-" + ProcessHandle.current().pid());
+    try {
+      assertThatThrownBy(() -> Files.createDirectories(handoff))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("refused a write to " + handoff)
+          .hasMessageContaining("give the code under test a state.dir");
+      assertThat(handoff).doesNotExist();
+      assertThat(Files.exists(state)).as("created by the refused write").isEqualTo(existed);
+      assertThatThrownBy(() -> new NetworkGuardExtension().afterEach(null))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("refused 1 write under the package's state directory during")
+          .hasRootCauseInstanceOf(SecurityException.class);
+      new NetworkGuardExtension().afterEach(null); // taken
+    } finally {
+      // Only if the guard failed: put the machine back as it was.
+      Files.deleteIfExists(handoff);
+      if (!existed) {
+        Files.deleteIfExists(state);
+      }
+    }
+    // Elsewhere, and relative names (under the build directory), are allowed.
+    assertThat(PackageStatePaths.refusal("/var/lib/musterx/a")).isNull();
+    assertThat(PackageStatePaths.refusal("target/x")).isNull();
+    assertThat(PackageStatePaths.refusal("/var/lib/../lib/muster/handoff")).isNotNull();
   }
 
   private static void assertRefused(Throwable t, String destination) {

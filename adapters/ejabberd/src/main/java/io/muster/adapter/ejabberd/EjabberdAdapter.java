@@ -41,6 +41,13 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   /** Name of the join secret in {@link Credentials}. */
   public static final String COOKIE = "erlang-cookie";
 
+  /**
+   * Name in {@link Credentials} of the founder's Mnesia schema cookie, the cluster's identity (see
+   * {@link MnesiaProbe.SchemaCookie}). Published beside the Erlang cookie because the store keeps a
+   * generation's credentials together; it is not a secret (it cannot be used to join).
+   */
+  public static final String SCHEMA_COOKIE = "mnesia-schema-cookie";
+
   /** 32 random bytes: 43 letters and digits, a valid Erlang cookie atom. */
   static final int COOKIE_BYTES = 32;
 
@@ -161,16 +168,18 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * A target that answers with the generation's Erlang cookie proves it is in this generation's
-   * cluster when its Mnesia's {@code db_nodes} hold another node this join knows as the cluster's:
-   * the founder (from the formation record) or another registered member. The founder itself, still
-   * alone, proves it while no other member is registered (the generation's first joins). So a new
-   * instance on a dead member's address is refused even when it runs ejabberd with this
-   * generation's cookie (a joiner whose own join failed): it is alone in its Mnesia, and
-   * join_cluster through it would make a second cluster. A target that does not accept the cookie
-   * is left to the join: nothing can join through it, and the join tells a stale cookie in the
-   * store (rejected credentials) from a node that is down. One erl_call per target, no Erlang VM
-   * booted.
+   * A target proves it is in this generation's cluster by the Mnesia schema cookie the founder
+   * published ({@link #SCHEMA_COOKIE}): a schema cookie is made when a Mnesia schema is created and
+   * copied to every node that joins, so the founder and every member share it and a fresh
+   * standalone node, even one running with the generation's Erlang cookie on the founder's own
+   * address, has its own. A target that does not accept the Erlang cookie is left to the join:
+   * nothing can join through it, and the join tells a stale cookie in the store (rejected
+   * credentials) from a node that is down. One erl_call per target, no Erlang VM booted.
+   *
+   * <p>Credentials without a schema cookie (a cluster formed before muster published it, or a
+   * founder that could not read its own) are judged as before, by {@link #verifyByDbNodes}, which
+   * cannot tell the founder from a standalone node on the founder's address while the founder is
+   * alone.
    */
   @Override
   public Optional<String> verifyTarget(JoinRequest request, Peer target) throws AdapterException {
@@ -183,6 +192,60 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     if (node.equals(self)) {
       return Optional.of("is this node (" + self + ")");
     }
+    Optional<String> expected = request.credentials().get(SCHEMA_COOKIE).map(Secret::reveal);
+    if (expected.isEmpty()) {
+      log.info(
+          "the credentials of cluster {} hold no {} (formed before muster published it): judging"
+              + " ejabberd node {} by its Mnesia db_nodes, which cannot tell the founder, still"
+              + " alone, from a standalone node on the founder's address",
+          request.cluster(),
+          SCHEMA_COOKIE,
+          node);
+      return verifyByDbNodes(request, node, self, cookie.get());
+    }
+    MnesiaProbe.Answer answer = mnesia.schemaCookie(node, cookie.get());
+    if (answer instanceof MnesiaProbe.NoAnswer no) {
+      logNoAnswer(request, node, no);
+      return Optional.empty();
+    }
+    if (answer instanceof MnesiaProbe.Failed failed) {
+      return Optional.of(
+          "ejabberd node "
+              + node
+              + " accepts the cookie but cannot tell its Mnesia schema cookie ("
+              + failed.detail()
+              + "), so it cannot prove it is in cluster "
+              + request.cluster());
+    }
+    String actual = ((MnesiaProbe.SchemaCookie) answer).value();
+    if (actual.equals(expected.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "ejabberd node "
+            + node
+            + " accepts the cookie but its Mnesia schema cookie "
+            + actual
+            + " is not cluster "
+            + request.cluster()
+            + "'s "
+            + expected.get()
+            + " ("
+            + SCHEMA_COOKIE
+            + "): another Mnesia cluster, e.g. a standalone node (a new instance on a member's"
+            + " address?)");
+  }
+
+  /**
+   * The check for credentials without {@link #SCHEMA_COOKIE}: a target that answers with the
+   * generation's Erlang cookie proves it is in this generation's cluster when its Mnesia's {@code
+   * db_nodes} hold another node this join knows as the cluster's: the founder (from the formation
+   * record) or another registered member. The founder itself, still alone, proves it while no other
+   * member is registered (the generation's first joins), and so does a standalone node on the
+   * founder's address: the gap the schema cookie closes.
+   */
+  private Optional<String> verifyByDbNodes(
+      JoinRequest request, String node, String self, Secret cookie) throws AdapterException {
     Optional<String> founder = nodeOf(request.founder());
     Set<String> known = new LinkedHashSet<>();
     founder.ifPresent(known::add);
@@ -191,19 +254,18 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     }
     known.remove(node);
     known.remove(self);
-    MnesiaProbe.Answer answer = mnesia.dbNodes(node, cookie.get());
+    MnesiaProbe.Answer answer = mnesia.dbNodes(node, cookie);
     if (answer instanceof MnesiaProbe.NoAnswer no) {
-      // Not a danger: a node that does not accept the cookie cannot be joined through either
-      // (join_cluster fails with no_ping), and only the join can tell a stale cookie in the store
-      // (rejected credentials: re-read once, then fail with the fix) from a foreign node.
-      log.info(
-          "ejabberd node {} does not answer with cluster {}'s cookie ({}; {}); the join will tell"
-              + " whether it is down, foreign, or the store's cookie is stale",
-          node,
-          request.cluster(),
-          registered(node) ? "epmd lists it" : "epmd does not list it",
-          no.detail());
+      logNoAnswer(request, node, no);
       return Optional.empty();
+    }
+    if (answer instanceof MnesiaProbe.Failed failed) {
+      return Optional.of(
+          "ejabberd node "
+              + node
+              + " accepts the cookie but cannot tell its Mnesia db_nodes ("
+              + failed.detail()
+              + ")");
     }
     List<String> db = ((MnesiaProbe.DbNodes) answer).nodes();
     Optional<String> shared = db.stream().filter(known::contains).findFirst();
@@ -232,6 +294,44 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
             + (db.size() <= 1
                 ? ": a standalone node (a new instance on a member's address?)"
                 : ""));
+  }
+
+  /**
+   * Not a danger: a node that does not accept the cookie cannot be joined through either
+   * (join_cluster fails with no_ping), and only the join can tell a stale cookie in the store
+   * (rejected credentials: re-read once, then fail with the fix) from a foreign node.
+   */
+  private void logNoAnswer(JoinRequest request, String node, MnesiaProbe.NoAnswer no) {
+    log.info(
+        "ejabberd node {} does not answer with cluster {}'s cookie ({}; {}); the join will tell"
+            + " whether it is down, foreign, or the store's cookie is stale",
+        node,
+        request.cluster(),
+        registered(node) ? "epmd lists it" : "epmd does not list it",
+        no.detail());
+  }
+
+  /**
+   * This node's Mnesia schema cookie, which joiners check their join target against ({@link
+   * #verifyTarget}); empty, with a warning, when ejabberd does not tell it: the cluster forms
+   * anyway and joiners fall back to the db_nodes check, as for a cluster formed before muster
+   * published it.
+   */
+  private Optional<String> identityOf(String self, Secret cookie) throws AdapterException {
+    MnesiaProbe.Answer answer = mnesia.schemaCookie(self, cookie);
+    if (answer instanceof MnesiaProbe.SchemaCookie schema) {
+      log.info(
+          "publishing {}'s Mnesia schema cookie {} as {}", self, schema.value(), SCHEMA_COOKIE);
+      return Optional.of(schema.value());
+    }
+    log.warn(
+        "cannot read {}'s Mnesia schema cookie ({}); publishing no {}: joiners judge join targets"
+            + " by their db_nodes only, which cannot tell this node, while alone, from a standalone"
+            + " node on its address",
+        self,
+        answer,
+        SCHEMA_COOKIE);
+    return Optional.empty();
   }
 
   /** The node name of {@code peer}, or empty when the template cannot name it. */
@@ -274,7 +374,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         request.cluster(),
         self,
         cookieFile.describe());
-    return new Credentials(Map.of(COOKIE, cookie));
+    Map<String, Secret> credentials = new LinkedHashMap<>();
+    credentials.put(COOKIE, cookie);
+    identityOf(self, cookie).ifPresent(id -> credentials.put(SCHEMA_COOKIE, Secret.of(id)));
+    return new Credentials(credentials);
   }
 
   @Override
@@ -512,7 +615,15 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         steps.add("generate a new Erlang cookie (value not shown) for " + cookieFile.describe());
         steps.add(restart);
         steps.add(started);
-        steps.add("publish the cookie as credential '" + COOKIE + "'");
+        steps.add(
+            "`erl_call -a 'mnesia table_info [schema, cookie]'` against this node: its Mnesia"
+                + " schema cookie, the cluster's identity joiners check their target against");
+        steps.add(
+            "publish the cookie as credential '"
+                + COOKIE
+                + "' and the schema cookie as '"
+                + SCHEMA_COOKIE
+                + "'");
       }
       case "join" -> {
         steps.add(

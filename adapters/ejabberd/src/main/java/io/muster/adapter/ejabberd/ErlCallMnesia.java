@@ -19,11 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@link MnesiaProbe} through {@code erl_call -a 'mnesia system_info [db_nodes]'}: erl_call is a
- * small C program (Debian's erlang-base), so the question costs a TCP exchange, not the Erlang VM
- * boot (0.5-1.7 s) every {@code ejabberdctl} call costs. The cookie goes to erl_call as {@code
- * $HOME/.erlang.cookie} in a private hand-off directory (0700, file 0400) removed right after,
- * never in argv (erl_call's {@code -c} would show it in /proc).
+ * {@link MnesiaProbe} through {@code erl_call -a 'mnesia system_info [db_nodes]'} (or {@code
+ * 'mnesia table_info [schema, cookie]'}): erl_call is a small C program (Debian's erlang-base), so
+ * the question costs a TCP exchange, not the Erlang VM boot (0.5-1.7 s) every {@code ejabberdctl}
+ * call costs. The cookie goes to erl_call as {@code $HOME/.erlang.cookie} in a private hand-off
+ * directory (0700, file 0400) removed right after, never in argv (erl_call's {@code -c} would show
+ * it in /proc).
  */
 final class ErlCallMnesia implements MnesiaProbe {
   private static final Pattern ATOM = Pattern.compile("'([^']+)'|([A-Za-z][\\w.\\-]*@[\\w.\\-]+)");
@@ -46,6 +47,39 @@ final class ErlCallMnesia implements MnesiaProbe {
 
   @Override
   public Answer dbNodes(String node, Secret cookie) throws AdapterException {
+    return call(node, cookie, "mnesia system_info [db_nodes]", out -> new DbNodes(parseNodes(out)));
+  }
+
+  @Override
+  public Answer schemaCookie(String node, Secret cookie) throws AdapterException {
+    return call(node, cookie, "mnesia table_info [schema, cookie]", ErlCallMnesia::parseCookie);
+  }
+
+  /**
+   * The schema cookie as erl_call printed it, whitespace and atom quotes removed: the founder's
+   * erl_call printed the published one, and another version of erl_call on a joiner may space or
+   * quote the same term otherwise; {@link Failed} for anything but a tuple.
+   */
+  static Answer parseCookie(String stdout) {
+    String term = stdout.replaceAll("[\\s']+", "");
+    if (!term.startsWith("{{") || !term.endsWith("}")) {
+      return new Failed("not a Mnesia schema cookie: " + abbreviate(stdout.strip()));
+    }
+    return new SchemaCookie(term);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+
+  /**
+   * Runs {@code erl_call -a apply} against {@code node} with {@code cookie}. A call that reached
+   * the node but failed there ({@code {badrpc, ...}}, which erl_call prints with exit code 0) is
+   * {@link Failed}.
+   */
+  private Answer call(
+      String node, Secret cookie, String apply, java.util.function.Function<String, Answer> parse)
+      throws AdapterException {
     Path home;
     try {
       home = HandoffFiles.newPrivateDir(handoffBase, "ejabberd");
@@ -59,10 +93,15 @@ final class ErlCallMnesia implements MnesiaProbe {
           cookie.reveal().getBytes(StandardCharsets.UTF_8),
           SecretFiles.OWNER_READ);
       List<String> argv = new ArrayList<>(settings.erlCall());
+      // A node name of its own, as ejabberdctl's clients have: without -h every erl_call is
+      // c17@<this host>, so two at once (joiners that share a host name, the agent and a
+      // `muster join` run by hand) would present one name to the same node, which then drops
+      // the first connection as a restarted node.
+      argv.addAll(List.of("-h", clientName(home)));
       // Long names (a dot in the host: an address or a FQDN) or short ones, as the node uses.
       argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
       argv.add(node);
-      argv.addAll(List.of("-a", "mnesia system_info [db_nodes]"));
+      argv.addAll(List.of("-a", apply));
       Duration limit =
           settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
       Command c = Command.of(limit, argv).withEnv(Map.of("HOME", home.toString()));
@@ -83,7 +122,10 @@ final class ErlCallMnesia implements MnesiaProbe {
       if (!r.ok()) {
         return new NoAnswer(Ejabberdctl.output(r));
       }
-      return new DbNodes(parseNodes(r.stdout()));
+      if (r.stdout().strip().startsWith("{badrpc")) {
+        return new Failed(abbreviate(r.stdout().strip()));
+      }
+      return parse.apply(r.stdout());
     } catch (IOException e) {
       throw new AdapterException("cannot write erl_call's cookie under " + home + ": " + e, false);
     } finally {
@@ -93,6 +135,11 @@ final class ErlCallMnesia implements MnesiaProbe {
         // The next start removes what a run left under state.dir/handoff.
       }
     }
+  }
+
+  /** erl_call's own node name: unique per call, like its hand-off directory (pid, random). */
+  static String clientName(Path home) {
+    return "muster-" + home.getFileName();
   }
 
   /** The node atoms of an Erlang list such as {@code ['ejabberd@10.0.0.1',ejabberd@n2]}. */

@@ -10,6 +10,7 @@ import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
 import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
 import io.muster.model.Peer;
@@ -139,6 +140,47 @@ class EjabberdAdapterIT {
         new ErlCallMnesia(s, runner, base.resolve("state/handoff")));
   }
 
+  /**
+   * The hidden nodes connected to {@code target}'s Erlang node, asked by an erl_call from {@code
+   * from}'s namespace, which is one of them: muster's erl_calls (at form and in verifyTarget) must
+   * not leave a connection to a node that a join_cluster then goes through. Waits a little for the
+   * target to notice connections that closed just before.
+   */
+  private List<String> otherHiddenNodes(EjabberdNode from, EjabberdNode target, Secret cookie)
+      throws Exception {
+    Path home = Files.createTempDirectory(base, "hidden-check-");
+    Path file = home.resolve(".erlang.cookie");
+    Files.writeString(file, cookie.reveal());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    String me = "hidden-check-" + System.nanoTime();
+    List<String> argv = new ArrayList<>(from.erlCallArgv());
+    argv.addAll(List.of("-h", me, "-name", target.nodeName(), "-a", "erlang nodes [hidden]"));
+    try {
+      List<String> others = List.of();
+      for (int attempt = 0; attempt < 50; attempt++) {
+        ProcessResult r =
+            new SystemProcessRunner()
+                .run(
+                    Command.of(Duration.ofSeconds(10), argv)
+                        .withEnv(Map.of("HOME", home.toString())));
+        assertThat(r.ok()).as("erl_call nodes(hidden): " + r.stdout() + r.stderr()).isTrue();
+        // Itself (named by -h); any other is a connection something left open.
+        List<String> hidden = ErlCallMnesia.parseNodes(r.stdout());
+        assertThat(hidden)
+            .as("erl_call sees itself among " + target.nodeName() + "'s")
+            .anyMatch(n -> n.startsWith(me + "@"));
+        others = hidden.stream().filter(n -> !n.startsWith(me + "@")).toList();
+        if (others.isEmpty()) {
+          return others;
+        }
+        Thread.sleep(100);
+      }
+      return others;
+    } finally {
+      EjabberdNode.deleteTree(home);
+    }
+  }
+
   private JoinRequest join(EjabberdNode self, Credentials creds, EjabberdNode... members) {
     List<Peer> peers = new ArrayList<>();
     for (EjabberdNode m : members) {
@@ -168,19 +210,20 @@ class EjabberdAdapterIT {
 
   @Test
   @Order(1)
-  void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookie() throws Exception {
+  void formWritesAFreshCookieRestartsTheNodeAndPublishesTheCookieAndSchemaCookie()
+      throws Exception {
     // Through the ServiceLoader, as the agent does.
+    // Its own state.dir: the default, /var/lib/muster, is the installed package's (erl_call's
+    // cookie hand-off directory goes under it).
+    Settings withState =
+        n1.adapterSettings().with(CoreKeys.STATE_DIR, base.resolve("state").toString());
     ClusterAdapter viaProvider =
         (ClusterAdapter)
             Plugins.adapters()
-                .selected(n1.adapterSettings().with(CoreKeys.ADAPTER_NAME, "ejabberd"))
+                .selected(withState.with(CoreKeys.ADAPTER_NAME, "ejabberd"))
                 .create(
                     new PluginContext(
-                        n1.adapterSettings(),
-                        n1::identity,
-                        runner,
-                        Clock.systemUTC(),
-                        Sleeper.SYSTEM));
+                        withState, n1::identity, runner, Clock.systemUTC(), Sleeper.SYSTEM));
     String before = Files.readString(n1.cookieFile());
     long pidBefore = n1.pid().orElseThrow();
 
@@ -193,7 +236,15 @@ class EjabberdAdapterIT {
 
     Secret cookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
     assertThat(cookie.reveal()).matches("[A-Za-z0-9]{43}").isNotEqualTo(before);
+    // The cluster's identity: the Mnesia schema cookie n1 made at its first start.
+    assertThat(cluster.get(EjabberdAdapter.SCHEMA_COOKIE).map(Secret::reveal))
+        .get()
+        .asString()
+        .startsWith("{{")
+        .contains(n1.nodeName());
     assertThat(Files.readString(n1.cookieFile())).isEqualTo(cookie.reveal());
+    // The erl_call that read the schema cookie left no connection to n1 behind.
+    assertThat(otherHiddenNodes(n1, n1, cookie)).as("hidden nodes left connected to n1").isEmpty();
     assertThat(Files.getOwner(n1.cookieFile()).getName()).isEqualTo("ejabberd");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(n1.cookieFile())))
         .isEqualTo("r--------");
@@ -282,7 +333,9 @@ class EjabberdAdapterIT {
 
     // Issue 18: n3 now is what a new instance on a dead member's address can be, a standalone
     // ejabberd running with the generation's cookie. A joiner (n2's view, founder n1) refuses to
-    // join through it and proves n1 and n2 (one erl_call each, no Erlang VM).
+    // join through it and proves n1 and n2 (one erl_call each, no Erlang VM): n2 joined through
+    // n1 and carries n1's schema cookie; n3's schema was made afresh when leave_cluster deleted
+    // its database.
     JoinRequest stale =
         new JoinRequest(
             "chat",
@@ -295,14 +348,35 @@ class EjabberdAdapterIT {
     long t0 = System.nanoTime();
     java.util.Optional<String> refused = adapter(n2).verifyTarget(stale, n3.peer());
     timings.put(
-        "verifyTarget of standalone n3 (erl_call mnesia db_nodes)",
+        "verifyTarget of standalone n3 (erl_call mnesia schema cookie)",
         Duration.ofNanos(System.nanoTime() - t0));
     assertThat(refused)
         .get()
         .asString()
-        .contains(n3.nodeName() + " accepts the cookie")
-        .contains("a standalone node");
+        .contains(n3.nodeName() + " accepts the cookie but its Mnesia schema cookie")
+        .contains(
+            "is not cluster chat's "
+                + cluster.get(EjabberdAdapter.SCHEMA_COOKIE).orElseThrow().reveal());
     assertThat(adapter(n2).verifyTarget(stale, n1.peer())).isEmpty();
+    // Credentials of a cluster formed before the schema cookie was published: db_nodes decide.
+    Credentials legacy =
+        new Credentials(
+            Map.of(EjabberdAdapter.COOKIE, cluster.get(EjabberdAdapter.COOKIE).orElseThrow()));
+    JoinRequest staleLegacy =
+        new JoinRequest(
+            "chat",
+            "gen-1",
+            n2.identity(),
+            List.of(n3.peer(), n1.peer()),
+            legacy,
+            List.of(n1.peer(), n2.peer(), n3.peer()),
+            java.util.Optional.of(n1.peer()));
+    assertThat(adapter(n2).verifyTarget(staleLegacy, n3.peer()))
+        .get()
+        .asString()
+        .contains("its Mnesia cluster (db_nodes [" + n3.nodeName() + "])")
+        .contains("a standalone node");
+    assertThat(adapter(n2).verifyTarget(staleLegacy, n1.peer())).isEmpty();
     JoinRequest fromN3 =
         new JoinRequest(
             "chat",
@@ -326,6 +400,10 @@ class EjabberdAdapterIT {
             List.of(n1.peer()),
             java.util.Optional.of(n1.peer()));
     assertThat(adapter(n3).verifyTarget(foreign, n1.peer())).isEmpty();
+    // The checks' erl_calls left no connection to the targets a join_cluster goes through.
+    Secret clusterCookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
+    assertThat(otherHiddenNodes(n2, n1, clusterCookie)).as("hidden nodes on n1").isEmpty();
+    assertThat(otherHiddenNodes(n2, n3, clusterCookie)).as("hidden nodes on n3").isEmpty();
     assertThat(String.join("\n", runner.lines()))
         .doesNotContain(cluster.get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
     try (var left = Files.list(base.resolve("state/handoff"))) {

@@ -547,12 +547,19 @@ class EjabberdAdapterTest {
   /** Scripted answers per node; records which node was asked with which cookie. */
   static final class ScriptedMnesia implements MnesiaProbe {
     final Map<String, Answer> answers = new java.util.HashMap<>();
+    final Map<String, Answer> schemaCookies = new java.util.HashMap<>();
     final List<String> asked = new java.util.ArrayList<>();
 
     @Override
     public Answer dbNodes(String node, Secret cookie) {
       asked.add(node + " " + cookie.reveal());
       return answers.getOrDefault(node, new NoAnswer("erl_call: failed to connect to node"));
+    }
+
+    @Override
+    public Answer schemaCookie(String node, Secret cookie) {
+      asked.add("schema cookie of " + node + " " + cookie.reveal());
+      return schemaCookies.getOrDefault(node, new NoAnswer("erl_call: failed to connect to node"));
     }
   }
 
@@ -647,6 +654,124 @@ class EjabberdAdapterTest {
         .get()
         .asString()
         .contains("holds neither the founder ejabberd@n1.example");
+  }
+
+  // ---- verifyTarget by the published schema cookie ----
+
+  static final String CLUSTER_SCHEMA =
+      "{{1796455164214235097,-576460752303423455,1},'ejabberd@n1.example'}";
+  static final String FRESH_SCHEMA =
+      "{{1796455999079470618,-576460752303423454,1},'ejabberd@n1.example'}";
+
+  Credentials credsWithIdentity() {
+    return new Credentials(
+        Map.of(
+            EjabberdAdapter.COOKIE,
+            clusterCookie,
+            EjabberdAdapter.SCHEMA_COOKIE,
+            Secret.of(CLUSTER_SCHEMA)));
+  }
+
+  JoinRequest withIdentity(Peer founder, Peer... members) {
+    return new JoinRequest(
+        "chat",
+        "gen-1",
+        self,
+        List.of(members),
+        credsWithIdentity(),
+        List.of(n1, n2, self.asPeer()),
+        Optional.of(founder));
+  }
+
+  @Test
+  void aTargetWithTheClustersSchemaCookieProvesItWithOneQuestion() throws Exception {
+    mnesia.schemaCookies.put("ejabberd@n1.example", new MnesiaProbe.SchemaCookie(CLUSTER_SCHEMA));
+    mnesia.schemaCookies.put("ejabberd@n2.example", new MnesiaProbe.SchemaCookie(CLUSTER_SCHEMA));
+
+    // The founder alone, and a member that joined it: both carry the founder's schema cookie.
+    assertThat(adapter().verifyTarget(withIdentity(n1, n1, n2), n1)).isEmpty();
+    assertThat(adapter().verifyTarget(withIdentity(n1, n1, n2), n2)).isEmpty();
+    assertThat(mnesia.asked)
+        .containsExactly(
+            "schema cookie of ejabberd@n1.example " + clusterCookie.reveal(),
+            "schema cookie of ejabberd@n2.example " + clusterCookie.reveal());
+    assertThat(runner.lines()).isEmpty();
+  }
+
+  @Test
+  void aStandaloneNodeOnTheFoundersAddressIsRefusedWhileTheFounderWouldBeAlone() throws Exception {
+    // The gap of the db_nodes check: the founder's address now holds a new instance running with
+    // the generation's cookie, alone, and no other member is registered yet. Its schema was made
+    // at its own first start.
+    mnesia.schemaCookies.put("ejabberd@n1.example", new MnesiaProbe.SchemaCookie(FRESH_SCHEMA));
+    mnesia.answers.put("ejabberd@n1.example", db("ejabberd@n1.example"));
+
+    assertThat(adapter().verifyTarget(withIdentity(n1, n1), n1))
+        .get()
+        .asString()
+        .contains("ejabberd node ejabberd@n1.example accepts the cookie")
+        .contains("schema cookie " + FRESH_SCHEMA)
+        .contains("is not cluster chat's " + CLUSTER_SCHEMA)
+        .contains("mnesia-schema-cookie");
+    // Without the published identity the same node passes (the documented fallback).
+    assertThat(adapter().verifyTarget(withFounder(n1, n1), n1)).isEmpty();
+    assertThat(log.all())
+        .contains("hold no mnesia-schema-cookie (formed before muster published it)")
+        .contains("judging ejabberd node ejabberd@n1.example by its Mnesia db_nodes");
+  }
+
+  @Test
+  void aTargetThatCannotTellItsSchemaCookieIsRefused() throws Exception {
+    mnesia.schemaCookies.put(
+        "ejabberd@n2.example",
+        new MnesiaProbe.Failed("{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}"));
+
+    assertThat(adapter().verifyTarget(withIdentity(n1, n1, n2), n2))
+        .get()
+        .asString()
+        .contains("cannot tell its Mnesia schema cookie ({badrpc")
+        .contains("cannot prove it is in cluster chat");
+  }
+
+  @Test
+  void aTargetThatDoesNotAcceptTheCookieIsLeftToTheJoinAlsoWithAnIdentity() throws Exception {
+    assertThat(adapter().verifyTarget(withIdentity(n1, n1, n2), n2)).isEmpty();
+    assertThat(log.all())
+        .contains("ejabberd node ejabberd@n2.example does not answer with cluster chat's cookie");
+  }
+
+  @Test
+  void formPublishesItsSchemaCookieAskedWithTheNewCookie() throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
+    mnesia.schemaCookies.put("ejabberd@n3.example", new MnesiaProbe.SchemaCookie(CLUSTER_SCHEMA));
+
+    Credentials creds =
+        adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    Secret cookie = creds.get(EjabberdAdapter.COOKIE).orElseThrow();
+    assertThat(creds.get(EjabberdAdapter.SCHEMA_COOKIE).map(Secret::reveal))
+        .contains(CLUSTER_SCHEMA);
+    assertThat(mnesia.asked)
+        .containsExactly("schema cookie of ejabberd@n3.example " + cookie.reveal());
+    assertThat(log.all()).doesNotContain(cookie.reveal());
+  }
+
+  @Test
+  void formWithoutASchemaCookiePublishesTheErlangCookieAndWarns() throws Exception {
+    cookieFile = new MemoryCookieFile(null);
+    runner.on(LIST, DOWN).on(STATUS, UP).on(RESTART, ok(""));
+    mnesia.schemaCookies.put(
+        "ejabberd@n3.example", new MnesiaProbe.Failed("{badrpc, {'EXIT', noproc}}"));
+
+    Credentials creds =
+        adapter().form(new FormRequest("chat", "gen-1", self, List.of(self.asPeer())));
+
+    assertThat(creds.get(EjabberdAdapter.COOKIE)).isPresent();
+    assertThat(creds.get(EjabberdAdapter.SCHEMA_COOKIE)).isEmpty();
+    assertThat(log.all())
+        .contains("cannot read ejabberd@n3.example's Mnesia schema cookie")
+        .contains("publishing no mnesia-schema-cookie");
   }
 
   @Test

@@ -51,14 +51,26 @@ class ErlCallMnesiaTest {
 
     assertThat(a)
         .isEqualTo(new MnesiaProbe.DbNodes(List.of("ejabberd@10.0.0.1", "ejabberd@10.0.0.2")));
-    assertThat(ran.get(0).argv())
+    List<String> argv = ran.get(0).argv();
+    assertThat(argv)
         .containsExactly(
-            "erl_call", "-name", "ejabberd@10.0.0.2", "-a", "mnesia system_info [db_nodes]");
+            "erl_call",
+            "-h",
+            argv.get(2),
+            "-name",
+            "ejabberd@10.0.0.2",
+            "-a",
+            "mnesia system_info [db_nodes]");
+    // Its own client node name (not erl_call's default c17@<host>, shared by every erl_call).
+    assertThat(argv.get(2))
+        .matches("muster-ejabberd-" + ProcessHandle.current().pid() + "-[0-9a-f]{12}");
     assertThat(String.join(" ", ran.get(0).argv())).doesNotContain(cookie.reveal());
     assertThat(seenCookie).containsExactly(cookie.reveal() + " r-------- rwx------");
     try (var left = Files.list(state.resolve("handoff"))) {
       assertThat(left).isEmpty();
     }
+    probe(new ProcessResult(0, "[]", "")).dbNodes("ejabberd@10.0.0.2", cookie);
+    assertThat(ran.get(1).argv().get(2)).as("the next call's name").isNotEqualTo(argv.get(2));
   }
 
   @Test
@@ -70,5 +82,43 @@ class ErlCallMnesiaTest {
     assertThat(ran.get(0).argv()).contains("-sname");
     assertThat(a).isInstanceOf(MnesiaProbe.NoAnswer.class);
     assertThat(((MnesiaProbe.NoAnswer) a).detail()).contains("failed to connect");
+  }
+
+  @Test
+  void asksTheSchemaCookieAndKeepsItWithoutWhitespace() throws Exception {
+    MnesiaProbe.Answer a =
+        probe(
+                new ProcessResult(
+                    0, "{{1796455164214235097, -576460752303423455, 1}, s318a@vm}\n", ""))
+            .schemaCookie("ejabberd@10.0.0.2", cookie);
+
+    assertThat(a)
+        .isEqualTo(
+            new MnesiaProbe.SchemaCookie("{{1796455164214235097,-576460752303423455,1},s318a@vm}"));
+    assertThat(ran.get(0).argv())
+        .containsExactly(
+            "erl_call",
+            "-h",
+            ran.get(0).argv().get(2),
+            "-name",
+            "ejabberd@10.0.0.2",
+            "-a",
+            "mnesia table_info [schema, cookie]");
+    assertThat(seenCookie).containsExactly(cookie.reveal() + " r-------- rwx------");
+  }
+
+  @Test
+  void aCallThatFailsOnTheNodeIsFailedNotAnAnswer() throws Exception {
+    // What erl_call printed (exit 0) against a node whose Mnesia was not started.
+    ProcessResult badrpc =
+        new ProcessResult(0, "{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}", "");
+
+    assertThat(probe(badrpc).schemaCookie("ejabberd@n2", cookie))
+        .isEqualTo(
+            new MnesiaProbe.Failed("{badrpc, {'EXIT', {aborted, {no_exists, schema, cookie}}}}"));
+    assertThat(probe(badrpc).dbNodes("ejabberd@n2", cookie)).isInstanceOf(MnesiaProbe.Failed.class);
+    assertThat(ErlCallMnesia.parseCookie("ok")).isInstanceOf(MnesiaProbe.Failed.class);
+    assertThat(ErlCallMnesia.parseCookie("{{17, -5, 1}, 'ejabberd@10.0.0.1'}"))
+        .isEqualTo(ErlCallMnesia.parseCookie("{{17,-5,1},ejabberd@10.0.0.1}\n"));
   }
 }
