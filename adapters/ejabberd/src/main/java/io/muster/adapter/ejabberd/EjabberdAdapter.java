@@ -779,6 +779,10 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       }
       pause(state instanceof LocalNode.NoAnswer ? POLL : ERL_CALL_POLL);
     }
+    log.debug(
+        "ejabberd node {} is started ({} ms after the wait began)",
+        self,
+        Duration.between(started, clock.instant()).toMillis());
   }
 
   /** After a successful join_cluster: wait until this node runs again and lists the target. */
