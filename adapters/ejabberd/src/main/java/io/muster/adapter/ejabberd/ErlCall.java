@@ -85,8 +85,11 @@ final class ErlCall {
       argv.add("-e");
       Duration limit =
           settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
+      // erl_call -e wants the full stop followed by a newline ("Incomplete form" otherwise).
       Command c =
-          Command.of(limit, argv).withEnv(Map.of("HOME", home.toString())).withStdin(expressions);
+          Command.of(limit, argv)
+              .withEnv(Map.of("HOME", home.toString()))
+              .withStdin(expressions + "\n");
       Instant t0 = clock.instant();
       ProcessResult r;
       try {

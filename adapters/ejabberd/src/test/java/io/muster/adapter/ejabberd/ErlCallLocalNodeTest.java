@@ -61,7 +61,7 @@ class ErlCallLocalNodeTest {
     assertThat(c.stdin())
         .contains("application:which_applications()")
         .contains("ejabberd_cluster:get_nodes()")
-        .endsWith(".");
+        .endsWith(".\n");
     assertThat(homeCookie).containsExactly(cookie.reveal());
     assertThat(c.display() + c.stdin()).doesNotContain(cookie.reveal());
     try (var left = Files.list(state.resolve("handoff"))) {
@@ -94,7 +94,7 @@ class ErlCallLocalNodeTest {
     assertThat(c.stdin())
         .isEqualTo(
             "{ok, Bin} = file:read_file(\"/var/lib/ejabberd/.erlang.cookie\"),"
-                + " erlang:set_cookie(node(), binary_to_atom(string:trim(Bin))).");
+                + " erlang:set_cookie(node(), binary_to_atom(string:trim(Bin))).\n");
     assertThat(homeCookie).containsExactly(cookie.reveal()); // the current one, to reach it
     assertThat(node(new ProcessResult(1, "", "refused")).adoptCookieFile("ejabberd@n3", cookie))
         .isFalse();
