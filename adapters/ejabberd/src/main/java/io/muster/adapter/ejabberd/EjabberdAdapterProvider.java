@@ -34,7 +34,9 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
           "erl_call",
           "Command that runs Erlang's erl_call (Debian: erlang-base, installed with ejabberd), as an"
               + " argument list. Before joining through a member, muster asks that member's Mnesia"
-              + " which nodes its cluster has (no Erlang VM is booted for it).");
+              + " which nodes its cluster has; it asks this node whether ejabberd is started and"
+              + " which nodes it lists, and switches a running node's cookie without a restart (no"
+              + " Erlang VM is booted for any of it).");
   public static final Key NODE_NAME =
       Key.of(
           "adapter.ejabberd.node-name",
