@@ -593,10 +593,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * Makes ejabberd run with {@code cookie}: if the file differs, stop ejabberd (ejabberdctl reads
-   * the same file, so after the write it could no longer reach a node still running with the old
-   * cookie), write the file, restart; if the file matches but ejabberd is down, start it. Then wait
-   * until ejabberd reports started.
+   * Makes ejabberd run with {@code cookie}: if the file differs and ejabberd runs, switch the
+   * running node to it without a restart ({@link #switchCookie}); where erl_call cannot reach the
+   * node, stop ejabberd (ejabberdctl reads the same file, so after the write it could no longer
+   * reach a node still running with the old cookie), write the file, restart; if ejabberd is down,
+   * write the file and start it. Then wait until ejabberd reports started.
    *
    * @param self this node's Erlang node name
    * @param status what {@code ejabberdctl status} said just before (with the old cookie file)
