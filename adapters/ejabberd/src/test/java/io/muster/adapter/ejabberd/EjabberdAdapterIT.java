@@ -10,6 +10,7 @@ import io.muster.adapter.FormRequest;
 import io.muster.adapter.JoinRequest;
 import io.muster.adapter.LocalMembership;
 import io.muster.config.CoreKeys;
+import io.muster.config.Settings;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.Secret;
 import io.muster.model.Peer;
@@ -183,17 +184,18 @@ class EjabberdAdapterIT {
   @Test
   @Order(1)
   void formWritesAFreshCookieSwitchesTheRunningNodeToItAndPublishesTheCookie() throws Exception {
-    // Through the ServiceLoader, as the agent does; erl_call's hand-off files under the test's
-    // own state.dir (the default, /var/lib/muster, is the package's).
-    io.muster.config.Settings settings =
+    // Through the ServiceLoader, as the agent does.
+    // Its own state.dir: the default, /var/lib/muster, is the installed package's (erl_call's
+    // cookie hand-off directory goes under it).
+    Settings withState =
         n1.adapterSettings().with(CoreKeys.STATE_DIR, base.resolve("state").toString());
     ClusterAdapter viaProvider =
         (ClusterAdapter)
             Plugins.adapters()
-                .selected(settings.with(CoreKeys.ADAPTER_NAME, "ejabberd"))
+                .selected(withState.with(CoreKeys.ADAPTER_NAME, "ejabberd"))
                 .create(
                     new PluginContext(
-                        settings, n1::identity, runner, Clock.systemUTC(), Sleeper.SYSTEM));
+                        withState, n1::identity, runner, Clock.systemUTC(), Sleeper.SYSTEM));
     String before = Files.readString(n1.cookieFile());
     long pidBefore = n1.pid().orElseThrow();
 
