@@ -14,12 +14,13 @@ are the gaps between the lines that open them (docs/performance.md):
   ejabberd joiners split the join: cookie + (re)start until started |
            join_cluster until the target is listed
 
-A round is "running" when some node stopped ejabberd to change its cookie (it ran before
-muster), else "stopped". Times are from a process's first log line (its JVM is up), so the
+A round is "running" when some node stopped ejabberd, or switched its running node's cookie
+without a restart, to change its cookie (it ran before muster), else "stopped". Times are from a process's first log line (its JVM is up), so the
 JVM start-up is not in them; the test's own table has start -> exit per node.
 
 With log.level=debug (the ejabberd test sets it) every ejabberdctl call and the restart
-command log how long they took; a second table gives those per command, and the joiners'
+command log how long they took, and so does every erl_call to this node ("erl_call (status,
+list_cluster)", "erl_call (set_cookie)"); a second table gives those per command, and the joiners'
 start is split into: restart command, until epmd lists the node, until `status` says started.
 """
 import re
@@ -40,14 +41,27 @@ def lines(path):
     return out
 
 
-# Debug lines of Ejabberdctl: "`ARGV` exited CODE after MS ms".
-COMMAND = re.compile(r"^`(?P<argv>[^`]*)` exited (?P<code>-?\d+) after (?P<ms>\d+) ms$")
-STATUS_OK = re.compile(r"^`[^`]* status` exited 0 after")
+# Debug lines of Ejabberdctl: "`ARGV` exited CODE after MS ms", and of erl_call:
+# "`ARGV` (WHAT) exited CODE after MS ms".
+COMMAND = re.compile(
+    r"^`(?P<argv>[^`]*)`(?: \((?P<what>[^)]*)\))? exited (?P<code>-?\d+) after (?P<ms>\d+) ms$"
+)
+STATUS_OK = re.compile(r"^`[^`]* status` exited 0 after|^ejabberd node \S+ is started \(")
+# A running node switched to the cluster's cookie without a restart (issue 19).
+SWITCHING = "switching ejabberd's Erlang cookie without a restart"
+SWITCHED = "runs with the cluster's Erlang cookie, not restarted"
+
+
+def was_running(x):
+    """A line that shows ejabberd ran before muster: it was stopped or switched for the cookie."""
+    return x["message"].startswith("stopping ejabberd") or x["message"].startswith(SWITCHING)
 SUBCOMMANDS = ("status", "list_cluster", "stop", "join_cluster", "leave_cluster", "start")
 
 
-def command_label(argv):
-    """The ejabberdctl subcommand (with its exit code), or "restart command"."""
+def command_label(argv, what=None):
+    """The ejabberdctl subcommand (with its exit code), "erl_call (WHAT)", or "restart command"."""
+    if what:
+        return f"erl_call ({what})"
     words = argv.split()
     for w in words:
         if w in SUBCOMMANDS:
@@ -104,6 +118,12 @@ def steps(ls):
         }
         if stop is not None and wrote is not None:
             d["  of which: stop with the old cookie"] = wrote - stop
+        switching = first(ls, lambda x: x["message"].startswith(SWITCHING))
+        switched = first(ls, lambda x: SWITCHED in x["message"])
+        if None not in (switching, switched):
+            d["  of which: cookie switch, no restart (write, set_cookie, check)"] = (
+                switched - switching
+            )
         restart = first(
             ls,
             lambda x: x["message"].startswith("restarting ejabberd")
@@ -132,9 +152,7 @@ def main(root):
     table = {}
     for name, files in sorted(rounds.items()):
         nodes = {p: lines(p) for p in files}
-        running = any(
-            x["message"].startswith("stopping ejabberd") for ls in nodes.values() for x in ls
-        )
+        running = any(was_running(x) for ls in nodes.values() for x in ls)
         mode = "running" if running else "stopped"
         for p, ls in nodes.items():
             s = steps(ls)
@@ -148,11 +166,12 @@ def main(root):
     for name, files in sorted(rounds.items()):
         for p in files:
             ls = lines(p)
-            running = any(x["message"].startswith("stopping ejabberd") for x in ls)
+            running = any(was_running(x) for x in ls)
             for x in ls:
                 m = COMMAND.match(x["message"])
                 if m:
-                    key = ("running" if running else "stopped", command_label(m["argv"]), m["code"])
+                    label = command_label(m["argv"], m["what"])
+                    key = ("running" if running else "stopped", label, m["code"])
                     commands.setdefault(key, []).append(int(m["ms"]) / 1000)
     print("| ejabberd before muster (swarm: stopped) | role | step | n | median (s) | min-max (s) |")
     print("| --- | --- | --- | --- | --- | --- |")

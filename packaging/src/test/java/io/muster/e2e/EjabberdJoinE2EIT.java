@@ -60,7 +60,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * stopped,running}): <b>stopped</b>, ejabberd installed but not started before muster (the image
  * does not start it at boot; muster writes the cluster's cookie and starts it, so a node never runs
  * with a cookie of its own: docs/adapters/ejabberd.md); <b>running</b>, ejabberd already runs with
- * its own first-start cookie, and muster stops it, writes the cookie and starts it again.
+ * its own first-start cookie, and muster switches the running node to the cluster's cookie without
+ * a restart (erl_call; stop, write and start where erl_call cannot reach it).
  *
  * <p>Timings (last start to a complete cluster) go to target/ejabberd-e2e.md, and muster's outputs
  * to target/ejabberd-e2e-logs/; nothing asserts the timings. Run alone (from the repository root):

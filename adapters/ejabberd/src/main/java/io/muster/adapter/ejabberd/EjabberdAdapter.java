@@ -62,6 +62,12 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   /** The longest a start is watched through epmd alone before {@code status} is asked. */
   static final Duration EPMD_WAIT = Duration.ofSeconds(5);
 
+  /**
+   * Between two questions over erl_call while ejabberd starts or {@code join_cluster} restarts it:
+   * one erl_call is about 25 ms, where the {@code ejabberdctl} call it replaces boots a VM.
+   */
+  static final Duration ERL_CALL_POLL = Duration.ofMillis(100);
+
   /** epmd listens on loopback whatever else it is told to listen on. */
   static final String LOOPBACK = "127.0.0.1";
 
@@ -80,6 +86,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   private final CookieFile cookieFile;
   private final EpmdProbe epmd;
   private final MnesiaProbe mnesia;
+  private final LocalNode localNode;
   private final Logger log;
 
   /** The listing that ended the last join, until the next verify takes it (at most once). */
@@ -118,6 +125,35 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       EpmdProbe epmd,
       MnesiaProbe mnesia,
       Logger log) {
+    this(
+        settings,
+        identity,
+        processes,
+        clock,
+        sleeper,
+        cookieFile,
+        epmd,
+        mnesia,
+        LocalNode.UNREACHABLE,
+        log);
+  }
+
+  /**
+   * With {@code localNode} answering, the read-only checks of this node go over erl_call and a
+   * running node switches its cookie without a restart; {@link LocalNode#UNREACHABLE} leaves all of
+   * it to ejabberdctl.
+   */
+  EjabberdAdapter(
+      EjabberdSettings settings,
+      Supplier<NodeIdentity> identity,
+      ProcessRunner processes,
+      Clock clock,
+      Sleeper sleeper,
+      CookieFile cookieFile,
+      EpmdProbe epmd,
+      MnesiaProbe mnesia,
+      LocalNode localNode,
+      Logger log) {
     this.settings = settings;
     this.identity = identity;
     this.ctl = new Ejabberdctl(settings, processes, clock, log);
@@ -126,6 +162,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     this.cookieFile = cookieFile;
     this.epmd = epmd;
     this.mnesia = mnesia;
+    this.localNode = localNode;
     this.log = log;
   }
 
@@ -143,6 +180,14 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    */
   @Override
   public LocalMembership inspect() throws AdapterException {
+    LocalNode.State state = localStateOfSelf();
+    if (state instanceof LocalNode.Started started) {
+      List<String> db = started.dbNodes();
+      return new LocalMembership(true, db.size() > 1, null, db);
+    }
+    if (state instanceof LocalNode.Starting) {
+      return new LocalMembership(false, false, null, List.of());
+    }
     ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "mnesia_info");
     if (r.exitCode() == 3) {
       return new LocalMembership(false, false, null, List.of());
@@ -419,7 +464,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
 
     applyCookie(self, cookie, statusBeforeCookie(self, cookie));
 
-    List<String> current = ctl.listCluster();
+    List<String> current = listing(self);
     Optional<String> already = targets.stream().filter(current::contains).findFirst();
     if (already.isPresent()) {
       joinListing.set(new Listing(current, clock.instant()));
@@ -550,7 +595,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   @Override
   public void leave(boolean force) throws AdapterException {
     String self = selfNode();
-    if (ctl.status() == Status.DOWN) {
+    if (status(self) == Status.DOWN) {
       throw new AdapterException(
           "ejabberd is not running on this node, so it cannot leave by itself: start it and leave"
               + " again, or on a member run `ejabberdctl leave_cluster "
@@ -558,7 +603,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
               + "`",
           false);
     }
-    List<String> nodes = ctl.listCluster();
+    List<String> nodes = listing(self);
     if (nodes.size() <= 1) {
       log.info("ejabberd node {} is not clustered; nothing to leave", self);
       return;
@@ -598,15 +643,20 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   public List<String> plan(String decisionKind, List<Peer> targets) {
     List<String> steps = new ArrayList<>();
     String restart =
-        "if it differs from the file: `"
+        "if it differs from the file and ejabberd runs: write the file, then `"
+            + String.join(" ", settings.erlCall())
+            + " -e` (presenting the old cookie) makes the running node read it"
+            + " (erlang:set_cookie): no restart; if erl_call cannot reach the node: `"
             + ctl.display("stop")
-            + "` (while the old cookie still reaches the node), write the file, `"
+            + "`, write the file, `"
+            + String.join(" ", settings.restart())
+            + "`; if ejabberd is not running: write the file, `"
             + String.join(" ", settings.restart())
             + "`";
     String started =
-        "`"
+        "until ejabberd is started (erl_call: the ejabberd application runs; else `"
             + ctl.display("status")
-            + "` until it exits 0 (started), at most "
+            + "` exits 0), at most "
             + settings.startTimeout().toSeconds()
             + "s";
     switch (decisionKind) {
@@ -654,10 +704,11 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
   }
 
   /**
-   * Makes ejabberd run with {@code cookie}: if the file differs, stop ejabberd (ejabberdctl reads
-   * the same file, so after the write it could no longer reach a node still running with the old
-   * cookie), write the file, restart; if the file matches but ejabberd is down, start it. Then wait
-   * until ejabberd reports started.
+   * Makes ejabberd run with {@code cookie}: if the file differs and ejabberd runs, switch the
+   * running node to it without a restart ({@link #switchCookie}); where erl_call cannot reach the
+   * node, stop ejabberd (ejabberdctl reads the same file, so after the write it could no longer
+   * reach a node still running with the old cookie), write the file, restart; if ejabberd is down,
+   * write the file and start it. Then wait until ejabberd reports started.
    *
    * @param self this node's Erlang node name
    * @param status what {@code ejabberdctl status} said just before (with the old cookie file)
@@ -666,6 +717,28 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     boolean changed = cookieFile.read().map(c -> !c.equals(cookie)).orElse(true);
     if (!changed && status == Status.RUNNING) {
       return;
+    }
+    if (changed && status != Status.DOWN) {
+      switch (switchCookie(self, cookie)) {
+        case SWITCHED -> {
+          return;
+        }
+        case SWITCHED_NOT_STARTED -> {
+          awaitStarted(self);
+          return;
+        }
+        case WRITTEN_NOT_SWITCHED -> {
+          // The node runs with a cookie ejabberdctl no longer has: only the restart command can
+          // stop it, and it starts the node with the file's cookie.
+          log.info("restarting ejabberd: {}", String.join(" ", settings.restart()));
+          ctl.restart();
+          awaitStarted(self);
+          return;
+        }
+        case NOT_TRIED -> {
+          // erl_call cannot reach the node: stop, write and restart, through ejabberdctl.
+        }
+      }
     }
     if (changed) {
       if (status != Status.DOWN) {
@@ -693,6 +766,59 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       ctl.restart();
     }
     awaitStarted(self);
+  }
+
+  /** How {@link #switchCookie} ended. */
+  private enum Switch {
+    /** The node runs with the new cookie and ejabberd is started: nothing left to do. */
+    SWITCHED,
+    /** The node runs with the new cookie; ejabberd is still starting. */
+    SWITCHED_NOT_STARTED,
+    /** The file holds the new cookie, but the node does not answer to it: restart it. */
+    WRITTEN_NOT_SWITCHED,
+    /** erl_call cannot reach the node with the file's cookie; nothing was changed. */
+    NOT_TRIED
+  }
+
+  /**
+   * Gives a running node a new cookie without a restart: write the file first, so a later restart
+   * and every ejabberdctl call use it, then ask the node over erl_call, presenting the old cookie
+   * (the file's until now), to read the file and {@code erlang:set_cookie} it; then check with the
+   * new one. Failure cases: an agent that stops between the write and the switch leaves a node that
+   * ejabberdctl cannot reach with the file's cookie: the next run finds the cookie unchanged, its
+   * {@code status} says down, and the restart command (which stops it without ejabberdctl) starts
+   * it with the file's cookie. A switch that erl_call reports as failed but that took effect is
+   * seen by the check with the new cookie. A founder that forms this way is the same: its cookie is
+   * published only after this returns.
+   */
+  private Switch switchCookie(String self, Secret cookie) throws AdapterException {
+    Optional<Secret> current = cookieFile.read();
+    if (current.isEmpty()) {
+      return Switch.NOT_TRIED;
+    }
+    LocalNode.State before = localNode.state(self, current.get());
+    if (before instanceof LocalNode.NoAnswer no) {
+      log.debug("erl_call does not reach {} with the current cookie ({})", self, no.detail());
+      return Switch.NOT_TRIED;
+    }
+    log.info(
+        "switching ejabberd's Erlang cookie without a restart: writing {}, then erlang:set_cookie"
+            + " on {} over erl_call",
+        cookieFile.describe(),
+        self);
+    cookieFile.write(cookie);
+    boolean said = localNode.adoptCookieFile(self, current.get());
+    LocalNode.State after = localNode.state(self, cookie);
+    if (after instanceof LocalNode.NoAnswer no) {
+      log.warn(
+          "ejabberd node {} did not take the new Erlang cookie ({}; {}); restarting it",
+          self,
+          said ? "set_cookie answered true" : "set_cookie failed",
+          no.detail());
+      return Switch.WRITTEN_NOT_SWITCHED;
+    }
+    log.info("ejabberd node {} runs with the cluster's Erlang cookie, not restarted", self);
+    return after instanceof LocalNode.Started ? Switch.SWITCHED : Switch.SWITCHED_NOT_STARTED;
   }
 
   /**
@@ -744,7 +870,8 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         self,
         Duration.between(started, clock.instant()).toMillis());
     Status last;
-    while ((last = ctl.status()) != Status.RUNNING) {
+    LocalNode.State state;
+    while ((last = status(self, state = localState(self))) != Status.RUNNING) {
       if (!clock.instant().isBefore(deadline)) {
         throw new AdapterException(
             "ejabberd did not report started within "
@@ -762,8 +889,12 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
                 + ")",
             true);
       }
-      pause();
+      pause(state instanceof LocalNode.NoAnswer ? POLL : ERL_CALL_POLL);
     }
+    log.debug(
+        "ejabberd node {} is started ({} ms after the wait began)",
+        self,
+        Duration.between(started, clock.instant()).toMillis());
   }
 
   /** After a successful join_cluster: wait until this node runs again and lists the target. */
@@ -771,8 +902,13 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     Instant deadline = clock.instant().plus(settings.joinTimeout());
     List<String> nodes = List.of();
     while (true) {
-      // join_cluster restarts ejabberd here: list_cluster fails until it answers again.
-      Optional<List<String>> listed = ctl.tryListCluster();
+      // join_cluster restarts ejabberd here: list_cluster fails until it answers again, and
+      // erl_call says "starting".
+      LocalNode.State state = localState(self);
+      Optional<List<String>> listed =
+          state instanceof LocalNode.Started started
+              ? Optional.of(started.running())
+              : state instanceof LocalNode.Starting ? Optional.empty() : ctl.tryListCluster();
       if (listed.isPresent()) {
         nodes = listed.get();
         if (nodes.contains(target)) {
@@ -795,7 +931,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
                 + EjabberdAdapterProvider.JOIN_TIMEOUT.name(),
             true);
       }
-      pause();
+      pause(state instanceof LocalNode.NoAnswer ? POLL : ERL_CALL_POLL);
     }
   }
 
@@ -826,7 +962,52 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     // Not "epmd does not list it, so it is down": the epmd muster reaches may not be the one the
     // node registers with (muster outside its network namespace), and with an unchanged cookie a
     // wrong "down" would restart a running member.
+    return status(self);
+  }
+
+  /**
+   * This node asked over erl_call with the cookie in the file (the one ejabberdctl would present);
+   * no answer when there is no file.
+   */
+  private LocalNode.State localState(String self) throws AdapterException {
+    Optional<Secret> cookie = cookieFile.read();
+    if (cookie.isEmpty()) {
+      return new LocalNode.NoAnswer("no cookie file " + cookieFile.describe());
+    }
+    return localNode.state(self, cookie.get());
+  }
+
+  /** {@link #localState} when this node's name is known; else no answer (ejabberdctl decides). */
+  private LocalNode.State localStateOfSelf() throws AdapterException {
+    String self;
+    try {
+      self = selfNode();
+    } catch (AdapterException | RuntimeException e) {
+      return new LocalNode.NoAnswer("this node's name: " + e.getMessage());
+    }
+    return localState(self);
+  }
+
+  /** What {@code ejabberdctl status} would say: from erl_call when it answers, else from it. */
+  private Status status(String self) throws AdapterException {
+    return status(self, localState(self));
+  }
+
+  private Status status(String self, LocalNode.State state) throws AdapterException {
+    if (state instanceof LocalNode.Started) {
+      return Status.RUNNING;
+    }
+    if (state instanceof LocalNode.Starting) {
+      return Status.STARTING;
+    }
     return ctl.status();
+  }
+
+  /** What {@code list_cluster} lists: from erl_call when it answers, else from it. */
+  private List<String> listing(String self) throws AdapterException {
+    return localState(self) instanceof LocalNode.Started started
+        ? started.running()
+        : ctl.listCluster();
   }
 
   /** This node's status and, when ejabberd runs, the nodes {@code list_cluster} lists. */
@@ -842,6 +1023,18 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
    * "node down", {@code status} tells "not started (yet)" from a fault.
    */
   private Local local() throws AdapterException {
+    LocalNode.State state = localStateOfSelf();
+    if (state instanceof LocalNode.Started started) {
+      return new Local(Status.RUNNING, started.running());
+    }
+    if (state instanceof LocalNode.Starting) {
+      return new Local(Status.STARTING, List.of());
+    }
+    if (cookieFile.read().isEmpty() && epmd.nothingListens(LOOPBACK)) {
+      // No cookie file (Erlang writes one at a node's first start) and no epmd: no node ever ran
+      // here with this file, so none can be clustered through it; no VM boot to hear "down".
+      return new Local(Status.DOWN, List.of());
+    }
     ProcessResult r = ctl.ctl(EjabberdAdapterProvider.START_TIMEOUT, "list_cluster");
     if (r.ok()) {
       return new Local(Status.RUNNING, Ejabberdctl.parseNodes(r.stdout()));

@@ -11,6 +11,8 @@ import io.muster.plugin.Preflight;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ejabberd}: clusters ejabberd nodes through {@code ejabberdctl} and a shared Erlang cookie.
@@ -32,7 +34,9 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
           "erl_call",
           "Command that runs Erlang's erl_call (Debian: erlang-base, installed with ejabberd), as an"
               + " argument list. Before joining through a member, muster asks that member's Mnesia"
-              + " which nodes its cluster has (no Erlang VM is booted for it).");
+              + " which nodes its cluster has; it asks this node whether ejabberd is started and"
+              + " which nodes it lists, and switches a running node's cookie without a restart (no"
+              + " Erlang VM is booted for any of it).");
   public static final Key NODE_NAME =
       Key.of(
           "adapter.ejabberd.node-name",
@@ -120,6 +124,11 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
   @Override
   public Adapter create(PluginContext context) {
     EjabberdSettings settings = EjabberdSettings.from(context.settings());
+    // The cookie's hand-off files under state.dir, never /tmp (cleaned at next start).
+    Path handoff =
+        HandoffFiles.base(Path.of(context.settings().string(CoreKeys.STATE_DIR, "a directory")));
+    // The per-command debug lines go to the adapter's logger, as ejabberdctl's do.
+    Logger log = LoggerFactory.getLogger(EjabberdAdapter.class);
     return new EjabberdAdapter(
         settings,
         context.identity(),
@@ -133,6 +142,10 @@ public final class EjabberdAdapterProvider implements AdapterProvider {
             context.processes(),
             // The cookie's hand-off file under state.dir, never /tmp (cleaned at next start).
             HandoffFiles.base(
-                Path.of(context.settings().string(CoreKeys.STATE_DIR, "a directory")))));
+                Path.of(context.settings().string(CoreKeys.STATE_DIR, "a directory")))),
+        new ErlCallLocalNode(
+            new ErlCall(settings, context.processes(), handoff, context.clock(), log),
+            settings.cookieFile()),
+        log);
   }
 }

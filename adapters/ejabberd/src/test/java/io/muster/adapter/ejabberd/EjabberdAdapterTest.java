@@ -914,9 +914,14 @@ class EjabberdAdapterTest {
         .containsExactly(
             "write the cluster's Erlang cookie from the credential store (value not shown) to"
                 + " /var/lib/ejabberd/.erlang.cookie (owner ejabberd, mode r--------)",
-            "if it differs from the file: `ejabberdctl --config-dir /etc/e1 stop` (while the old"
-                + " cookie still reaches the node), write the file, `systemctl restart ejabberd`",
-            "`ejabberdctl --config-dir /etc/e1 status` until it exits 0 (started), at most 60s",
+            "if it differs from the file and ejabberd runs: write the file, then `erl_call -e`"
+                + " (presenting the old cookie) makes the running node read it"
+                + " (erlang:set_cookie): no restart; if erl_call cannot reach the node:"
+                + " `ejabberdctl --config-dir /etc/e1 stop`, write the file, `systemctl restart"
+                + " ejabberd`; if ejabberd is not running: write the file, `systemctl restart"
+                + " ejabberd`",
+            "until ejabberd is started (erl_call: the ejabberd application runs; else"
+                + " `ejabberdctl --config-dir /etc/e1 status` exits 0), at most 60s",
             "`ejabberdctl --config-dir /etc/e1 list_cluster` (nothing more to do if a member is"
                 + " listed)",
             "`ejabberdctl --config-dir /etc/e1 join_cluster ejabberd@n1.example` (replaces this"
