@@ -67,8 +67,9 @@ final class ManPage {
     b.append(".TP\n.I /var/lib/muster\nstate: this node's recorded membership\n");
     b.append(".TP\n.I /var/cache/muster/muster.jsa\n");
     b.append("the class-data archive made at install; it speeds up start-up\n");
-    b.append(".TP\n.I /var/cache/muster/muster-agent.jsa\n");
-    b.append("the agent's own, smaller archive, for muster agent and muster join\n");
+    b.append(".TP\n.I /var/cache/muster/agent-static.jsa\n");
+    b.append("the static/file agent's smaller archive, for muster agent and muster join\n");
+    b.append("of a configuration without AWS (static discovery, file store)\n");
     b.append(".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1)\n");
     return b.toString();
   }

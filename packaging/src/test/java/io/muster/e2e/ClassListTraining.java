@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
  * archive itself is made from this list at install time ({@code muster-setup cds}), because a JVM
  * only accepts an archive that the same JDK build made.
  *
- * <p>A second list, {@code muster-agent.classlist}, holds only what the member agent loads (static
- * and AWS configurations): the long-running agent maps its own, smaller archive, because every page
- * of the archive it touches counts in its resident memory, and in the one archive of every path the
- * agent's classes share pages with classes it never loads (docs/performance.md).
+ * <p>A second list, {@code agent-static.classlist}, holds only what the member agent of a
+ * static/file configuration (no AWS) loads: the launcher maps its archive for {@code agent} and
+ * {@code join} of such a configuration, because every archive page the long-running agent touches
+ * counts in its resident memory, and in the one archive of every path its classes share pages with
+ * the AWS SDK's (10 MB, docs/performance.md). An archive of the static and the AWS agents' classes
+ * together bought 1 MB at most and was dropped.
  *
  * <p>The lists must be the same from build to build (the package is reproducible): each path runs
  * twice and only what both runs loaded is kept; the agent is stopped at a fixed point of its work
@@ -38,8 +40,8 @@ import java.util.regex.Pattern;
  * #UNSTABLE}); the result is sorted.
  *
  * <p>Run in the package phase by exec-maven-plugin (packaging/pom.xml): {@code ClassListTraining
- * JAR EXAMPLE_CONFIG OUTPUT AGENT_OUTPUT}. It lives with the tests because it uses their loopback
- * fake EC2 and SSM.
+ * JAR EXAMPLE_CONFIG OUTPUT STATIC_AGENT_OUTPUT}. It lives with the tests because it uses their
+ * loopback fake EC2 and SSM.
  */
 public final class ClassListTraining {
   private ClassListTraining() {}
@@ -70,12 +72,12 @@ public final class ClassListTraining {
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
       throw new IllegalArgumentException(
-          "usage: ClassListTraining JAR EXAMPLE_CONFIG OUTPUT AGENT_OUTPUT");
+          "usage: ClassListTraining JAR EXAMPLE_CONFIG OUTPUT STATIC_AGENT_OUTPUT");
     }
     Path jar = Path.of(args[0]).toAbsolutePath();
     String example = Path.of(args[1]).toAbsolutePath().toString();
     Path output = Path.of(args[2]);
-    Path agentOutput = Path.of(args[3]);
+    Path staticAgentOutput = Path.of(args[3]);
     Path work = Files.createTempDirectory("muster-classlist");
     Set<String> merged = new LinkedHashSet<>();
     Set<String> staticAgent = new LinkedHashSet<>();
@@ -137,7 +139,7 @@ public final class ClassListTraining {
     // counts every archive page it touches: the static agent's classes first, then the AWS
     // agent's, then the one-shot commands', keeps each group on its own pages.
     write(output, List.of(staticAgent, awsAgent, merged));
-    write(agentOutput, List.of(staticAgent, awsAgent));
+    write(staticAgentOutput, List.of(staticAgent));
   }
 
   private static void write(Path output, List<Set<String>> groups) throws IOException {

@@ -55,7 +55,7 @@ class DebianPackageIT {
     assertThat(listing)
         .contains("-rwxr-xr-x root/root", "./usr/bin/muster")
         .contains("./usr/share/muster/muster.jar", "./usr/share/muster/muster.classlist")
-        .contains("./usr/share/muster/muster-agent.classlist")
+        .contains("./usr/share/muster/agent-static.classlist")
         .contains("./etc/muster/muster.yaml")
         .contains("./lib/systemd/system/muster.service", "./lib/systemd/system/muster-join.service")
         .contains("./var/lib/muster/", "./var/cache/muster/")
@@ -75,13 +75,12 @@ class DebianPackageIT {
         .contains("io/muster/cli/Main")
         .contains("software/amazon/awssdk/services/ec2/Ec2Client")
         .contains("io/muster/agent/runtime/AgentRuntime");
-    List<String> agent =
-        Files.readAllLines(Path.of("target/deb-root/usr/share/muster/muster-agent.classlist"));
-    // The agent's own list: its runtime and the SDK clients of an AWS member, not the one-shot
-    // commands' classes.
-    assertThat(agent)
+    List<String> staticAgent =
+        Files.readAllLines(Path.of("target/deb-root/usr/share/muster/agent-static.classlist"));
+    // The static/file agent's list: its runtime, and none of the AWS SDK's clients.
+    assertThat(staticAgent)
         .contains("io/muster/agent/runtime/AgentRuntime")
-        .contains("software/amazon/awssdk/services/ec2/Ec2Client")
+        .doesNotContain("software/amazon/awssdk/services/ec2/Ec2Client")
         .isSubsetOf(classes)
         .hasSizeLessThan(classes.size());
   }

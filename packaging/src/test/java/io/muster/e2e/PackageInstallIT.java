@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class PackageInstallIT {
   static final Path LAUNCHER = Path.of("/usr/bin/muster");
   static final Path ARCHIVE = Path.of("/var/cache/muster/muster.jsa");
-  static final Path AGENT_ARCHIVE = Path.of("/var/cache/muster/muster-agent.jsa");
+  static final Path STATIC_AGENT_ARCHIVE = Path.of("/var/cache/muster/agent-static.jsa");
   static final Path CONFFILE = Path.of("/etc/muster/muster.yaml");
   static final List<String> SNAPSHOT_ROOTS = List.of("/etc", "/usr", "/var/lib", "/var/cache");
 
@@ -98,15 +98,24 @@ class PackageInstallIT {
                       Map.of("MUSTER_JAVA_OPTS", "-Xshare:on"))
                   .code())
           .isZero();
-      // The agent's own, smaller archive, which the launcher picks for "agent" and "join".
-      assertThat(AGENT_ARCHIVE).isRegularFile();
-      assertThat(ok("stat", "-c", "%U %a", AGENT_ARCHIVE.toString()).trim()).isEqualTo("root 644");
+      // The static/file agent's archive, which the launcher picks for "agent" and "join" of the
+      // packaged example (static discovery, file store).
+      assertThat(STATIC_AGENT_ARCHIVE).isRegularFile();
+      assertThat(ok("stat", "-c", "%U %a", STATIC_AGENT_ARCHIVE.toString()).trim())
+          .isEqualTo("root 644");
       Run agentHelp =
           run(
               List.of(LAUNCHER.toString(), "agent", "--help"),
               Map.of("MUSTER_JAVA_OPTS", "-Xshare:on -Xlog:cds=info"));
       assertThat(agentHelp.code()).as(agentHelp.out()).isZero();
-      assertThat(agentHelp.out()).contains("Opened archive " + AGENT_ARCHIVE);
+      assertThat(agentHelp.out()).contains("Opened archive " + STATIC_AGENT_ARCHIVE);
+      // An AWS agent maps the archive of every path.
+      Run awsAgentHelp =
+          run(
+              List.of(LAUNCHER.toString(), "agent", "--help", "--discovery", "ec2-tags"),
+              Map.of("MUSTER_JAVA_OPTS", "-Xshare:on -Xlog:cds=info"));
+      assertThat(awsAgentHelp.code()).as(awsAgentHelp.out()).isZero();
+      assertThat(awsAgentHelp.out()).contains("Opened archive " + ARCHIVE);
 
       // A JDK change (a package touching /usr/lib/jvm) remakes the archive through the trigger.
       Files.delete(ARCHIVE);

@@ -41,8 +41,10 @@ class PackagedStartupBenchmarkIT {
   static final Path CLASSLIST = ROOT.resolve("usr/share/muster/muster.classlist");
   static final Path EXAMPLE = ROOT.resolve("etc/muster/muster.yaml");
   static final Path ARCHIVE = Path.of("target", "bench", "muster.jsa").toAbsolutePath();
-  static final Path AGENT_CLASSLIST = ROOT.resolve("usr/share/muster/muster-agent.classlist");
-  static final Path AGENT_ARCHIVE = Path.of("target", "bench", "muster-agent.jsa").toAbsolutePath();
+  static final Path STATIC_AGENT_CLASSLIST =
+      ROOT.resolve("usr/share/muster/agent-static.classlist");
+  static final Path STATIC_AGENT_ARCHIVE =
+      Path.of("target", "bench", "agent-static.jsa").toAbsolutePath();
   static final Pattern RSS = Pattern.compile("BENCH_RSS_KB=(\\d+)");
   static final String SELF = String.format("i-%017x", 7);
 
@@ -55,7 +57,7 @@ class PackagedStartupBenchmarkIT {
   void packagedMusterAgainstTheAwsCli() throws Exception {
     requireTools();
     makeArchive(CLASSLIST, ARCHIVE);
-    makeArchive(AGENT_CLASSLIST, AGENT_ARCHIVE);
+    makeArchive(STATIC_AGENT_CLASSLIST, STATIC_AGENT_ARCHIVE);
     Path work = Files.createTempDirectory("muster-bench");
     try (FakeAwsQueryServer server = FakeAwsQueryServer.start();
         FakeSsmServer ssm = new FakeSsmServer()) {
@@ -99,7 +101,14 @@ class PackagedStartupBenchmarkIT {
       Map<String, String> packaged = Map.of("MUSTER_CDS_ARCHIVE", ARCHIVE.toString());
       List<Variant> variants =
           List.of(
-              new Variant("packaged (trained archive, C1, serial GC)", packaged, List.of()),
+              new Variant(
+                  "packaged (trained archive, C1, serial GC, 1 MB young generation)",
+                  packaged,
+                  List.of()),
+              new Variant(
+                  "packaged but the JVM's default heap (the launcher before its heap sizing)",
+                  Map.of(),
+                  withoutHeapSizing()),
               new Variant(
                   "packaged but the archive relocated at start (the JDK's default)",
                   Map.of(
@@ -113,14 +122,6 @@ class PackagedStartupBenchmarkIT {
                   Map.of("MUSTER_CDS_ARCHIVE", "/nonexistent"),
                   List.of()),
               new Variant(
-                  "packaged + heap cap (-Xmx64m -Xms8m)",
-                  Map.of(
-                      "MUSTER_CDS_ARCHIVE",
-                      ARCHIVE.toString(),
-                      "MUSTER_JAVA_OPTS",
-                      "-Xmx64m -Xms8m"),
-                  List.of()),
-              new Variant(
                   "plain java -jar (no launcher flags, default CDS)",
                   Map.of(),
                   List.of(javaBin(), "-jar", JAR.toString())));
@@ -128,21 +129,29 @@ class PackagedStartupBenchmarkIT {
       Map<String, List<Sample>> tags = new LinkedHashMap<>();
       Map<String, List<Sample>> statics = new LinkedHashMap<>();
       List<Sample> aws = new ArrayList<>();
+      // The same-round ratio to aws of the packaged launcher and of the launcher before its heap
+      // sizing: the three run next to each other, in alternating order.
       List<Double> ratios = new ArrayList<>();
+      List<Double> ratiosBefore = new ArrayList<>();
       for (int round = 0; round < ROUNDS; round++) {
         Sample a;
         Sample m;
+        Sample b;
         if (round % 2 == 0) {
           a = run(awsArgs, awsEnv(work), "Reservations");
           m = muster(variants.get(0), tagArgs);
+          b = muster(variants.get(1), tagArgs);
         } else {
+          b = muster(variants.get(1), tagArgs);
           m = muster(variants.get(0), tagArgs);
           a = run(awsArgs, awsEnv(work), "Reservations");
         }
         aws.add(a);
         tags.computeIfAbsent(variants.get(0).name(), k -> new ArrayList<>()).add(m);
+        tags.computeIfAbsent(variants.get(1).name(), k -> new ArrayList<>()).add(b);
         ratios.add(m.seconds() / a.seconds());
-        for (Variant v : variants.subList(1, variants.size())) {
+        ratiosBefore.add(b.seconds() / a.seconds());
+        for (Variant v : variants.subList(2, variants.size())) {
           tags.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(muster(v, tagArgs));
         }
         for (Variant v : variants) {
@@ -164,6 +173,11 @@ class PackagedStartupBenchmarkIT {
           String.format(
               "%nmuster ec2-tags / aws, median of the %d same-round ratios: %.2f (per round: %s)%n",
               ROUNDS, median(ratios), ratios.stream().map(r -> String.format("%.2f", r)).toList()));
+      md.append(
+          String.format(
+              "the same before the heap sizing: %.2f (per round: %s)%n",
+              median(ratiosBefore),
+              ratiosBefore.stream().map(r -> String.format("%.2f", r)).toList()));
 
       // Idle member agents: resident memory after they settled, static/file/exec and AWS.
       Map<String, String> staticAgent =
@@ -186,37 +200,59 @@ class PackagedStartupBenchmarkIT {
       awsAgent.put("MUSTER_NODE_REGION", "eu-west-1");
       awsAgent.put("MUSTER_AWS_EC2_ENDPOINT_URL", endpoint);
       awsAgent.put("MUSTER_AWS_SSM_ENDPOINT_URL", ssm.endpoint().toString());
+      // Without credentials the agent never reaches the store and idles in its retry loop, with
+      // less loaded than a working member (the figures before this line was added were of that).
+      awsAgent.put("AWS_ACCESS_KEY_ID", "AKIDBENCHMARK");
+      awsAgent.put("AWS_SECRET_ACCESS_KEY", "benchmark-secret");
       // Port 0: the agents' HTTP endpoint never takes a fixed port.
       staticAgent.put("MUSTER_AGENT_HTTP_ADDRESS", "127.0.0.1:0");
       awsAgent.put("MUSTER_AGENT_HTTP_ADDRESS", "127.0.0.1:0");
       String unitHeap = "-Xms8m -Xmx64m";
-      List<Variant> agents =
+      Map<String, String> everyPath =
+          Map.of("MUSTER_CDS_ARCHIVE", ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap);
+      Map<String, String> staticAgentArchive =
+          Map.of(
+              "MUSTER_CDS_ARCHIVE", STATIC_AGENT_ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap);
+      Map<String, String> noArchive =
+          Map.of("MUSTER_CDS_ARCHIVE", "/nonexistent", "MUSTER_JAVA_OPTS", unitHeap);
+      // Per agent: as installed (the archive the launcher picks for it, the units' heap sizing),
+      // then each lever undone.
+      List<Variant> staticAgents =
           List.of(
               new Variant(
-                  "the agent's own archive + the units' heap sizing (as installed)",
-                  Map.of(
-                      "MUSTER_CDS_ARCHIVE", AGENT_ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap),
+                  "as installed (the static agent's archive, the units' heap, 1 MB young)",
+                  staticAgentArchive,
                   List.of()),
+              new Variant("the archive of every path instead", everyPath, List.of()),
+              new Variant("no muster archive (the JDK's default CDS)", noArchive, List.of()),
               new Variant(
-                  "the agent's own archive, the JVM's default heap",
-                  Map.of("MUSTER_CDS_ARCHIVE", AGENT_ARCHIVE.toString()),
+                  "the archive of every path, the default young generation (before)",
+                  Map.of(),
+                  withoutHeapSizing("-Xms8m", "-Xmx64m")));
+      List<Variant> awsAgents =
+          List.of(
+              new Variant(
+                  "as installed (the archive of every path, the units' heap, 1 MB young)",
+                  everyPath,
                   List.of()),
+              new Variant("the static agent's archive instead", staticAgentArchive, List.of()),
+              new Variant("no muster archive (the JDK's default CDS)", noArchive, List.of()),
               new Variant(
-                  "the one archive of every path + the units' heap sizing (before)",
-                  Map.of("MUSTER_CDS_ARCHIVE", ARCHIVE.toString(), "MUSTER_JAVA_OPTS", unitHeap),
-                  List.of()),
-              new Variant(
-                  "no muster archive (the JDK's default CDS) + the units' heap sizing",
-                  Map.of("MUSTER_CDS_ARCHIVE", "/nonexistent", "MUSTER_JAVA_OPTS", unitHeap),
-                  List.of()));
-      md.append("\n| idle member agent (after 20 s) | RSS (MB) |\n| --- | --- |\n");
-      for (Variant v : agents) {
+                  "the default young generation (before)",
+                  Map.of(),
+                  withoutHeapSizing("-Xms8m", "-Xmx64m")));
+      md.append(
+          "\n| idle member agent (RSS after 20 s) | RSS (MB) | first decision after (s) |\n"
+              + "| --- | --- | --- |\n");
+      for (Variant v : staticAgents) {
         md.append(
             agentRow(
                 "static/file/exec, " + v.name(),
                 v,
                 List.of("-c", EXAMPLE.toString()),
                 staticAgent));
+      }
+      for (Variant v : awsAgents) {
         md.append(agentRow("ec2-tags/ssm/exec, " + v.name(), v, List.of(), awsAgent));
       }
       Path out = Path.of("target", "packaged-startup-benchmark.md");
@@ -236,12 +272,21 @@ class PackagedStartupBenchmarkIT {
     pb.redirectErrorStream(true);
     Path log = Files.createTempFile("muster-agent", ".log");
     pb.redirectOutput(log.toFile());
+    long t0 = System.nanoTime();
     Process p = pb.start();
     try {
-      Thread.sleep(20_000);
+      double firstDecision = Double.NaN;
+      while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20)) {
+        if (Double.isNaN(firstDecision)
+            && Files.readString(log).contains(ClassListTraining.AGENT_MILESTONE)) {
+          firstDecision = (System.nanoTime() - t0) / 1e9;
+        }
+        Thread.sleep(50);
+      }
       assertThat(p.isAlive()).as("the agent stopped:\n%s", Files.readString(log)).isTrue();
+      assertThat(firstDecision).as("no decision:\n%s", Files.readString(log)).isNotNaN();
       long kb = vmRss(p.pid());
-      return String.format("| %s | %.0f |%n", name, kb / 1024.0);
+      return String.format("| %s | %.0f | %.1f |%n", name, kb / 1024.0, firstDecision);
     } finally {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -333,6 +378,30 @@ class PackagedStartupBenchmarkIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     assertThat(archive).isRegularFile();
+  }
+
+  /**
+   * The launcher's JVM options but its heap sizing, with the archive of every path and the given
+   * heap options: what the launcher ran before its heap sizing (java directly, as the launcher
+   * would exec it).
+   */
+  private static List<String> withoutHeapSizing(String... heap) {
+    List<String> argv = new ArrayList<>();
+    argv.addAll(
+        List.of(
+            javaBin(),
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-XX:SharedArchiveFile=" + ARCHIVE,
+            "-Xshare:auto",
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:ArchiveRelocationMode=0",
+            "-Xlog:cds=off",
+            "-Xlog:cds+dynamic=off"));
+    argv.addAll(List.of(heap));
+    argv.addAll(List.of("-cp", JAR.toString(), "io.muster.cli.Main"));
+    return argv;
   }
 
   private static String javaBin() {
