@@ -84,6 +84,9 @@ public final class JoinFlow {
   private long keptCredentialsGeneration = -1;
   private Instant keptCredentialsAt;
 
+  /** When the current step started: what {@link #keptCredentials} is compared with. */
+  private Instant stepAt;
+
   private Instant listedAt;
   private int listingPages = 1;
   private Optional<FormationRecord> keptFormation;
@@ -172,6 +175,7 @@ public final class JoinFlow {
       }
     }
     Instant now = clock.instant();
+    stepAt = now;
     Optional<FormationRecord> formation = watchFormation(now, false);
     Peer selfPeer = self.asPeer();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
@@ -746,7 +750,7 @@ public final class JoinFlow {
     Optional<Credentials> credentials =
         keptCredentials != null
                 && keptCredentialsGeneration == rec.generation()
-                && clock.instant().equals(keptCredentialsAt)
+                && keptCredentialsAt.equals(stepAt)
             ? Optional.of(keptCredentials)
             : store.credentials(rec.generation());
     if (credentials.isEmpty()) {

@@ -300,6 +300,8 @@ class JoinFlowTest {
     assertThat(a.step()).isInstanceOf(StepResult.Done.class);
     store.memberReads = 0;
     store.credentialsReads = 0;
+    // Real time moves on within a step: the credentials read with the founder's record still count.
+    store.afterMemberAndCredentials = () -> clock.advance(Duration.ofMillis(40));
     assertThat(b.step()).isInstanceOf(StepResult.Done.class);
     // The founder's record comes with the credentials; JOINING and MEMBER are written only.
     assertThat(store.memberReads).isZero();

@@ -112,6 +112,9 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
   public int memberAndCredentialsReads;
 
+  /** Run after each {@link #memberAndCredentials} read (a test's clock moving on, say). */
+  public Runnable afterMemberAndCredentials = () -> {};
+
   @Override
   public synchronized Optional<Credentials> credentials(long generation) throws StoreException {
     check();
@@ -131,9 +134,12 @@ public final class InMemoryCredentialStore implements CredentialStore {
       throws StoreException {
     check();
     memberAndCredentialsReads++;
-    return new MemberAndCredentials(
-        Optional.ofNullable(members.get(instanceId)),
-        Optional.ofNullable(credentials.get(generation)));
+    MemberAndCredentials read =
+        new MemberAndCredentials(
+            Optional.ofNullable(members.get(instanceId)),
+            Optional.ofNullable(credentials.get(generation)));
+    afterMemberAndCredentials.run();
+    return read;
   }
 
   @Override
