@@ -127,6 +127,36 @@ class JoinFlowStorePacingTest {
     assertThat(longestFromNow).isGreaterThan(150);
   }
 
+  @Test
+  void aNodeBootingNextToALostFleetsThousandRecordsDoesNotListThemWhileItsViewIsSmall()
+      throws Exception {
+    // A lost fleet of 1,000 left its records; a new node sees ten peers so far, none of them the
+    // lost fleet's. Its own view alone says "small fleet, list everything": 100 SSM requests.
+    List<Peer> lost = PacingFixture.fleet(1000);
+    fixture.formedBy(lost.get(0), 1000);
+    for (int i = 1; i < 1000; i++) {
+      store.registerMember(
+          new MemberRecord(
+              lost.get(i).instanceId(),
+              lost.get(i).addressText(),
+              null,
+              1,
+              fixture.t0,
+              MemberRecord.Status.MEMBER,
+              "cluster-1"));
+    }
+    List<Peer> booting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      booting.add(Peer.of("10.1.0." + (i + 1)).withInstanceId("i-new-" + i));
+    }
+    JoinFlow f = fixture.lastNodeOf(booting);
+    for (int t = 0; t < 60; t += 5) {
+      fixture.at(t);
+      assertThat(f.step()).isInstanceOf(StepResult.Retry.class);
+    }
+    assertThat(store.memberListings).as("listings of the lost fleet's 1,000 records").isZero();
+  }
+
   private ViewKeeper keeper(Peer me, int seed) {
     return new ViewKeeper(
         fixture.discovery,
