@@ -136,7 +136,8 @@ public final class CoreKeys implements KeyCatalog {
               "20",
               "Credential store requests per second the whole fleet may spend while it forms: a"
                   + " waiting node of a fleet of n reads the formation record about every 2n / rate"
-                  + " seconds, and the joins after a formation are spread over n x 7 / rate seconds."
+                  + " seconds, and the joins after a formation are spread over n x 4 / rate seconds"
+                  + " from the formation."
                   + " Keep it below the account's store quota (SSM standard throughput: 40/s, shared"
                   + " with every other caller).")
           .constrained(Constraints.between(1, 100_000));

@@ -43,6 +43,18 @@ public interface CredentialStore {
   }
 
   /**
+   * {@code instanceId}'s registration and {@code generation}'s credentials in one read where the
+   * store can (SSM GetParameters takes up to 10 names): a joiner reads the founder's record and the
+   * credentials before it joins, and at 1,000 joiners on SSM's standard throughput (40 requests/s
+   * for the account) every request a join saves is 25 s of the fleet's formation. The default reads
+   * them one after the other.
+   */
+  default MemberAndCredentials memberAndCredentials(String instanceId, long generation)
+      throws StoreException {
+    return new MemberAndCredentials(member(instanceId), credentials(generation));
+  }
+
+  /**
    * Atomically creates the lifecycle record {@code lifecycle/<name>} if no record of that name
    * exists: the fleet controller's claim on one lifecycle action, made exactly like a formation
    * claim, so that of several controllers on one queue exactly one acts.

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * GetParameters and GetParametersByPath together), so a fleet paces its store requests by {@code
  * store.fleet-rate}: a waiting node reads the formation record about every 2n / rate seconds, a
  * joiner reads the founder's record instead of listing every member, and the joins after a
- * formation are spread over n x 7 / rate seconds (found by the simulation: on the default quota a
- * 1,000-node fleet that read the store at every step never formed).
+ * formation are spread over n x 4 / rate seconds, counted from the formation (found by the
+ * simulation: on the default quota a 1,000-node fleet that read the store at every step never
+ * formed).
  */
 class JoinFlowStorePacingTest {
   final CountingStore store = new CountingStore();
@@ -86,13 +87,83 @@ class JoinFlowStorePacingTest {
 
   @Test
   void theJoinsAfterAFormationAreSpreadSoTheFleetStaysUnderTheStoreRate() {
-    // 1,000 joins x 7 requests / 20 per second = 350 s; the describe calls alone need 90 s.
-    assertThat(ViewKeeper.storeWindow(settings, 1000)).isEqualTo(Duration.ofSeconds(350));
+    // 1,000 joins x 4 requests / 20 per second = 200 s; the describe calls alone need 90 s.
+    assertThat(ViewKeeper.storeWindow(settings, 1000)).isEqualTo(Duration.ofSeconds(200));
     assertThat(ViewKeeper.watchPeriod(settings, 1000)).isEqualTo(Duration.ofSeconds(100));
     // A fleet whose reads at every step stay under the rate is not paced at all.
     assertThat(ViewKeeper.paced(settings, 50)).isFalse();
     assertThat(ViewKeeper.storeWindow(settings, 50)).isZero();
     assertThat(ViewKeeper.paced(settings, 51)).isTrue();
+  }
+
+  @Test
+  void aNodeThatNoticesAFormationLateActsWithinTheFleetsWindowCountedFromTheFormation()
+      throws Exception {
+    List<Peer> view = PacingFixture.fleet(1000);
+    Peer me = view.get(view.size() - 1);
+    fixture.discovery.see(view.toArray(Peer[]::new));
+    Duration window = Duration.ofSeconds(200); // 1,000 joins x 4 requests / 20 per second
+    java.util.Set<Long> lateMoments = new java.util.HashSet<>();
+    long longestFromNow = 0;
+    for (int seed = 1; seed <= 200; seed++) {
+      ViewKeeper fromFormation = keeper(me, seed);
+      ViewKeeper fromNow = keeper(me, seed);
+      fixture.at(0);
+      fromFormation.next("", 0, null, false, fixture.clock.instant());
+      fromNow.next("", 0, null, false, fixture.clock.instant());
+      // Generation 1 was claimed at 0; this node's paced watch reads it 150 s later.
+      fixture.at(150);
+      ViewKeeper.Next late =
+          fromFormation.next("1/c", 1000, fixture.t0, false, fixture.clock.instant());
+      long actsAt = 150 + (late.deferred() ? late.deferFor().toSeconds() : 0);
+      assertThat(actsAt).as("seed %d", seed).isBetween(150L, window.toSeconds());
+      lateMoments.add(actsAt);
+      ViewKeeper.Next counted = fromNow.next("1/c", 1000, null, false, fixture.clock.instant());
+      longestFromNow = Math.max(longestFromNow, counted.deferFor().toSeconds());
+    }
+    // Late noticers spread over what is left of the window instead of acting all at once.
+    assertThat(lateMoments).hasSizeGreaterThan(30);
+    // Without the formation's time, the whole window counts from the noticing (the old rule).
+    assertThat(longestFromNow).isGreaterThan(150);
+  }
+
+  @Test
+  void aNodeBootingNextToALostFleetsThousandRecordsDoesNotListThemWhileItsViewIsSmall()
+      throws Exception {
+    // A lost fleet of 1,000 left its records; a new node sees ten peers so far, none of them the
+    // lost fleet's. Its own view alone says "small fleet, list everything": 100 SSM requests.
+    List<Peer> lost = PacingFixture.fleet(1000);
+    fixture.formedBy(lost.get(0), 1000);
+    for (int i = 1; i < 1000; i++) {
+      store.registerMember(
+          new MemberRecord(
+              lost.get(i).instanceId(),
+              lost.get(i).addressText(),
+              null,
+              1,
+              fixture.t0,
+              MemberRecord.Status.MEMBER,
+              "cluster-1"));
+    }
+    List<Peer> booting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      booting.add(Peer.of("10.1.0." + (i + 1)).withInstanceId("i-new-" + i));
+    }
+    JoinFlow f = fixture.lastNodeOf(booting);
+    for (int t = 0; t < 60; t += 5) {
+      fixture.at(t);
+      assertThat(f.step()).isInstanceOf(StepResult.Retry.class);
+    }
+    assertThat(store.memberListings).as("listings of the lost fleet's 1,000 records").isZero();
+  }
+
+  private ViewKeeper keeper(Peer me, int seed) {
+    return new ViewKeeper(
+        fixture.discovery,
+        me,
+        settings,
+        new Backoff(
+            Duration.ofSeconds(5), Duration.ofSeconds(60), new java.util.SplittableRandom(seed)));
   }
 
   /** The in-memory store, counting formation reads and member listings. */

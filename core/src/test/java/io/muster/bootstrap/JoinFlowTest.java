@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JoinFlowTest {
   static final Duration STABLE = Duration.ofSeconds(10);
@@ -259,17 +261,52 @@ class JoinFlowTest {
     assertThat(world.clusters()).isEqualTo(1);
   }
 
-  @Test
-  void lostMemberRegistrationIsRetried() {
+  @ParameterizedTest(name = "the write took effect: {0}")
+  @ValueSource(booleans = {true, false})
+  void aMemberRegistrationWhoseOutcomeIsUnknownIsRetried(boolean applied) {
     everyoneSees(a, b);
     stabilise(a, b);
-    store.loseNextRegistrations = 1;
+    store.timeOutNextRegistrations = 1;
+    store.timeoutsApply = applied;
     StepResult r = a.step();
     assertThat(r).isInstanceOf(StepResult.Retry.class);
-    assertThat(r.message()).contains("registration is not visible");
+    assertThat(r.message()).contains("timed out");
     assertThat(a.step()).isInstanceOf(StepResult.Done.class); // resumes its own claim
+    assertThat(a.adapter.calls).containsOnlyOnce("form");
     assertThat(b.step()).isInstanceOf(StepResult.Done.class);
     assertThat(world.clusters()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "the write took effect: {0}")
+  @ValueSource(booleans = {true, false})
+  void aJoiningRegistrationWhoseOutcomeIsUnknownFailsTheStepBeforeTheJoin(boolean applied) {
+    everyoneSees(a, b);
+    stabilise(a, b);
+    assertThat(a.step()).isInstanceOf(StepResult.Done.class);
+    store.timeOutNextRegistrations = 1;
+    store.timeoutsApply = applied;
+    StepResult r = b.step();
+    assertThat(r).isInstanceOf(StepResult.Retry.class);
+    assertThat(b.adapter.calls).noneMatch(c -> c.startsWith("join"));
+    assertThat(b.step()).isInstanceOf(StepResult.Done.class);
+    assertThat(store.members.get("b").status()).isEqualTo(MemberRecord.Status.MEMBER);
+    assertThat(world.clusters()).isEqualTo(1);
+  }
+
+  @Test
+  void registrationsAreNotReadBackAfterTheStoreAcknowledgedThem() {
+    everyoneSees(a, b);
+    stabilise(a, b);
+    assertThat(a.step()).isInstanceOf(StepResult.Done.class);
+    store.memberReads = 0;
+    store.credentialsReads = 0;
+    // Real time moves on within a step: the credentials read with the founder's record still count.
+    store.afterMemberAndCredentials = () -> clock.advance(Duration.ofMillis(40));
+    assertThat(b.step()).isInstanceOf(StepResult.Done.class);
+    // The founder's record comes with the credentials; JOINING and MEMBER are written only.
+    assertThat(store.memberReads).isZero();
+    assertThat(store.memberAndCredentialsReads).isEqualTo(1);
+    assertThat(store.credentialsReads).isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,6 +159,26 @@ public abstract class CredentialStoreContract {
     s.deregisterMember("i-j");
     assertThat(s.member("i-j")).isEmpty();
     assertThat(s.member("i-a")).contains(member("i-a", "10.0.0.1", 1));
+  }
+
+  @Test
+  void aMembersRecordAndAGenerationsCredentialsAreReadTogetherEachEmptyWhenMissing()
+      throws Exception {
+    CredentialStore s = store("together");
+    assertThat(s.memberAndCredentials("i-f", 2))
+        .isEqualTo(new MemberAndCredentials(Optional.empty(), Optional.empty()));
+    MemberRecord founder =
+        new MemberRecord("i-f", "10.0.0.3", null, 2, T0, MemberRecord.Status.MEMBER, "uuid-2");
+    s.registerMember(founder);
+    assertThat(s.memberAndCredentials("i-f", 2))
+        .isEqualTo(new MemberAndCredentials(Optional.of(founder), Optional.empty()));
+    Credentials c = new Credentials(Map.of("erlang-cookie", Secret.of("cookie-2")));
+    s.putCredentials(2, c);
+    s.putCredentials(3, new Credentials(Map.of("erlang-cookie", Secret.of("cookie-3"))));
+    assertThat(s.memberAndCredentials("i-f", 2))
+        .isEqualTo(new MemberAndCredentials(Optional.of(founder), Optional.of(c)));
+    assertThat(s.memberAndCredentials("i-other", 2))
+        .isEqualTo(new MemberAndCredentials(Optional.empty(), Optional.of(c)));
   }
 
   @Test

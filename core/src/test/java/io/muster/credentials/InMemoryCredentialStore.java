@@ -34,6 +34,14 @@ public final class InMemoryCredentialStore implements CredentialStore {
   /** How many of the next registrations return without being stored. */
   public int loseNextRegistrations;
 
+  /**
+   * How many of the next registrations fail as a timeout would, their outcome unknown to the
+   * caller: stored first when {@link #timeoutsApply}, not stored otherwise.
+   */
+  public int timeOutNextRegistrations;
+
+  public boolean timeoutsApply;
+
   /** How many of the next {@link #currentFormation()} reads find no formation (a stale read). */
   public int staleReads;
 
@@ -97,10 +105,41 @@ public final class InMemoryCredentialStore implements CredentialStore {
     credentials.put(generation, c);
   }
 
+  /** Reads of one kind so far, for tests that count what a step costs. */
+  public int credentialsReads;
+
+  public int memberReads;
+
+  public int memberAndCredentialsReads;
+
+  /** Run after each {@link #memberAndCredentials} read (a test's clock moving on, say). */
+  public Runnable afterMemberAndCredentials = () -> {};
+
   @Override
   public synchronized Optional<Credentials> credentials(long generation) throws StoreException {
     check();
+    credentialsReads++;
     return Optional.ofNullable(credentials.get(generation));
+  }
+
+  @Override
+  public synchronized Optional<MemberRecord> member(String instanceId) throws StoreException {
+    check();
+    memberReads++;
+    return Optional.ofNullable(members.get(instanceId));
+  }
+
+  @Override
+  public synchronized MemberAndCredentials memberAndCredentials(String instanceId, long generation)
+      throws StoreException {
+    check();
+    memberAndCredentialsReads++;
+    MemberAndCredentials read =
+        new MemberAndCredentials(
+            Optional.ofNullable(members.get(instanceId)),
+            Optional.ofNullable(credentials.get(generation)));
+    afterMemberAndCredentials.run();
+    return read;
   }
 
   @Override
@@ -109,6 +148,13 @@ public final class InMemoryCredentialStore implements CredentialStore {
     if (loseNextRegistrations > 0) {
       loseNextRegistrations--;
       return;
+    }
+    if (timeOutNextRegistrations > 0) {
+      timeOutNextRegistrations--;
+      if (timeoutsApply) {
+        members.put(member.instanceId(), member);
+      }
+      throw new StoreException("memory:members/" + member.instanceId() + ": timed out");
     }
     members.put(member.instanceId(), member);
   }

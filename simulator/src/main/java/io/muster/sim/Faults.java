@@ -118,23 +118,49 @@ final class Faults {
     throw new Terminated();
   }
 
-  /** Whether this acknowledged store write is dropped. */
-  boolean loseWrite(Node n, Op op) {
-    for (int i = 0; i < forced.size(); i++) {
+  /**
+   * A store write whose outcome is unknown to its caller, as a real store's is after a timeout or a
+   * connection lost mid-request: the call fails, and the write took effect or not, half and half.
+   * (An acknowledged write is never dropped: SSM, Secrets Manager and the file store's atomic
+   * rename make a write they acknowledged durable.)
+   */
+  enum Write {
+    DONE,
+    UNKNOWN_APPLIED,
+    UNKNOWN_NOT_APPLIED;
+
+    boolean applied() {
+      return this != UNKNOWN_NOT_APPLIED;
+    }
+
+    boolean unknown() {
+      return this != DONE;
+    }
+  }
+
+  /** What becomes of this store write: done, or failed with an unknown outcome. */
+  Write write(Node n, Op op) {
+    boolean lost = false;
+    for (int i = 0; i < forced.size() && !lost; i++) {
       ForcedFault f = forced.get(i);
       if (!fired[i] && n.fleet == 1 && f.kind() == ForcedFault.Kind.LOSE && f.op() == op) {
         fired[i] = true;
         count("forced " + f);
         note(n, "forced " + f);
-        return true;
+        lost = true;
       }
     }
-    if (lostWriteRate > 0 && random.nextDouble() < lostWriteRate) {
+    if (!lost && lostWriteRate > 0 && random.nextDouble() < lostWriteRate) {
       count("lost write " + op.label());
       note(n, "lost write " + op.label());
-      return true;
+      lost = true;
     }
-    return false;
+    if (!lost) {
+      return Write.DONE;
+    }
+    Write w = random.nextBoolean() ? Write.UNKNOWN_APPLIED : Write.UNKNOWN_NOT_APPLIED;
+    note(n, "write outcome unknown to the caller; " + (w.applied() ? "applied" : "not applied"));
+    return w;
   }
 
   /** Where fault lines go (tracing), or null. */

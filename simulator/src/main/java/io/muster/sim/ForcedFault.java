@@ -8,10 +8,10 @@ import java.util.Objects;
  * node of the first fleet.
  *
  * <p>Text form (the {@code --force} option): {@code crash:OP:before|after}, {@code
- * terminate:OP:before|after}, {@code lose:OP} (a store write acknowledged and dropped), {@code
- * damage:OP} (right after the call, the store's current formation record becomes unreadable, as a
- * hand edit or a foreign writer would leave it), {@code fleet-loss} (the whole first fleet is
- * terminated after it formed; a second fleet follows).
+ * terminate:OP:before|after}, {@code lose:OP} (a store write whose outcome is unknown: the call
+ * fails, the write took effect or not), {@code damage:OP} (right after the call, the store's
+ * current formation record becomes unreadable, as a hand edit or a foreign writer would leave it),
+ * {@code fleet-loss} (the whole first fleet is terminated after it formed; a second fleet follows).
  */
 public record ForcedFault(Kind kind, Op op, Phase phase) {
   /** What happens. */

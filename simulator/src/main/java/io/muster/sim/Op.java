@@ -13,6 +13,8 @@ public enum Op {
   /** One member's registration (the founder's, a view seed's, or a node reading back its own). */
   MEMBER("store.member", false),
   CREDENTIALS("store.credentials", false),
+  /** A joiner's read of the founder's record with the credentials (one SSM GetParameters). */
+  MEMBER_AND_CREDENTIALS("store.member-and-credentials", false),
   CLAIM("store.claim", true),
   PUT_CREDENTIALS("store.put-credentials", true),
   REGISTER_JOINING("store.register-joining", true),
@@ -36,7 +38,7 @@ public enum Op {
     return label;
   }
 
-  /** Whether this is a store write that the store may acknowledge and then lose. */
+  /** Whether this is a store write, whose outcome a fault may leave unknown to its caller. */
   public boolean storeWrite() {
     return storeWrite;
   }
@@ -46,8 +48,10 @@ public enum Op {
       List.of(
           DISCOVER,
           CURRENT_FORMATION,
-          // A joiner reads the founder's record, not the member listing (JoinFlow#readMembers).
-          MEMBER,
+          // A joiner reads the founder's record with the credentials, not the member listing
+          // (JoinFlow#readMembers). (One member's record alone is read by few nodes of a small
+          // fleet now, and a crash around a read is one around the step's other calls.)
+          MEMBER_AND_CREDENTIALS,
           CLAIM,
           FORM,
           PUT_CREDENTIALS,

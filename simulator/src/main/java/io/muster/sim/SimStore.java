@@ -3,6 +3,7 @@ package io.muster.sim;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberAndCredentials;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.StoreException;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
 /**
  * The credential store shared by the fleet: atomic create-if-absent per generation (like SSM
  * PutParameter without overwrite), strongly consistent reads, latency and errors from {@link
- * SimApi}, and writes that may be acknowledged and then dropped ({@link Faults#loseWrite}).
+ * SimApi}, and writes whose outcome the caller does not learn ({@link Faults#write}: the call
+ * fails, the write took effect or not).
  */
 final class SimStore {
   private final TreeMap<Long, FormationRecord> formations = new TreeMap<>();
@@ -80,10 +82,12 @@ final class SimStore {
       faults.before(n, Op.CLAIM);
       api.store(n, Op.CLAIM);
       boolean created = !formations.containsKey(record.generation());
-      if (created && !faults.loseWrite(n, Op.CLAIM)) {
+      Faults.Write w = created ? faults.write(n, Op.CLAIM) : Faults.Write.DONE;
+      if (created && w.applied()) {
         formations.put(record.generation(), record);
       }
       faults.after(n, Op.CLAIM);
+      unknown(w, Op.CLAIM);
       return created;
     }
 
@@ -91,10 +95,12 @@ final class SimStore {
     public void putCredentials(long generation, Credentials c) throws StoreException {
       faults.before(n, Op.PUT_CREDENTIALS);
       api.store(n, Op.PUT_CREDENTIALS);
-      if (!faults.loseWrite(n, Op.PUT_CREDENTIALS)) {
+      Faults.Write w = faults.write(n, Op.PUT_CREDENTIALS);
+      if (w.applied()) {
         credentials.put(generation, c);
       }
       faults.after(n, Op.PUT_CREDENTIALS);
+      unknown(w, Op.PUT_CREDENTIALS);
     }
 
     @Override
@@ -112,22 +118,26 @@ final class SimStore {
           member.status() == MemberRecord.Status.JOINING ? Op.REGISTER_JOINING : Op.REGISTER_MEMBER;
       faults.before(n, op);
       api.store(n, op);
-      if (!faults.loseWrite(n, op)) {
+      Faults.Write w = faults.write(n, op);
+      if (w.applied()) {
         members.put(member.instanceId(), member);
         faults.note(n, "store: registered " + member.status());
       }
       faults.after(n, op);
+      unknown(w, op);
     }
 
     @Override
     public void deregisterMember(String instanceId) throws StoreException {
       faults.before(n, Op.DEREGISTER);
       api.store(n, Op.DEREGISTER);
-      if (!faults.loseWrite(n, Op.DEREGISTER)) {
+      Faults.Write w = faults.write(n, Op.DEREGISTER);
+      if (w.applied()) {
         members.remove(instanceId);
         faults.note(n, "store: deregistered");
       }
       faults.after(n, Op.DEREGISTER);
+      unknown(w, Op.DEREGISTER);
     }
 
     @Override
@@ -149,8 +159,32 @@ final class SimStore {
     }
 
     @Override
+    public MemberAndCredentials memberAndCredentials(String instanceId, long generation)
+        throws StoreException {
+      faults.before(n, Op.MEMBER_AND_CREDENTIALS);
+      api.store(n, Op.MEMBER_AND_CREDENTIALS);
+      MemberAndCredentials both =
+          new MemberAndCredentials(
+              Optional.ofNullable(members.get(instanceId)),
+              Optional.ofNullable(credentials.get(generation)));
+      faults.after(n, Op.MEMBER_AND_CREDENTIALS);
+      return both;
+    }
+
+    @Override
     public String describe() {
       return "sim:/muster/";
+    }
+
+    /** Fails a write whose outcome is unknown, as a timeout would, after it took effect or not. */
+    private void unknown(Faults.Write w, Op op) throws StoreException {
+      if (w.unknown()) {
+        throw new StoreException(
+            describe()
+                + " "
+                + op.label()
+                + ": timed out; the write may or may not have taken effect");
+      }
     }
   }
 }

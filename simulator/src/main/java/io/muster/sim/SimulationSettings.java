@@ -163,7 +163,8 @@ public record SimulationSettings(
   /**
    * @param crash probability that a node's agent crashes once, at a random step kind
    * @param restartDelay the agent restarts after a delay uniform in [1s, restartDelay]
-   * @param lostWrite probability that a store write is acknowledged and then dropped
+   * @param lostWrite probability that a store write's outcome is unknown to its caller (the call
+   *     fails; the write took effect or not)
    * @param terminate probability that a node's instance is terminated in the middle of its join
    * @param fleetLoss probability that a run loses its whole first fleet, after which a second fleet
    *     launches
@@ -482,7 +483,8 @@ public record SimulationSettings(
         "lost-write-rate",
         "0.02",
         "0",
-        "Probability a store write is acknowledged and dropped.",
+        "Probability a store write's outcome is unknown to its caller: the call fails (a timeout)"
+            + " and the write took effect or not.",
         s -> p(s.faults.lostWrite));
     opt(
         "terminate-rate",

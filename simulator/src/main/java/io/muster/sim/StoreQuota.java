@@ -13,19 +13,21 @@ import java.util.Map;
  * <ul>
  *   <li><b>ssm</b> (the default store): the current formation is a GetParametersByPath on {@code
  *       formation/}, a member listing one GetParametersByPath per 10 records, one member or the
- *       credentials a GetParameter, every write a PutParameter, a deregistration a DeleteParameter.
- *       Standard throughput: GetParameter, GetParameters and GetParametersByPath share 40
- *       requests/s per account and region (AWS Systems Manager endpoints and quotas, "Max
- *       throughput"). AWS documents that the throughput setting covers PutParameter too but
- *       publishes no separate figure, so writes share the 40/s unless {@code --store-write-rate}
- *       gives them a bucket of their own (AWS Support has reported 3/s standard and 10/s with
- *       higher throughput for PutParameter: github-aws-runners/terraform-aws-github-runner#2944).
- *       Higher throughput: GetParameter and GetParameters 3,000/s, GetParametersByPath 100/s.
+ *       credentials a GetParameter, a member with the credentials a GetParameters, every write a
+ *       PutParameter, a deregistration a DeleteParameter. Standard throughput: GetParameter,
+ *       GetParameters and GetParametersByPath share 40 requests/s per account and region (AWS
+ *       Systems Manager endpoints and quotas, "Max throughput"). AWS documents that the throughput
+ *       setting covers PutParameter too but publishes no separate figure, so writes share the 40/s
+ *       unless {@code --store-write-rate} gives them a bucket of their own (AWS Support has
+ *       reported 3/s standard and 10/s with higher throughput for PutParameter:
+ *       github-aws-runners/terraform-aws-github-runner#2944). Higher throughput: GetParameter and
+ *       GetParameters 3,000/s, GetParametersByPath 100/s.
  *   <li><b>secretsmanager</b>: the current formation is a ListSecrets plus a GetSecretValue, a
- *       member listing one ListSecrets per 100 records plus one GetSecretValue per record, a claim
- *       a CreateSecret, other writes a PutSecretValue, a deregistration a DeleteSecret. Published
- *       quotas: GetSecretValue 10,000/s, ListSecrets 100/s, CreateSecret, PutSecretValue and
- *       DeleteSecret 50/s each (AWS Secrets Manager quotas).
+ *       member listing one ListSecrets per 100 records plus one GetSecretValue per record, a member
+ *       with the credentials two GetSecretValue, a claim a CreateSecret, other writes a
+ *       PutSecretValue, a deregistration a DeleteSecret. Published quotas: GetSecretValue 10,000/s,
+ *       ListSecrets 100/s, CreateSecret, PutSecretValue and DeleteSecret 50/s each (AWS Secrets
+ *       Manager quotas).
  * </ul>
  *
  * Every bucket holds one second of its rate (the burst AWS does not publish; an assumption).
@@ -63,6 +65,7 @@ record StoreQuota(String store, String throughput, double writeRate) {
         case MEMBERS ->
             out.add(new Request("ssm:GetParametersByPath", Math.max(1, (records + 9) / 10)));
         case MEMBER, CREDENTIALS -> out.add(new Request("ssm:GetParameter", 1));
+        case MEMBER_AND_CREDENTIALS -> out.add(new Request("ssm:GetParameters", 1));
         case DEREGISTER -> out.add(new Request("ssm:DeleteParameter", 1));
         default -> out.add(new Request("ssm:PutParameter", 1));
       }
@@ -79,6 +82,9 @@ record StoreQuota(String store, String throughput, double writeRate) {
           }
         }
         case MEMBER, CREDENTIALS -> out.add(new Request("secretsmanager:GetSecretValue", 1));
+        case MEMBER_AND_CREDENTIALS ->
+            out.add(
+                new Request("secretsmanager:GetSecretValue", 2)); // the SPI's default: two reads
         case CLAIM -> out.add(new Request("secretsmanager:CreateSecret", 1));
         case DEREGISTER -> out.add(new Request("secretsmanager:DeleteSecret", 1));
         default -> out.add(new Request("secretsmanager:PutSecretValue", 1));

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 /**
  * A fake SSM Parameter Store on loopback, speaking the real JSON 1.1 protocol: PutParameter (with
- * Overwrite semantics), GetParameter, GetParametersByPath (MaxResults <= 10, NextToken paging),
- * DeleteParameter. SecureString values read without decryption come back as opaque ciphertext, as
- * on AWS.
+ * Overwrite semantics), GetParameter, GetParameters (1-10 names; unknown ones under
+ * InvalidParameters), GetParametersByPath (MaxResults <= 10, NextToken paging), DeleteParameter.
+ * SecureString values read without decryption come back as opaque ciphertext, as on AWS.
  */
 public final class FakeSsmServer extends FakeAwsJsonServer {
   /** What the fake stores for one parameter. */
@@ -43,6 +43,7 @@ public final class FakeSsmServer extends FakeAwsJsonServer {
     return switch (action) {
       case "PutParameter" -> put(body);
       case "GetParameter" -> get(body);
+      case "GetParameters" -> getMany(body);
       case "GetParametersByPath" -> byPath(body);
       case "DeleteParameter" -> delete(body);
       default -> throw new ApiError("InvalidAction", "fake SSM does not implement " + action);
@@ -89,6 +90,29 @@ public final class FakeSsmServer extends FakeAwsJsonServer {
     }
     ObjectNode out = object();
     out.set("Parameter", render(p, bool(body, "WithDecryption")));
+    return out;
+  }
+
+  private JsonNode getMany(JsonNode body) throws ApiError {
+    JsonNode names = body.get("Names");
+    if (names == null || !names.isArray() || names.size() < 1 || names.size() > 10) {
+      throw new ApiError(
+          "ValidationException",
+          "1 validation error detected: Value at 'names' failed to satisfy constraint: Member must"
+              + " have length less than or equal to 10 and greater than or equal to 1");
+    }
+    boolean decrypt = bool(body, "WithDecryption");
+    ObjectNode out = object();
+    ArrayNode found = out.putArray("Parameters");
+    ArrayNode invalid = out.putArray("InvalidParameters");
+    for (JsonNode n : names) {
+      Param p = params.get(n.asText());
+      if (p == null) {
+        invalid.add(n.asText());
+      } else {
+        found.add(render(p, decrypt));
+      }
+    }
     return out;
   }
 

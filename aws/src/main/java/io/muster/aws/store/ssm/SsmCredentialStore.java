@@ -4,6 +4,7 @@ import io.muster.aws.AwsErrors;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
 import io.muster.credentials.FormationRecord;
+import io.muster.credentials.MemberAndCredentials;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.RecordCodec;
 import io.muster.credentials.StoreException;
@@ -136,6 +137,37 @@ public final class SsmCredentialStore implements CredentialStore {
       return Optional.empty();
     }
     return Optional.of(RecordCodec.member(value.get(), where(name)));
+  }
+
+  /**
+   * One GetParameters request for both names (decrypting the SecureString credentials; the member
+   * record is a plain String, returned as it is). A name SSM does not hold comes back under
+   * InvalidParameters: empty.
+   */
+  @Override
+  public MemberAndCredentials memberAndCredentials(String instanceId, long generation)
+      throws StoreException {
+    String memberName = name(StoreLayout.member(instanceId));
+    String credentialsName = name(StoreLayout.credentials(generation));
+    List<Parameter> found;
+    try {
+      found =
+          ssm.get()
+              .getParameters(b -> b.names(memberName, credentialsName).withDecryption(true))
+              .parameters();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameters", memberName + ", " + credentialsName, e);
+    }
+    Optional<MemberRecord> member = Optional.empty();
+    Optional<Credentials> credentials = Optional.empty();
+    for (Parameter p : found) {
+      if (p.name().equals(memberName)) {
+        member = Optional.of(RecordCodec.member(p.value(), where(memberName)));
+      } else if (p.name().equals(credentialsName)) {
+        credentials = Optional.of(RecordCodec.credentials(p.value(), where(credentialsName)));
+      }
+    }
+    return new MemberAndCredentials(member, credentials);
   }
 
   @Override

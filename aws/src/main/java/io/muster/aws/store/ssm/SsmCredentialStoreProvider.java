@@ -33,7 +33,11 @@ public final class SsmCredentialStoreProvider implements CredentialStoreProvider
 
   static final List<String> ACTIONS =
       List.of(
-          "ssm:GetParameter", "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter");
+          "ssm:GetParameter",
+          "ssm:GetParameters",
+          "ssm:GetParametersByPath",
+          "ssm:PutParameter",
+          "ssm:DeleteParameter");
 
   @Override
   public String name() {

@@ -227,11 +227,37 @@ class SsmCredentialStoreTest extends CredentialStoreContract {
   }
 
   @Test
+  void theFoundersRecordAndTheCredentialsAreOneGetParametersRequestWithDecryption()
+      throws Exception {
+    String c = fresh("together");
+    CredentialStore s = store(c);
+    s.registerMember(member("i-f", "10.0.0.3", 1));
+    s.putCredentials(1, new Credentials(Map.of("erlang-cookie", Secret.of("c1"))));
+    fake.clearCalls();
+    var read = s.memberAndCredentials("i-f", 1);
+    assertThat(read.member()).contains(member("i-f", "10.0.0.3", 1));
+    assertThat(read.credentials().orElseThrow().get("erlang-cookie").orElseThrow().reveal())
+        .isEqualTo("c1");
+    assertThat(fake.calls()).extracting(Call::action).containsExactly("GetParameters");
+    Call get = fake.calls().get(0);
+    assertThat(get.body().get("WithDecryption").asBoolean()).isTrue();
+    assertThat(get.body().get("Names"))
+        .extracting(n -> n.asText())
+        .containsExactly("/muster/" + c + "/members/i-f", "/muster/" + c + "/credentials/1");
+    fake.deny("GetParameters");
+    assertThatThrownBy(() -> s.memberAndCredentials("i-f", 1))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("ssm:GetParameters")
+        .hasMessageNotContaining("c1");
+  }
+
+  @Test
   void iamActionsAddKmsOnlyWithACustomerKey() {
     SsmCredentialStoreProvider p = new SsmCredentialStoreProvider();
     assertThat(p.iamActions())
         .containsExactly(
             "ssm:GetParameter",
+            "ssm:GetParameters",
             "ssm:GetParametersByPath",
             "ssm:PutParameter",
             "ssm:DeleteParameter");
