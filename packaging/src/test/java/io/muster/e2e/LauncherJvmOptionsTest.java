@@ -116,7 +116,12 @@ class LauncherJvmOptionsTest {
   @Test
   void everyCommandButTheSimulationGetsASmallYoungGeneration() throws Exception {
     List<String> peers = jvmArgs(Map.of(), "peers", "-c", staticConfig.toString());
-    assertThat(peers).contains("-Xmn1m", "-Xmx256m", "-XX:CompileThresholdScaling=3");
+    assertThat(peers)
+        .contains("-Xmn1m", "-Xmx256m")
+        .doesNotContain("-XX:CompileThresholdScaling=3");
+    // The daemons compile less (memory), the one-shot commands as the JVM does (time).
+    assertThat(jvmArgs(Map.of(), "agent", "-c", staticConfig.toString()))
+        .contains("-Xmn1m", "-Xmx256m", "-XX:CompileThresholdScaling=3");
     assertThat(jvmArgs(Map.of(), "simulate", "--nodes", "3"))
         .doesNotContain("-Xmn1m", "-Xmx256m", "-XX:CompileThresholdScaling=3");
     // MUSTER_JAVA_OPTS comes after the defaults, so the JVM takes it (the last one wins).
