@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -72,10 +73,19 @@ public final class SystemProcessRunner implements ProcessRunner {
       if (refuseNew) {
         ended = true;
       }
-      now = running.stream().filter(p -> refuseNew || !spared.contains(p)).toList();
+      now = new ArrayList<>();
+      for (Process p : running) {
+        if (refuseNew || !spared.contains(p)) {
+          now.add(p);
+        }
+      }
       stopped.addAll(now);
     }
-    now.forEach(SystemProcessRunner::endTree);
+    // Plain loops, no lambdas: this runs as the agent stops, racing the JVM's exit, and a lambda
+    // class made here or not would make the package's trained class list differ between builds.
+    for (Process p : now) {
+      endTree(p);
+    }
   }
 
   /**
