@@ -26,9 +26,10 @@ public final class AgentKeys implements KeyCatalog {
               "agent.check-interval",
               DURATION,
               "60s",
-              "How often `muster agent` re-checks a node that is a member (store reads and the"
-                  + " adapter's verify). Every discovery.interval would be 400 store reads a second at"
-                  + " 1,000 nodes; SSM's default quota is 40.")
+              "How often `muster agent` re-checks a node that is a member with the adapter's"
+                  + " verify. Its store reads (the current generation, its own record) come at most"
+                  + " every n x 8 / store.fleet-rate seconds in a fleet of n (400 s at 1,000 nodes),"
+                  + " so the fleet's checks take a quarter of store.fleet-rate.")
           .constrained(Constraints.between(Duration.ofSeconds(1), Duration.ofHours(24)));
 
   public static final Key LEAVE_ON_SHUTDOWN =

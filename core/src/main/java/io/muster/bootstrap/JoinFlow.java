@@ -99,6 +99,11 @@ public final class JoinFlow {
   private int failures;
   private boolean joinable;
 
+  /** When a member's check last read the store, and how long until the next one may. */
+  private Instant memberStoreReadAt;
+
+  private Duration memberStoreEvery = Duration.ZERO;
+
   public JoinFlow(
       BootstrapSettings settings,
       NodeIdentity self,
@@ -568,11 +573,18 @@ public final class JoinFlow {
   /** S3: a recorded member that the adapter confirms is done, with no change. */
   private Optional<StepResult> verifyExisting(Membership m)
       throws DiscoveryException, StoreException, AdapterException, IOException {
-    Optional<FormationRecord> current;
-    try {
-      current = store.currentFormation();
-    } catch (StoreException e) {
-      current = Optional.empty(); // verify locally; the store is not needed to stay a member
+    Instant now = clock.instant();
+    boolean readStore =
+        memberStoreReadAt == null || !now.isBefore(memberStoreReadAt.plus(memberStoreEvery));
+    Optional<FormationRecord> current = Optional.empty();
+    if (readStore) {
+      try {
+        current = store.currentFormation();
+      } catch (StoreException e) {
+        // verify locally; the store is not needed to stay a member
+      }
+      memberStoreReadAt = now;
+      memberStoreEvery = memberStorePeriod(current.map(FormationRecord::viewSize).orElse(0));
     }
     if (current.isPresent() && current.get().generation() != m.generation()) {
       listener.event(
@@ -600,7 +612,8 @@ public final class JoinFlow {
       return Optional.empty();
     }
     try {
-      if (!registeredAs(self.instanceId(), m.generation(), MemberRecord.Status.MEMBER)) {
+      if (readStore
+          && !registeredAs(self.instanceId(), m.generation(), MemberRecord.Status.MEMBER)) {
         register(m.generation(), MemberRecord.Status.MEMBER, m.clusterId());
       }
     } catch (StoreException e) {
@@ -616,6 +629,28 @@ public final class JoinFlow {
                 + m.clusterId()
                 + "); verified, nothing changed",
             false));
+  }
+
+  /** Store requests one member's check takes: the current formation and its own record. */
+  static final int MEMBER_CHECK_REQUESTS = 2;
+
+  /**
+   * How long a member waits between its checks' store reads, in a fleet of {@code size} (the
+   * founder's view in the formation record; 0 when unknown): so the fleet's members together take a
+   * quarter of {@code store.fleet-rate}, spread. The agent checks a member every {@code
+   * agent.check-interval} (60 s); at 1,000 members a store read at every check was 2,000 requests a
+   * minute, 33 a second of SSM's standard 40 for the whole account, for as long as the fleet runs.
+   * The checks in between verify with the adapter only: the store is not needed to stay a member,
+   * only to notice a newer generation or a missing registration, which can wait minutes.
+   */
+  private Duration memberStorePeriod(int size) {
+    long millis =
+        (long) Math.ceil(size * MEMBER_CHECK_REQUESTS * 4 * 1000.0 / settings.storeRate());
+    if (millis <= 0) {
+      return Duration.ZERO;
+    }
+    // Where in [period / 2, 3 x period / 2]: the members' checks do not fall into step.
+    return Duration.ofMillis(millis / 2).plus(backoff.spread(Duration.ofMillis(millis)));
   }
 
   private StepResult form(Decision.Form f, Optional<FormationRecord> current, List<Peer> ranked)

@@ -8,6 +8,7 @@ import io.muster.credentials.FormationRecord;
 import io.muster.credentials.InMemoryCredentialStore;
 import io.muster.credentials.MemberRecord;
 import io.muster.credentials.StoreException;
+import io.muster.model.NodeIdentity;
 import io.muster.model.Peer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,60 @@ class JoinFlowStorePacingTest {
       assertThat(readAt.get(i) - readAt.get(i - 1)).isBetween(50, 155);
     }
     assertThat(store.memberListings).isZero();
+  }
+
+  @Test
+  void aMemberOfAThousandReadsTheStoreEveryFewMinutesAndChecksItsAdapterAtEveryCheck()
+      throws Exception {
+    // The agent checks a member every agent.check-interval (60 s). With a store read at each,
+    // 1,000 members took 33 of SSM's 40 requests/s for as long as the fleet ran.
+    List<Peer> view = PacingFixture.fleet(1000);
+    fixture.formedBy(view.get(0), 1000);
+    Peer me = view.get(999);
+    store.registerMember(new MemberRecord(me.instanceId(), me.addressText(), null, 1, fixture.t0));
+    NodeState state = new NodeState.InMemory();
+    state.saveMembership(new Membership("sim", 1, "cluster-1", fixture.t0));
+    fixture.adapter.clustered = true;
+    JoinFlow f = fixture.flow(NodeIdentity.of(me.instanceId(), me.addressText()), state);
+    List<Integer> readAt = new ArrayList<>();
+    for (int t = 0; t <= 3600; t += 60) {
+      fixture.at(t);
+      int before = store.formationReads;
+      assertThat(f.step()).isInstanceOf(StepResult.Done.class);
+      if (store.formationReads > before) {
+        readAt.add(t);
+      }
+    }
+    // 1,000 x 2 requests x 4 / 20 per second = 400 s, each gap within [200 s, 600 s] (+ a check).
+    assertThat(readAt.get(0)).isZero();
+    assertThat(readAt.size()).isBetween(6, 19);
+    for (int i = 1; i < readAt.size(); i++) {
+      assertThat(readAt.get(i) - readAt.get(i - 1)).isBetween(200, 660);
+    }
+    // The checks in between still ask the adapter: a member that left is noticed at once.
+    fixture.adapter.clustered = false;
+    fixture.at(3660);
+    int before = store.formationReads;
+    assertThat(f.step()).isNotInstanceOf(StepResult.Done.class);
+    assertThat(store.formationReads - before).as("a rejoin reads the store").isPositive();
+  }
+
+  @Test
+  void aMemberOfASmallFleetReadsTheStoreAtEveryCheck() throws Exception {
+    List<Peer> view = PacingFixture.fleet(10);
+    fixture.formedBy(view.get(0), 10);
+    Peer me = view.get(9);
+    store.registerMember(new MemberRecord(me.instanceId(), me.addressText(), null, 1, fixture.t0));
+    NodeState state = new NodeState.InMemory();
+    state.saveMembership(new Membership("sim", 1, "cluster-1", fixture.t0));
+    fixture.adapter.clustered = true;
+    JoinFlow f = fixture.flow(NodeIdentity.of(me.instanceId(), me.addressText()), state);
+    for (int t = 0; t < 600; t += 60) {
+      fixture.at(t);
+      assertThat(f.step()).isInstanceOf(StepResult.Done.class);
+    }
+    // 10 x 2 x 4 / 20 = 4 s: below the agent's 60 s check interval, so every check reads.
+    assertThat(store.formationReads).isEqualTo(10);
   }
 
   @Test

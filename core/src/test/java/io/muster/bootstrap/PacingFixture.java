@@ -51,13 +51,17 @@ final class PacingFixture {
   }
 
   JoinFlow flow(NodeIdentity self) {
+    return flow(self, new NodeState.InMemory());
+  }
+
+  JoinFlow flow(NodeIdentity self, NodeState state) {
     return new JoinFlow(
         settings,
         self,
         discovery,
         store,
         adapter,
-        new NodeState.InMemory(),
+        state,
         clock,
         new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1)),
         () -> "cluster-1",
