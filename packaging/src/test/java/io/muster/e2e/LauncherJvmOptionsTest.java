@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JVM options the package's launcher ({@code /usr/bin/muster}) chooses: which class-data
  * archive it maps (the static/file agent's own for {@code agent} and {@code join} of a
- * configuration without AWS, the archive of every path otherwise) and the heap sizing of every
- * command but {@code simulate}. The real script runs under {@code /bin/sh} with its cache directory
- * pointed at a scratch one and a stand-in {@code java} that prints its arguments.
+ * configuration without AWS, the archive of every path otherwise), the heap sizing of every command
+ * but {@code simulate}, verification of what the archive lacks, and the daemons' options for giving
+ * memory back. The real script runs under {@code /bin/sh} with its cache directory pointed at a
+ * scratch one and a stand-in {@code java} that prints its arguments.
  */
 class LauncherJvmOptionsTest {
   static final Path LAUNCHER = Path.of("src", "deb", "root", "usr", "bin", "muster");
@@ -127,6 +128,40 @@ class LauncherJvmOptionsTest {
     // MUSTER_JAVA_OPTS comes after the defaults, so the JVM takes it (the last one wins).
     List<String> units = jvmArgs(Map.of("MUSTER_JAVA_OPTS", "-Xms8m -Xmx64m"), "agent");
     assertThat(units.lastIndexOf("-Xmx64m")).isGreaterThan(units.indexOf("-Xmx256m"));
+  }
+
+  @Test
+  void everyCommandLeavesWhatTheArchiveLacksUnverified() throws Exception {
+    // The SDK's generated clients are left out of the class list on purpose (ClassListTraining):
+    // verifying one loads every operation's request and response class.
+    for (String command : List.of("peers", "agent", "join", "lifecycle", "simulate")) {
+      List<String> args = jvmArgs(Map.of(), command, "-c", staticConfig.toString());
+      assertThat(args)
+          .as(command)
+          .contains("-XX:-BytecodeVerificationRemote")
+          .contains("-XX:+UnlockDiagnosticVMOptions");
+      assertThat(args.indexOf("-XX:+UnlockDiagnosticVMOptions"))
+          .as("a diagnostic option needs the unlock first")
+          .isLessThan(args.indexOf("-XX:-BytecodeVerificationRemote"));
+    }
+  }
+
+  @Test
+  void theDaemonsGiveMemoryBackWhereTheJdkCan() throws Exception {
+    // The stand-in JDK has no libjvm.so that names the trim option (a JDK 17 before 17.0.15):
+    // the daemons go without it, as such a JVM would refuse to start with it.
+    List<String> agent = jvmArgs(Map.of(), "agent", "-c", staticConfig.toString());
+    assertThat(agent)
+        .contains("-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=10")
+        .noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+    Path server = Files.createDirectories(dir.resolve("jdk/lib/server"));
+    Files.write(server.resolve("libjvm.so"), "\0ELF...TrimNativeHeapInterval\0...".getBytes());
+    assertThat(jvmArgs(Map.of(), "agent", "-c", staticConfig.toString()))
+        .contains("-XX:TrimNativeHeapInterval=5000", "-XX:MaxHeapFreeRatio=20");
+    assertThat(jvmArgs(Map.of(), "lifecycle")).contains("-XX:TrimNativeHeapInterval=5000");
+    // The one-shot commands end before there is anything to give back.
+    assertThat(jvmArgs(Map.of(), "peers", "-c", staticConfig.toString()))
+        .noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval") || a.contains("HeapFreeRatio"));
   }
 
   private String archive(String... args) throws Exception {

@@ -110,6 +110,15 @@ class PackagedStartupBenchmarkIT {
                   Map.of(),
                   withoutHeapSizing()),
               new Variant(
+                  "packaged but the SDK's clients verified (loaded from the jar, the verifier"
+                      + " loads every operation's model classes)",
+                  Map.of(
+                      "MUSTER_CDS_ARCHIVE",
+                      ARCHIVE.toString(),
+                      "MUSTER_JAVA_OPTS",
+                      "-XX:+BytecodeVerificationRemote"),
+                  List.of()),
+              new Variant(
                   "packaged but the archive relocated at start (the JDK's default)",
                   Map.of(
                       "MUSTER_CDS_ARCHIVE",
@@ -234,6 +243,25 @@ class PackagedStartupBenchmarkIT {
               new Variant(
                   "as installed (the archive of every path, the units' heap, 1 MB young)",
                   everyPath,
+                  List.of()),
+              new Variant(
+                  "without the daemons' memory give-back (the JVM's heap free ratios, no C-heap"
+                      + " trim)",
+                  Map.of(
+                      "MUSTER_CDS_ARCHIVE",
+                      ARCHIVE.toString(),
+                      "MUSTER_JAVA_OPTS",
+                      unitHeap
+                          + " -XX:MaxHeapFreeRatio=70 -XX:MinHeapFreeRatio=40"
+                          + " -XX:TrimNativeHeapInterval=0"),
+                  List.of()),
+              new Variant(
+                  "the SDK's clients verified (from the jar)",
+                  Map.of(
+                      "MUSTER_CDS_ARCHIVE",
+                      ARCHIVE.toString(),
+                      "MUSTER_JAVA_OPTS",
+                      unitHeap + " -XX:+BytecodeVerificationRemote"),
                   List.of()),
               new Variant("the static agent's archive instead", staticAgentArchive, List.of()),
               new Variant("no muster archive (the JDK's default CDS)", noArchive, List.of()),
@@ -393,6 +421,8 @@ class PackagedStartupBenchmarkIT {
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-Xss512k",
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:-BytecodeVerificationRemote",
             "-XX:SharedArchiveFile=" + ARCHIVE,
             "-Xshare:auto",
             "-XX:+UnlockDiagnosticVMOptions",
