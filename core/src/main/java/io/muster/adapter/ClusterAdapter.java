@@ -40,6 +40,18 @@ public interface ClusterAdapter extends Adapter {
   }
 
   /**
+   * Whether {@link #verifyTarget} asks the target itself (its cluster membership, its swarm id, a
+   * verify-target command), so that its answer proves the target is in the generation's cluster
+   * whatever the discovery view says. In a large fleet the join flow relies on it to join the
+   * founder named in the formation record without a fresh view and without a JOINING record first
+   * ("light joins", docs/formation.md): at 1,000 nodes on SSM's standard throughput each of those
+   * costs the fleet 50 s. The default, false, keeps the record and the fresh view.
+   */
+  default boolean provesTargets() {
+    return false;
+  }
+
+  /**
    * Joins this node to the cluster through one of {@code request.members()} (best first).
    *
    * @return the member the join actually went through (one of {@code request.members()})

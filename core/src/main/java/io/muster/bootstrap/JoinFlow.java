@@ -9,6 +9,7 @@ import io.muster.adapter.JoinResult;
 import io.muster.adapter.LocalMembership;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationAndCredentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberAndCredentials;
 import io.muster.credentials.MemberRecord;
@@ -104,6 +105,31 @@ public final class JoinFlow {
 
   private Duration memberStoreEvery = Duration.ZERO;
 
+  /**
+   * The credentials of the generation the last watch read expected ({@link #watchFormation}), and
+   * that generation: a light join needs nothing else from the store.
+   */
+  private Credentials watchedCredentials;
+
+  private long watchedCredentialsGeneration = -1;
+
+  /** The generation whose light join failed in this flow: the full path takes over for it. */
+  private long lightJoinFailed = -1;
+
+  /** The generation for which this flow asked the adapter about an unrecorded join. */
+  private long unrecordedChecked = -1;
+
+  /** A light join's MEMBER registration, written at {@link #pendingAt} ({@link #finishJoin}). */
+  private FormationRecord pendingRegistration;
+
+  private Instant pendingAt;
+
+  /** The fleet's size as the store's hint last said ({@link CredentialStore#putFleetSize}). */
+  private int fleetHint;
+
+  /** The largest fleet size this node published as the seed of its view. */
+  private int fleetHintPublished;
+
   public JoinFlow(
       BootstrapSettings settings,
       NodeIdentity self,
@@ -173,6 +199,11 @@ public final class JoinFlow {
       throws DiscoveryException, StoreException, AdapterException, IOException {
     Optional<Membership> mine =
         state.membership().filter(m -> m.cluster().equals(settings.cluster()));
+    if (mine.isPresent()
+        && pendingRegistration != null
+        && mine.get().generation() == pendingRegistration.generation()) {
+      return registerPending();
+    }
     if (mine.isPresent()) {
       Optional<StepResult> done = verifyExisting(mine.get());
       if (done.isPresent()) {
@@ -181,11 +212,36 @@ public final class JoinFlow {
     }
     Instant now = clock.instant();
     stepAt = now;
+    planFirstRead(now);
     Optional<FormationRecord> formation = watchFormation(now, false);
     Peer selfPeer = self.asPeer();
     String storeState = formation.map(f -> f.generation() + "/" + f.clusterId()).orElse("");
     if (formation.isPresent() && formationFresh && storeState.equals(awaitingFounder)) {
       watchFounder(formation.get());
+    }
+    Optional<StepResult> lightly = lightJoin(formation);
+    if (lightly.isPresent()) {
+      return lightly.get();
+    }
+    if (formation.isPresent()
+        && expectedGeneration() > 0
+        && recent(formation.get())
+        && !formation.get().ownerInstanceId().equals(self.instanceId())) {
+      // Claimed, its founder in view, its credentials not published yet: the founder is forming
+      // it. The next read at this node's moment brings them; re-listing now and spreading a join
+      // over the fleet's window (as a node without light joins does) only delays it (found by the
+      // simulation: a founder that crashed in form and finished on restart, 207 s instead of 57).
+      // Only within election.replace-after of the claim: after that the full path, which renews
+      // the view, takes over (a founder that died before publishing was waited for on a kept
+      // view that still showed it, found by the simulation at 100 nodes, seed 20261420).
+      FormationRecord f = formation.get();
+      return new StepResult.Retry(
+          nextPoll(List.of(), true, now),
+          "waiting: generation "
+              + f.generation()
+              + " was claimed by "
+              + f.ownerInstanceId()
+              + ", which is still in the view; waiting for it to finish forming");
     }
     ViewKeeper.Next next =
         views.next(
@@ -206,6 +262,7 @@ public final class JoinFlow {
               + " and store.fleet-rate");
     }
     ViewKeeper.View taken = next.view();
+    publishFleetSize(formation, taken.peers());
     // Members are read after the deferral (with SSM, listing 1,000 members is 100 calls), and a
     // kept view is decided on with the members read alongside it: both only ever lead to a wait.
     boolean keptBoth =
@@ -254,6 +311,10 @@ public final class JoinFlow {
             ranked.isEmpty() ? null : ranked.get(0).addressText());
     state.saveLastStep(record);
     listener.decided(record);
+    Optional<StepResult> unrecorded = finishUnrecordedJoin(d, formation, members, view, mine);
+    if (unrecorded.isPresent()) {
+      return unrecorded.get();
+    }
     if (d instanceof Decision.Form f && formationDamaged) {
       // Unreachable by the election (a damaged generation is never orphaned), kept as a guard: who
       // claimed it, and whether its founder lives, is unknown.
@@ -279,7 +340,7 @@ public final class JoinFlow {
     }
     if (formation.isPresent() && joinedGeneration == formation.get().generation()) {
       // Inside this generation's cluster already (its members may since have died): finish.
-      return finishJoin(joinedAs(formation.get()), List.of());
+      return finishJoin(joinedAs(formation.get()), List.of(), false);
     }
     Optional<StepResult> finished = Optional.empty();
     if (formationDamaged) {
@@ -322,6 +383,19 @@ public final class JoinFlow {
    */
   private Duration nextPoll(List<Peer> ranked, boolean formed, Instant now) {
     Duration poll = backoff.poll();
+    if (keptFormation == null && firstReadAt != null && now.isBefore(firstReadAt)) {
+      Duration untilRead = Duration.between(now, firstReadAt);
+      if (untilRead.compareTo(poll) < 0) {
+        return untilRead.plusMillis(1);
+      }
+    }
+    if (keptFormation != null && light()) {
+      // Step at this node's read slot, not up to an interval after it.
+      Duration untilRead = Duration.between(now, nextFormationRead());
+      if (untilRead.compareTo(poll) < 0) {
+        return untilRead.isNegative() ? Duration.ofMillis(1) : untilRead.plusMillis(1);
+      }
+    }
     if (formed || ranked.isEmpty() || !ranked.get(0).address().equals(self.address())) {
       return poll;
     }
@@ -375,8 +449,17 @@ public final class JoinFlow {
       formationFresh = false;
       return keptFormation;
     }
+    if (!fresh && keptFormation == null && firstReadAt != null && now.isBefore(firstReadAt)) {
+      formationFresh = false;
+      return Optional.empty();
+    }
     try {
-      keptFormation = store.currentFormation();
+      long expected = fresh ? -1 : expectedGeneration();
+      if (expected > 0) {
+        readExpected(expected);
+      } else {
+        readCurrent();
+      }
       formationDamaged = false;
     } catch (StoreException e) {
       if (e.damagedFormation() == 0) {
@@ -402,15 +485,166 @@ public final class JoinFlow {
     return keptFormation;
   }
 
+  /** This node's phase in [0, 1) of the fleet's read period: a hash of its address. */
+  private double readPhase() {
+    long z = self.addressText().hashCode() * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return (z >>> 11) * 0x1.0p-53;
+  }
+
+  /**
+   * The generation a light-joining node's watch read asks for with its credentials (one request):
+   * the first (nothing formed yet), or the kept one while its founder, in view, has not published
+   * the credentials. -1 for a read of the current formation: the first read of a flow, a kept
+   * generation whose founder is gone (a newer one may come), or one whose credentials were seen.
+   */
+  /** When this flow first reads the store (null: not planned yet). */
+  private Instant firstReadAt;
+
+  /**
+   * A booting node of a large fleet takes its first read at its phase of the fleet's read period
+   * instead of at once: a thousand nodes booting within a minute each read at boot on top of the
+   * paced reads of those already up, and the booting fleet's reads exceeded SSM's 40/s. So its
+   * first step lists first (to know the fleet's size), then reads at its moment; until then it
+   * decides on "nothing formed", which only ever waits (a decision to form re-reads the store
+   * first). A node that boots into a formed fleet of n joins up to n / store.fleet-rate seconds
+   * later (50 s at 1,000).
+   */
+  private void planFirstRead(Instant now) throws DiscoveryException {
+    if (firstReadAt != null || keptFormation != null) {
+      return;
+    }
+    if (!adapter.provesTargets() || state.lastStep().isPresent()) {
+      // (An agent that ran before on this node, restarted after a crash or a reboot, reads at
+      // once: it may be the founder resuming its claim, which the whole fleet waits for.)
+      firstReadAt = now;
+      return;
+    }
+    views.next("", 0, null, false, now);
+    int size = fleetSize();
+    if (!ViewKeeper.paced(settings, size)) {
+      firstReadAt = now;
+      return;
+    }
+    long period = Math.max(1, ViewKeeper.lightPeriod(settings, size).toMillis());
+    long offset = (long) (readPhase() * period);
+    long t = now.toEpochMilli();
+    firstReadAt = Instant.ofEpochMilli(t + Math.floorMod(offset - t, period));
+  }
+
+  private long expectedGeneration() {
+    if (formationDamaged || !adapter.provesTargets()) {
+      return -1;
+    }
+    if (keptFormation == null || keptFormation.isEmpty()) {
+      // Nothing formed yet as far as this flow knows, so the first generation to appear is 1 (a
+      // generation is claimed only after its predecessor was seen). A flow's first read asks for
+      // it too: on a first boot it is the one request a listing would be, and it brings the
+      // credentials, so a node whose first read falls after the formation joins lightly at once;
+      // a node that finds an old generation 1 lists the formation records as well.
+      return 1;
+    }
+    if (!light()) {
+      return -1;
+    }
+    FormationRecord f = keptFormation.get();
+    if (watchedCredentialsGeneration == f.generation() || !forming(f)) {
+      return -1;
+    }
+    return f.generation();
+  }
+
+  /**
+   * Whether {@code f} may be a generation still forming now, one a light join may go through:
+   * claimed less than {@code election.replace-after} ago, or its founder in the kept view. (Not a
+   * lost fleet's generation, whose founder is gone: a new fleet booting next to its records tried
+   * its dead founder, each node with a listing, and emptied EC2's bucket; found by the simulation,
+   * seed 602.)
+   */
+  private boolean forming(FormationRecord f) {
+    List<Peer> kept = views.kept();
+    return recent(f) || (kept != null && ClusterStates.ownerInView(f, kept));
+  }
+
+  private boolean recent(FormationRecord f) {
+    return f.claimedAt().isAfter(clock.instant().minus(settings.election().replaceAfter()));
+  }
+
+  private void readExpected(long expected) throws StoreException {
+    boolean first = keptFormation == null;
+    FormationAndCredentials read = store.formationAndCredentials(expected);
+    keepFleetSize(read);
+    if (read.formation().isPresent()) {
+      keptFormation = read.formation();
+      if (read.credentials().isPresent()) {
+        watchedCredentials = read.credentials().get();
+        watchedCredentialsGeneration = read.formation().get().generation();
+      }
+      if (!light() || (first && !recent(read.formation().get()))) {
+        // A small fleet decides on the current formation, as before, and so does a flow's first
+        // read that found an old generation 1 (a newer one may exist). One claimed less than
+        // election.replace-after ago is current: a generation is replaced only after that long
+        // with nothing of it in view (and were it not, its founder would not prove its cluster).
+        readCurrent();
+      }
+    } else if (first) {
+      keptFormation = Optional.empty();
+    } else if (keptFormation.isPresent()) {
+      // The kept generation's record is gone (deleted by hand): read what is current.
+      readCurrent();
+    }
+  }
+
+  /** The current formation, with the fleet-size hint where the store lists them together. */
+  private void readCurrent() throws StoreException {
+    if (!adapter.provesTargets()) {
+      keptFormation = store.currentFormation();
+      return;
+    }
+    FormationAndCredentials read = store.currentFormationAndFleetSize();
+    keepFleetSize(read);
+    keptFormation = read.formation();
+  }
+
+  private void keepFleetSize(FormationAndCredentials read) {
+    if (read.fleetSize().isPresent()) {
+      fleetHint = Math.max(fleetHint, read.fleetSize().getAsInt());
+    }
+  }
+
   /**
    * When the kept formation record is due to be read again. Computed at each step from the fleet's
    * size as this node now sees it (its view grows while the fleet boots), so a read taken before
    * the first listing does not set a period for a fleet of one.
    */
   private Instant nextFormationRead() {
-    int size = Math.max(views.size(), keptFormation.map(FormationRecord::viewSize).orElse(0));
+    if (formationReadAt == null) {
+      // A first read that failed halfway (the record read, the current formation not): read now.
+      return Instant.EPOCH;
+    }
+    int size = fleetSize();
     if (!ViewKeeper.paced(settings, size)) {
       return formationReadAt;
+    }
+    if (light() && expectedGeneration() > 0) {
+      // (Only while a light join is what the read may bring: nothing formed yet, or a founder in
+      // view that has not published its credentials. A node waiting out a lost fleet's
+      // generation reads at half the pace, with its view seed's record, as before: at the full
+      // pace those two reads took the whole quota, found by the simulation, seed 602.)
+      // Each node once per period, at its own phase of it (fixed per node, so a view or a fleet
+      // size that changes moves it little): the fleet's reads come at store.fleet-rate, evenly, and
+      // every node reads a new formation within a period of it. The first such moment at least a
+      // quarter of a period after the last read, so a period that shrank does not bring two reads
+      // close together.
+      long period = Math.max(1, ViewKeeper.lightPeriod(settings, size).toMillis());
+      long offset = (long) (readPhase() * period);
+      long last = formationReadAt.toEpochMilli();
+      long earliest = last + period / 4;
+      long atPhase = earliest + Math.floorMod(offset - earliest, period);
+      // And never more than a period after the last read (a period that grew moves the phase).
+      return Instant.ofEpochMilli(Math.min(atPhase, last + period));
     }
     Duration period = ViewKeeper.watchPeriod(settings, size);
     return formationReadAt.plusMillis((long) (period.toMillis() * (0.5 + formationPhase)));
@@ -774,7 +1008,7 @@ public final class JoinFlow {
           "this node's JOINING registration for generation "
               + f.generation()
               + " outlived its join and the node is clustered: finishing as a member");
-      return Optional.of(finishJoin(f, List.of()));
+      return Optional.of(finishJoin(f, List.of(), false));
     }
     store.deregisterMember(self.instanceId());
     listener.event(
@@ -798,25 +1032,30 @@ public final class JoinFlow {
           backoff.poll(),
           "waiting: credentials of generation " + rec.generation() + " are not published yet");
     }
-    ownJoiningUnknown = true;
-    register(rec.generation(), MemberRecord.Status.JOINING, null);
+    boolean light = light();
+    if (!light) {
+      ownJoiningUnknown = true;
+      register(rec.generation(), MemberRecord.Status.JOINING, null);
+    }
     if (joinedGeneration != rec.generation()) {
       try {
         joinedThrough = joinWithOneReread(j, rec, ranked, credentials.get());
       } catch (AdapterException e) {
         // Not joined (also when the credentials were rejected): stop blocking the replacement of
         // this generation.
-        try {
-          store.deregisterMember(self.instanceId());
-        } catch (StoreException ignored) {
-          // The next step re-registers or the record ages out with this node.
+        if (!light) {
+          try {
+            store.deregisterMember(self.instanceId());
+          } catch (StoreException ignored) {
+            // The next step re-registers or the record ages out with this node.
+          }
         }
         throw e;
       }
       joinedGeneration = rec.generation();
       joinedClusterId = rec.clusterId();
     }
-    return finishJoin(joinedAs(rec), j.candidates());
+    return finishJoin(joinedAs(rec), j.candidates(), light);
   }
 
   /**
@@ -827,12 +1066,31 @@ public final class JoinFlow {
    * died dropped its JOINING record while inside the founder's cluster, and the fleet formed a
    * second one, seed 5830 at 3 nodes).
    */
-  private StepResult finishJoin(FormationRecord rec, List<Peer> candidates)
+  private StepResult finishJoin(FormationRecord rec, List<Peer> candidates, boolean registerLater)
       throws StoreException, AdapterException, IOException {
     Optional<String> problem = adapter.verify(candidates);
     if (problem.isPresent()) {
       return retryAfterFailure(
           "adapter-error", "joined, but verification failed: " + problem.get());
+    }
+    if (registerLater) {
+      // A light join: the fleet's reads come first, the registrations one period later, each at
+      // the node's own moment (the join's read slot plus a period), so they too stay under
+      // store.fleet-rate and out of the formation's way. Local membership is written now: the
+      // node is a verified member, and a restart finishes the registration (step 0).
+      state.saveMembership(
+          new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
+      Duration delay = registrationDelay();
+      pendingRegistration = rec;
+      pendingAt = clock.instant().plus(delay);
+      listener.event(
+          "joined",
+          "joined generation "
+              + rec.generation()
+              + joinedVia(rec.generation())
+              + "; registering as a member in "
+              + seconds(delay));
+      return new StepResult.Retry(delay, "waiting: " + registrationWait(rec, delay));
     }
     register(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
     state.saveMembership(
@@ -841,6 +1099,208 @@ public final class JoinFlow {
     listener.event("joined", "joined generation " + rec.generation() + via);
     return new StepResult.Done(
         "joined " + settings.cluster() + " generation " + rec.generation() + via, true);
+  }
+
+  /** A light join's MEMBER registration, at its moment. */
+  private StepResult registerPending() throws StoreException {
+    FormationRecord rec = pendingRegistration;
+    Instant now = clock.instant();
+    if (now.isBefore(pendingAt)) {
+      Duration left = Duration.between(now, pendingAt);
+      return new StepResult.Retry(left, "waiting: " + registrationWait(rec, left));
+    }
+    register(rec.generation(), MemberRecord.Status.MEMBER, rec.clusterId());
+    pendingRegistration = null;
+    String via = joinedVia(rec.generation());
+    return new StepResult.Done(
+        "joined " + settings.cluster() + " generation " + rec.generation() + via, true);
+  }
+
+  private String registrationWait(FormationRecord rec, Duration left) {
+    return "joined generation "
+        + rec.generation()
+        + joinedVia(rec.generation())
+        + " and verified; registering as a member in "
+        + seconds(left)
+        + ", spread so the fleet's store requests stay under store.fleet-rate";
+  }
+
+  /**
+   * How long after a light join its MEMBER registration waits: one read period of the fleet, so the
+   * registrations follow the reads in the same order at the same rate, but at most half of {@code
+   * election.replace-after}: until it is registered, nothing but the node itself says it is in the
+   * generation's cluster, and the generation is replaced only after {@code replace-after} with
+   * nothing of it in view (docs/formation.md, S1).
+   */
+  private Duration registrationDelay() {
+    Duration period = ViewKeeper.lightPeriod(settings, fleetSize());
+    Duration cap = settings.election().replaceAfter().dividedBy(2);
+    return period.compareTo(cap) < 0 ? period : cap;
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+  }
+
+  /**
+   * The fleet's size as this node knows it: the larger of its view and the founder's view in the
+   * formation record (a node booting sees few peers at first).
+   */
+  private int fleetSize() {
+    int formed = keptFormation == null ? 0 : keptFormation.map(FormationRecord::viewSize).orElse(0);
+    return Math.max(Math.max(views.size(), formed), fleetHint);
+  }
+
+  /**
+   * The seed of a booting fleet's view lists at every step, so its view is the freshest: it
+   * publishes the view's size whenever it has grown by a tenth, a few dozen writes in all, and the
+   * waiting nodes pace their reads by it ({@link CredentialStore#putFleetSize}). Only before a
+   * formation (the formation record carries the founder's view size after) and only for light
+   * joins, whose reads are paced by it.
+   */
+  private void publishFleetSize(Optional<FormationRecord> formation, List<Peer> view) {
+    if (formation.isPresent() || !adapter.provesTargets()) {
+      return;
+    }
+    int size = view.size();
+    if (!ViewKeeper.paced(settings, size)
+        || size <= Math.max(fleetHint, fleetHintPublished) * 11L / 10) {
+      return;
+    }
+    List<Peer> ranked = Election.rank(view);
+    if (ranked.isEmpty() || !ranked.get(0).address().equals(self.address())) {
+      return;
+    }
+    try {
+      store.putFleetSize(size);
+      fleetHintPublished = size;
+    } catch (StoreException e) {
+      listener.event("store-error", "could not publish the fleet's size: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether this node joins lightly: in a fleet that paces its store reads, with an adapter whose
+   * targets prove their cluster themselves ({@link ClusterAdapter#provesTargets}). A light join
+   * writes no JOINING record before it joins, joins the founder named in the formation record
+   * without a fresh view, and registers as a member a period later: one store request per join
+   * while the fleet forms, instead of three plus a listing (docs/formation.md, "Light joins").
+   */
+  private boolean light() {
+    return adapter.provesTargets() && ViewKeeper.paced(settings, fleetSize());
+  }
+
+  /**
+   * A light join: the watch read that showed the expected generation also brought its credentials,
+   * so the founder has formed (the credentials are published only after it did). Join through it at
+   * once on the kept view, which need not hold it: the founder proves its cluster before the join
+   * ({@link #provenTargets}), and this node only needs to see itself. No JOINING record, no fresh
+   * listing, no spreading window: the read slots spread the fleet already.
+   */
+  private Optional<StepResult> lightJoin(Optional<FormationRecord> formation)
+      throws DiscoveryException, StoreException, AdapterException, IOException {
+    if (formation.isEmpty() || formationDamaged || !formationFresh || watchedCredentials == null) {
+      return Optional.empty();
+    }
+    FormationRecord f = formation.get();
+    if (watchedCredentialsGeneration != f.generation()
+        || lightJoinFailed == f.generation()
+        || f.ownerInstanceId().equals(self.instanceId())
+        || !forming(f)
+        || !light()) {
+      return Optional.empty();
+    }
+    List<Peer> kept = views.kept();
+    if (kept == null) {
+      return Optional.empty();
+    }
+    if (kept.stream().noneMatch(p -> p.address().equals(self.address()))) {
+      // Listed before discovery showed this node (booting): one listing now, as a node with a
+      // cluster to join in view lists at every step until it sees itself.
+      kept = views.list(storeStateOf(f), stepAt).peers();
+      if (kept.stream().noneMatch(p -> p.address().equals(self.address()))) {
+        return Optional.empty();
+      }
+    }
+    List<Peer> ranked = Election.rank(kept);
+    Optional<Peer> founder = founderOf(f, ranked);
+    if (founder.isEmpty()) {
+      return Optional.empty();
+    }
+    Decision.Join j =
+        new Decision.Join(
+            List.of(founder.get()),
+            "generation "
+                + f.generation()
+                + "'s founder "
+                + f.ownerAddress()
+                + " published its credentials; joining through it (it proves its cluster first)");
+    NodeState.StepRecord record =
+        new NodeState.StepRecord(
+            stepAt,
+            j.kind(),
+            j.reason(),
+            ranked.size(),
+            ranked.isEmpty() ? null : ranked.get(0).addressText());
+    state.saveLastStep(record);
+    listener.decided(record);
+    keptCredentials = watchedCredentials;
+    keptCredentialsGeneration = f.generation();
+    keptCredentialsAt = stepAt;
+    try {
+      return Optional.of(join(j, f, ranked));
+    } catch (AdapterException e) {
+      lightJoinFailed = f.generation();
+      throw e;
+    }
+  }
+
+  private static String storeStateOf(FormationRecord f) {
+    return f.generation() + "/" + f.clusterId();
+  }
+
+  /**
+   * A light join registers a period after it joined, so a node whose agent stopped in between (or
+   * before it wrote local membership) is inside the generation's cluster with no record saying so,
+   * and nothing else blocks the generation's replacement once its founder and registered members
+   * are gone. Such a node asks its adapter once per generation while it sees nothing of the
+   * generation alive, and always before it would replace it: clustered, it finishes the join as a
+   * member (registering now) instead of waiting or forming next to it. (The JOINING record did this
+   * for a join before light joins; a join is the only way into the cluster muster manages.)
+   */
+  private Optional<StepResult> finishUnrecordedJoin(
+      Decision d,
+      Optional<FormationRecord> formation,
+      List<MemberRecord> members,
+      List<Peer> view,
+      Optional<Membership> mine)
+      throws StoreException, AdapterException, IOException {
+    if (formation.isEmpty()
+        || formationDamaged
+        || mine.isPresent()
+        || d instanceof Decision.Join
+        || !adapter.provesTargets()) {
+      return Optional.empty();
+    }
+    FormationRecord f = formation.get();
+    if (f.ownerInstanceId().equals(self.instanceId())) {
+      return Optional.empty();
+    }
+    if (!(d instanceof Decision.Form)
+        && (unrecordedChecked == f.generation()
+            || ClusterStates.anythingAlive(f, members, view, self.asPeer()))) {
+      return Optional.empty();
+    }
+    unrecordedChecked = f.generation();
+    if (!adapter.inspect().clustered()) {
+      return Optional.empty();
+    }
+    listener.event(
+        "joined-unrecorded",
+        "this node is clustered but recorded no join: it joined generation "
+            + f.generation()
+            + " before an interruption (a light join registers later); finishing as a member");
+    return Optional.of(finishJoin(f, List.of(), false));
   }
 
   /**

@@ -200,6 +200,28 @@ public final class RecordCodec {
     return new Credentials(secrets);
   }
 
+  /** The fleet-size hint ({@link CredentialStore#putFleetSize}): {@code {"size": N}}. */
+  public static String fleetSize(int size) {
+    return JSON.createObjectNode().put("size", size).toString();
+  }
+
+  /**
+   * The fleet-size hint, or empty when it does not decode: a pacing hint, so a damaged one is
+   * ignored (logged), never an error.
+   */
+  public static java.util.OptionalInt fleetSize(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      if (n != null && n.path("size").canConvertToInt() && n.path("size").asInt() > 0) {
+        return java.util.OptionalInt.of(n.path("size").asInt());
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // fall through
+    }
+    LOG.warn("ignoring the fleet-size hint: it is not {\"size\": N}");
+    return java.util.OptionalInt.empty();
+  }
+
   private static JsonNode parse(String json, String where, String what) throws StoreException {
     try {
       JsonNode n = JSON.readTree(json);

@@ -18,6 +18,13 @@ public final class StoreLayout {
   public static final String MEMBERS = "members";
   public static final String LIFECYCLE = "lifecycle";
 
+  /**
+   * The fleet's size as the seed of a booting fleet sees it: a pacing hint, never a safety input
+   * ({@link CredentialStore#putFleetSize}). Beside the formation records, so that one listing of
+   * them (SSM: one GetParametersByPath) brings it too; not a generation, so never taken for one.
+   */
+  public static final String FLEET = FORMATION + "/fleet";
+
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Pattern GENERATION = Pattern.compile("[1-9][0-9]{0,18}");
 

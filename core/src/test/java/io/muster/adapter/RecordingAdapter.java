@@ -19,6 +19,14 @@ public class RecordingAdapter implements ClusterAdapter {
   public boolean clustered;
   public String failLeave;
 
+  /** What {@link #provesTargets} says (the real adapters that ask the target itself say true). */
+  public boolean provesTargets;
+
+  @Override
+  public boolean provesTargets() {
+    return provesTargets;
+  }
+
   @Override
   public String name() {
     return "recording";

@@ -227,6 +227,30 @@ class JoinFlowStorePacingTest {
     int formationReads;
     int memberListings;
 
+    /** Reads of one generation with its credentials and the fleet-size hint (as SSM does). */
+    int generationReads;
+
+    /** Every write, in order: "claim", "credentials", "JOINING", "MEMBER", "fleet:N", "delete". */
+    final List<String> writes = new ArrayList<>();
+
+    java.util.OptionalInt fleetSize = java.util.OptionalInt.empty();
+
+    @Override
+    public io.muster.credentials.FormationAndCredentials formationAndCredentials(long generation)
+        throws StoreException {
+      generationReads++;
+      Optional<FormationRecord> f =
+          inner.currentFormation().filter(r -> r.generation() == generation);
+      return new io.muster.credentials.FormationAndCredentials(
+          f, f.isPresent() ? inner.credentials(generation) : Optional.empty(), fleetSize);
+    }
+
+    @Override
+    public void putFleetSize(int size) {
+      writes.add("fleet:" + size);
+      fleetSize = java.util.OptionalInt.of(size);
+    }
+
     @Override
     public Optional<FormationRecord> currentFormation() throws StoreException {
       formationReads++;
@@ -250,6 +274,7 @@ class JoinFlowStorePacingTest {
 
     @Override
     public void registerMember(MemberRecord member) throws StoreException {
+      writes.add(member.status().name());
       inner.registerMember(member);
     }
 

@@ -23,6 +23,16 @@ class RecordCodecTest {
   }
 
   @Test
+  void theFleetSizeHintRoundTripsAndADamagedOneIsIgnored() {
+    assertThat(RecordCodec.fleetSize(640)).isEqualTo("{\"size\":640}");
+    assertThat(RecordCodec.fleetSize("{\"size\":640}")).hasValue(640);
+    // A pacing hint: whatever a hand edit left there is ignored, never an error.
+    assertThat(RecordCodec.fleetSize("not json")).isEmpty();
+    assertThat(RecordCodec.fleetSize("{\"size\":-3}")).isEmpty();
+    assertThat(RecordCodec.fleetSize("{\"size\":\"many\"}")).isEmpty();
+  }
+
+  @Test
   void theFoundersViewSizeRoundTripsAndIsZeroInOlderRecords() throws Exception {
     FormationRecord r = new FormationRecord("prod", 7, "uuid-1", "i-0abc", "10.0.0.1", T, 1000);
     String json = RecordCodec.formation(r);

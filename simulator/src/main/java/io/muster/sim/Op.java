@@ -15,6 +15,13 @@ public enum Op {
   CREDENTIALS("store.credentials", false),
   /** A joiner's read of the founder's record with the credentials (one SSM GetParameters). */
   MEMBER_AND_CREDENTIALS("store.member-and-credentials", false),
+  /**
+   * A waiting node's read of the generation it expects with its credentials (one SSM
+   * GetParameters).
+   */
+  FORMATION_AND_CREDENTIALS("store.formation-and-credentials", false),
+  /** The seed of a booting fleet's view publishing the fleet's size (SSM only). */
+  PUT_FLEET_SIZE("store.put-fleet-size", true),
   CLAIM("store.claim", true),
   PUT_CREDENTIALS("store.put-credentials", true),
   REGISTER_JOINING("store.register-joining", true),
@@ -52,6 +59,7 @@ public enum Op {
           // (JoinFlow#readMembers). (One member's record alone is read by few nodes of a small
           // fleet now, and a crash around a read is one around the step's other calls.)
           MEMBER_AND_CREDENTIALS,
+          FORMATION_AND_CREDENTIALS,
           CLAIM,
           FORM,
           PUT_CREDENTIALS,

@@ -94,6 +94,11 @@ final class SimApi {
     store(n, op, 0);
   }
 
+  /** Whether the modelled store is SSM (which reads a generation's entries by name). */
+  boolean ssmStore() {
+    return quota.store().equals("ssm");
+  }
+
   /** The quota buckets and their rates per second, for the plot's quota lines. */
   Map<String, Double> quotaLines() {
     return quota.buckets();

@@ -222,6 +222,11 @@ final class SimClusters {
       return new Credentials(Map.of("cookie", cookie));
     }
 
+    @Override
+    public boolean provesTargets() {
+      return true;
+    }
+
     /**
      * The target answers with its cluster (like ejabberd's cluster membership or a swarm's id): it
      * proves membership only when it is in the cluster formed as the request's generation.

@@ -2,6 +2,7 @@ package io.muster.sim;
 
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationAndCredentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberAndCredentials;
 import io.muster.credentials.MemberRecord;
@@ -25,6 +26,7 @@ final class SimStore {
   private final Map<Long, Credentials> credentials = new HashMap<>();
   private final LinkedHashMap<String, MemberRecord> members = new LinkedHashMap<>();
   private final java.util.Set<Long> damaged = new java.util.HashSet<>();
+  private java.util.OptionalInt fleetSize = java.util.OptionalInt.empty();
   private final SimApi api;
   private final Faults faults;
 
@@ -127,6 +129,22 @@ final class SimStore {
       unknown(w, op);
     }
 
+    /** SSM stores the hint; the other stores' default publishes nothing. */
+    @Override
+    public void putFleetSize(int size) throws StoreException {
+      if (!api.ssmStore()) {
+        return;
+      }
+      faults.before(n, Op.PUT_FLEET_SIZE);
+      api.store(n, Op.PUT_FLEET_SIZE);
+      Faults.Write w = faults.write(n, Op.PUT_FLEET_SIZE);
+      if (w.applied()) {
+        fleetSize = java.util.OptionalInt.of(size);
+      }
+      faults.after(n, Op.PUT_FLEET_SIZE);
+      unknown(w, Op.PUT_FLEET_SIZE);
+    }
+
     @Override
     public void deregisterMember(String instanceId) throws StoreException {
       faults.before(n, Op.DEREGISTER);
@@ -168,6 +186,37 @@ final class SimStore {
               Optional.ofNullable(members.get(instanceId)),
               Optional.ofNullable(credentials.get(generation)));
       faults.after(n, Op.MEMBER_AND_CREDENTIALS);
+      return both;
+    }
+
+    @Override
+    public FormationAndCredentials formationAndCredentials(long generation) throws StoreException {
+      faults.before(n, Op.FORMATION_AND_CREDENTIALS);
+      api.store(n, Op.FORMATION_AND_CREDENTIALS);
+      boolean ssm = api.ssmStore();
+      // As the real stores answer: SSM by name (this generation only), the SPI's default the
+      // current one.
+      Optional<FormationRecord> f =
+          ssm
+              ? Optional.ofNullable(formations.get(generation))
+              : formations.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(formations.lastEntry().getValue());
+      FormationAndCredentials both =
+          new FormationAndCredentials(
+              f,
+              f.isEmpty()
+                  ? Optional.empty()
+                  : Optional.ofNullable(credentials.get(f.get().generation())),
+              ssm ? fleetSize : java.util.OptionalInt.empty());
+      faults.after(n, Op.FORMATION_AND_CREDENTIALS);
+      if (f.isPresent() && damaged.contains(f.get().generation())) {
+        long g = f.get().generation();
+        throw StoreException.damagedFormation(
+            describe() + "formation/" + g + ": field 'clusterId' is missing or not a string",
+            g,
+            null);
+      }
       return both;
     }
 

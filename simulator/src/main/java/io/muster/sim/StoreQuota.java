@@ -65,7 +65,8 @@ record StoreQuota(String store, String throughput, double writeRate) {
         case MEMBERS ->
             out.add(new Request("ssm:GetParametersByPath", Math.max(1, (records + 9) / 10)));
         case MEMBER, CREDENTIALS -> out.add(new Request("ssm:GetParameter", 1));
-        case MEMBER_AND_CREDENTIALS -> out.add(new Request("ssm:GetParameters", 1));
+        case MEMBER_AND_CREDENTIALS, FORMATION_AND_CREDENTIALS ->
+            out.add(new Request("ssm:GetParameters", 1));
         case DEREGISTER -> out.add(new Request("ssm:DeleteParameter", 1));
         default -> out.add(new Request("ssm:PutParameter", 1));
       }
@@ -82,6 +83,11 @@ record StoreQuota(String store, String throughput, double writeRate) {
           }
         }
         case MEMBER, CREDENTIALS -> out.add(new Request("secretsmanager:GetSecretValue", 1));
+        case FORMATION_AND_CREDENTIALS -> {
+          // The SPI's default: the current formation, then its credentials.
+          out.add(new Request("secretsmanager:ListSecrets", 1));
+          out.add(new Request("secretsmanager:GetSecretValue", 2));
+        }
         case MEMBER_AND_CREDENTIALS ->
             out.add(
                 new Request("secretsmanager:GetSecretValue", 2)); // the SPI's default: two reads

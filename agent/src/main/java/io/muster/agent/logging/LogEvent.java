@@ -25,6 +25,9 @@ public enum LogEvent {
   JOINING_FINISHED(
       "joining-finished",
       "a JOINING registration of this node outlived its join, but the node is clustered: finishing as a member"),
+  JOINED_UNRECORDED(
+      "joined-unrecorded",
+      "this node is clustered but recorded no join (a light join stopped before it registered): finishing as a member"),
   TARGET_REFUSED(
       "target-refused", "a join target failed the cluster-identity check; trying another member"),
   DAMAGED_FORMATION(

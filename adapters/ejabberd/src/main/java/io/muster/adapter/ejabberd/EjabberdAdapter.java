@@ -212,6 +212,12 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     return new LocalMembership(true, nodes.size() > 1, null, nodes);
   }
 
+  /** The target's own Mnesia answers ({@link #verifyTarget}). */
+  @Override
+  public boolean provesTargets() {
+    return true;
+  }
+
   /**
    * A target proves it is in this generation's cluster by the Mnesia schema cookie the founder
    * published ({@link #SCHEMA_COOKIE}): a schema cookie is made when a Mnesia schema is created and

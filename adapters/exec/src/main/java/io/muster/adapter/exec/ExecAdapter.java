@@ -113,6 +113,12 @@ public final class ExecAdapter implements ClusterAdapter, MembershipFollower {
     }
   }
 
+  /** Only with {@code adapter.exec.verify-target}: the script asks the target itself. */
+  @Override
+  public boolean provesTargets() {
+    return !settings.verifyTarget().isEmpty();
+  }
+
   /**
    * Runs {@code adapter.exec.verify-target} with the target as {@code MUSTER_JOIN_ADDRESS} and the
    * secrets in a private file: exit 0 proves the target is a member of this cluster.

@@ -244,6 +244,16 @@ class ExecAdapterTest {
   }
 
   @Test
+  void onlyAVerifyTargetCommandProvesTargetsForLightJoins() {
+    // Light joins skip the JOINING record and the fresh view on the strength of this proof.
+    assertThat(adapter(all()).provesTargets()).isFalse();
+    assertThat(
+            adapter(all().with(ExecAdapterProvider.VERIFY_TARGET, "/opt/verify-target.sh"))
+                .provesTargets())
+        .isTrue();
+  }
+
+  @Test
   void joinExit77MeansTheCredentialsWereRejected() {
     runner.otherwise(c -> new ProcessResult(77, "", "bad cookie"));
     assertThatThrownBy(() -> adapter(all()).join(join()))

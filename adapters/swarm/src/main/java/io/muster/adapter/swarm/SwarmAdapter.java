@@ -189,6 +189,12 @@ public final class SwarmAdapter implements ClusterAdapter, MemberRemover {
 
   // ---------------------------------------------------------------- join
 
+  /** The target's own swarm management port answers ({@link #verifyTarget}). */
+  @Override
+  public boolean provesTargets() {
+    return true;
+  }
+
   /**
    * The target proves it is in the cluster's swarm when the certificate it presents on the swarm
    * management port names the swarm id the founder published ({@code swarm-cluster-id}, not a

@@ -3,6 +3,7 @@ package io.muster.aws.store.ssm;
 import io.muster.aws.AwsErrors;
 import io.muster.credentials.CredentialStore;
 import io.muster.credentials.Credentials;
+import io.muster.credentials.FormationAndCredentials;
 import io.muster.credentials.FormationRecord;
 import io.muster.credentials.MemberAndCredentials;
 import io.muster.credentials.MemberRecord;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,9 +53,21 @@ public final class SsmCredentialStore implements CredentialStore {
 
   @Override
   public Optional<FormationRecord> currentFormation() throws StoreException {
+    return currentFormationAndFleetSize().formation();
+  }
+
+  /** One GetParametersByPath of the formation records, the fleet-size hint among them. */
+  @Override
+  public FormationAndCredentials currentFormationAndFleetSize() throws StoreException {
     Parameter best = null;
     long bestGen = 0;
+    OptionalInt fleet = OptionalInt.empty();
+    String fleetName = name(StoreLayout.FLEET);
     for (Parameter p : byPath(StoreLayout.FORMATION)) {
+      if (p.name().equals(fleetName)) {
+        fleet = RecordCodec.fleetSize(p.value());
+        continue;
+      }
       OptionalLong g = StoreLayout.generation(leaf(p.name()));
       if (g.isPresent() && g.getAsLong() > bestGen) {
         bestGen = g.getAsLong();
@@ -61,10 +75,10 @@ public final class SsmCredentialStore implements CredentialStore {
       }
     }
     if (best == null) {
-      return Optional.empty();
+      return new FormationAndCredentials(Optional.empty(), Optional.empty(), fleet);
     }
     FormationRecord r = RecordCodec.currentFormation(best.value(), where(best.name()), bestGen);
-    return Optional.of(r);
+    return new FormationAndCredentials(Optional.of(r), Optional.empty(), fleet);
   }
 
   @Override
@@ -168,6 +182,44 @@ public final class SsmCredentialStore implements CredentialStore {
       }
     }
     return new MemberAndCredentials(member, credentials);
+  }
+
+  /** One GetParameters for both (see {@link CredentialStore#formationAndCredentials}). */
+  @Override
+  public FormationAndCredentials formationAndCredentials(long generation) throws StoreException {
+    String formationName = name(StoreLayout.formation(generation));
+    String credentialsName = name(StoreLayout.credentials(generation));
+    String fleetName = name(StoreLayout.FLEET);
+    List<Parameter> found;
+    try {
+      found =
+          ssm.get()
+              .getParameters(
+                  b -> b.names(formationName, credentialsName, fleetName).withDecryption(true))
+              .parameters();
+    } catch (SdkException e) {
+      throw failed("ssm:GetParameters", formationName + ", " + credentialsName, e);
+    }
+    Optional<FormationRecord> formation = Optional.empty();
+    Optional<Credentials> credentials = Optional.empty();
+    OptionalInt fleet = OptionalInt.empty();
+    for (Parameter p : found) {
+      if (p.name().equals(formationName)) {
+        formation =
+            Optional.of(RecordCodec.currentFormation(p.value(), where(formationName), generation));
+      } else if (p.name().equals(credentialsName)) {
+        credentials = Optional.of(RecordCodec.credentials(p.value(), where(credentialsName)));
+      } else if (p.name().equals(fleetName)) {
+        fleet = RecordCodec.fleetSize(p.value());
+      }
+    }
+    return new FormationAndCredentials(formation, credentials, fleet);
+  }
+
+  /** A plain String parameter, overwritten (not a secret; see {@link CredentialStore}). */
+  @Override
+  public void putFleetSize(int size) throws StoreException {
+    putPlain(name(StoreLayout.FLEET), RecordCodec.fleetSize(size));
   }
 
   @Override

@@ -252,6 +252,53 @@ class SsmCredentialStoreTest extends CredentialStoreContract {
   }
 
   @Test
+  void aGenerationItsCredentialsAndTheFleetSizeAreOneGetParametersRequest() throws Exception {
+    String c = fresh("watch");
+    CredentialStore s = store(c);
+    fake.clearCalls();
+    var none = s.formationAndCredentials(1);
+    assertThat(none.formation()).isEmpty();
+    assertThat(none.credentials()).isEmpty();
+    assertThat(none.fleetSize()).isEmpty();
+    s.putFleetSize(640);
+    s.claimFormation(formation(c, 1, "i-f"));
+    s.putCredentials(1, new Credentials(Map.of("erlang-cookie", Secret.of("c1"))));
+    fake.clearCalls();
+    var read = s.formationAndCredentials(1);
+    assertThat(read.formation()).contains(formation(c, 1, "i-f"));
+    assertThat(read.credentials().orElseThrow().get("erlang-cookie").orElseThrow().reveal())
+        .isEqualTo("c1");
+    assertThat(read.fleetSize()).hasValue(640);
+    assertThat(fake.calls()).extracting(Call::action).containsExactly("GetParameters");
+    Call get = fake.calls().get(0);
+    assertThat(get.body().get("WithDecryption").asBoolean()).isTrue();
+    assertThat(get.body().get("Names"))
+        .extracting(n -> n.asText())
+        .containsExactly(
+            "/muster/" + c + "/formation/1",
+            "/muster/" + c + "/credentials/1",
+            "/muster/" + c + "/formation/fleet");
+    // Beside the formation records: their one listing brings it, and it is no generation.
+    fake.clearCalls();
+    var current = s.currentFormationAndFleetSize();
+    assertThat(current.formation()).contains(formation(c, 1, "i-f"));
+    assertThat(current.fleetSize()).hasValue(640);
+    assertThat(current.credentials()).isEmpty();
+    assertThat(fake.calls()).extracting(Call::action).containsExactly("GetParametersByPath");
+    // The hint is a plain String, overwritten; a newer generation is not looked for.
+    s.putFleetSize(1000);
+    assertThat(s.formationAndCredentials(1).fleetSize()).hasValue(1000);
+    assertThat(s.formationAndCredentials(2).formation()).isEmpty();
+    assertThat(
+            fake.calls("PutParameter")
+                .get(fake.calls("PutParameter").size() - 1)
+                .body()
+                .get("Type")
+                .asText())
+        .isEqualTo("String");
+  }
+
+  @Test
   void iamActionsAddKmsOnlyWithACustomerKey() {
     SsmCredentialStoreProvider p = new SsmCredentialStoreProvider();
     assertThat(p.iamActions())
