@@ -55,14 +55,7 @@ class JoinFlowStorePacingTest {
       throws Exception {
     // The agent checks a member every agent.check-interval (60 s). With a store read at each,
     // 1,000 members took 33 of SSM's 40 requests/s for as long as the fleet ran.
-    List<Peer> view = PacingFixture.fleet(1000);
-    fixture.formedBy(view.get(0), 1000);
-    Peer me = view.get(999);
-    store.registerMember(new MemberRecord(me.instanceId(), me.addressText(), null, 1, fixture.t0));
-    NodeState state = new NodeState.InMemory();
-    state.saveMembership(new Membership("sim", 1, "cluster-1", fixture.t0));
-    fixture.adapter.clustered = true;
-    JoinFlow f = fixture.flow(NodeIdentity.of(me.instanceId(), me.addressText()), state);
+    JoinFlow f = registeredMemberOf(1000);
     List<Integer> readAt = new ArrayList<>();
     for (int t = 0; t <= 3600; t += 60) {
       fixture.at(t);
@@ -88,20 +81,25 @@ class JoinFlowStorePacingTest {
 
   @Test
   void aMemberOfASmallFleetReadsTheStoreAtEveryCheck() throws Exception {
-    List<Peer> view = PacingFixture.fleet(10);
-    fixture.formedBy(view.get(0), 10);
-    Peer me = view.get(9);
-    store.registerMember(new MemberRecord(me.instanceId(), me.addressText(), null, 1, fixture.t0));
-    NodeState state = new NodeState.InMemory();
-    state.saveMembership(new Membership("sim", 1, "cluster-1", fixture.t0));
-    fixture.adapter.clustered = true;
-    JoinFlow f = fixture.flow(NodeIdentity.of(me.instanceId(), me.addressText()), state);
+    JoinFlow f = registeredMemberOf(10);
     for (int t = 0; t < 600; t += 60) {
       fixture.at(t);
       assertThat(f.step()).isInstanceOf(StepResult.Done.class);
     }
     // 10 x 2 x 4 / 20 = 4 s: below the agent's 60 s check interval, so every check reads.
     assertThat(store.formationReads).isEqualTo(10);
+  }
+
+  /** The flow of the last node of a fleet of {@code size}: a registered, recorded member. */
+  private JoinFlow registeredMemberOf(int size) throws Exception {
+    List<Peer> view = PacingFixture.fleet(size);
+    fixture.formedBy(view.get(0), size);
+    Peer me = view.get(size - 1);
+    store.registerMember(new MemberRecord(me.instanceId(), me.addressText(), null, 1, fixture.t0));
+    NodeState state = new NodeState.InMemory();
+    state.saveMembership(new Membership("sim", 1, "cluster-1", fixture.t0));
+    fixture.adapter.clustered = true;
+    return fixture.flow(NodeIdentity.of(me.instanceId(), me.addressText()), state);
   }
 
   @Test

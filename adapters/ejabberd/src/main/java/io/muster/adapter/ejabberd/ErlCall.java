@@ -1,22 +1,17 @@
 package io.muster.adapter.ejabberd;
 
 import io.muster.adapter.AdapterException;
-import io.muster.credentials.HandoffFiles;
 import io.muster.credentials.Secret;
-import io.muster.credentials.SecretFiles;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner;
 import io.muster.process.ProcessRunner.Command;
 import io.muster.process.ProcessRunner.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -43,9 +38,6 @@ final class ErlCall {
   /** No answer: the node is down, or it refused the cookie. */
   record NoAnswer(String detail) implements Reply {}
 
-  /** At most this per call: an answer takes milliseconds. */
-  static final Duration LIMIT = Duration.ofSeconds(10);
-
   private final EjabberdSettings settings;
   private final ProcessRunner runner;
   private final Path handoffBase;
@@ -66,32 +58,13 @@ final class ErlCall {
    * presenting {@code cookie}; {@code what} names the question in the debug line that times it.
    */
   Reply eval(String node, Secret cookie, String expressions, String what) throws AdapterException {
-    Path home;
-    try {
-      home = HandoffFiles.newPrivateDir(handoffBase, "ejabberd");
-    } catch (IOException e) {
-      throw new AdapterException(
-          "cannot create a private directory under " + handoffBase + " for erl_call: " + e, false);
-    }
-    try {
-      SecretFiles.writeNew(
-          home.resolve(".erlang.cookie"),
-          cookie.reveal().getBytes(StandardCharsets.UTF_8),
-          SecretFiles.OWNER_READ);
-      List<String> argv = new ArrayList<>(settings.erlCall());
-      // A client node name of its own (ErlCallMnesia says why: erl_call's default c17@<host> is
-      // shared by every erl_call of the host, and a node drops one of two such connections).
-      argv.addAll(List.of("-h", ErlCallMnesia.clientName(home)));
-      // Long names (a dot in the host: an address or a FQDN) or short ones, as the node uses.
-      argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
-      argv.add(node);
+    try (ErlCallHome home = ErlCallHome.create(handoffBase, cookie)) {
+      List<String> argv = home.argv(settings, node);
       argv.add("-e");
-      Duration limit =
-          settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
       // erl_call -e wants the full stop followed by a newline ("Incomplete form" otherwise).
       Command c =
-          Command.of(limit, argv)
-              .withEnv(Map.of("HOME", home.toString()))
+          Command.of(ErlCallHome.limit(settings), argv)
+              .withEnv(home.env())
               .withStdin(expressions + "\n");
       Instant t0 = clock.instant();
       ProcessResult r;
@@ -130,14 +103,6 @@ final class ErlCall {
         return new NoAnswer(Ejabberdctl.output(r));
       }
       return parse(r.stdout());
-    } catch (IOException e) {
-      throw new AdapterException("cannot write erl_call's cookie under " + home + ": " + e, false);
-    } finally {
-      try {
-        HandoffFiles.remove(home);
-      } catch (IOException ignored) {
-        // The next start removes what a run left under state.dir/handoff.
-      }
     }
   }
 

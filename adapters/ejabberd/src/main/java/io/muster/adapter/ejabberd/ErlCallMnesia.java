@@ -1,20 +1,15 @@
 package io.muster.adapter.ejabberd;
 
 import io.muster.adapter.AdapterException;
-import io.muster.credentials.HandoffFiles;
 import io.muster.credentials.Secret;
-import io.muster.credentials.SecretFiles;
 import io.muster.process.CommandException;
 import io.muster.process.ProcessRunner;
 import io.muster.process.ProcessRunner.Command;
 import io.muster.process.ProcessRunner.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,12 +23,6 @@ import java.util.regex.Pattern;
  */
 final class ErlCallMnesia implements MnesiaProbe {
   private static final Pattern ATOM = Pattern.compile("'([^']+)'|([A-Za-z][\\w.\\-]*@[\\w.\\-]+)");
-
-  /**
-   * At most this per target: an answer takes milliseconds, and a host that drops packets must not
-   * hold a join for the start timeout once per candidate.
-   */
-  static final Duration LIMIT = Duration.ofSeconds(10);
 
   private final EjabberdSettings settings;
   private final ProcessRunner runner;
@@ -80,31 +69,10 @@ final class ErlCallMnesia implements MnesiaProbe {
   private Answer call(
       String node, Secret cookie, String apply, java.util.function.Function<String, Answer> parse)
       throws AdapterException {
-    Path home;
-    try {
-      home = HandoffFiles.newPrivateDir(handoffBase, "ejabberd");
-    } catch (IOException e) {
-      throw new AdapterException(
-          "cannot create a private directory under " + handoffBase + " for erl_call: " + e, false);
-    }
-    try {
-      SecretFiles.writeNew(
-          home.resolve(".erlang.cookie"),
-          cookie.reveal().getBytes(StandardCharsets.UTF_8),
-          SecretFiles.OWNER_READ);
-      List<String> argv = new ArrayList<>(settings.erlCall());
-      // A node name of its own, as ejabberdctl's clients have: without -h every erl_call is
-      // c17@<this host>, so two at once (joiners that share a host name, the agent and a
-      // `muster join` run by hand) would present one name to the same node, which then drops
-      // the first connection as a restarted node.
-      argv.addAll(List.of("-h", clientName(home)));
-      // Long names (a dot in the host: an address or a FQDN) or short ones, as the node uses.
-      argv.add(NodeNameTemplate.hostPart(node).contains(".") ? "-name" : "-sname");
-      argv.add(node);
+    try (ErlCallHome home = ErlCallHome.create(handoffBase, cookie)) {
+      List<String> argv = home.argv(settings, node);
       argv.addAll(List.of("-a", apply));
-      Duration limit =
-          settings.startTimeout().compareTo(LIMIT) < 0 ? settings.startTimeout() : LIMIT;
-      Command c = Command.of(limit, argv).withEnv(Map.of("HOME", home.toString()));
+      Command c = Command.of(ErlCallHome.limit(settings), argv).withEnv(home.env());
       ProcessResult r;
       try {
         r = runner.run(c);
@@ -126,20 +94,7 @@ final class ErlCallMnesia implements MnesiaProbe {
         return new Failed(abbreviate(r.stdout().strip()));
       }
       return parse.apply(r.stdout());
-    } catch (IOException e) {
-      throw new AdapterException("cannot write erl_call's cookie under " + home + ": " + e, false);
-    } finally {
-      try {
-        HandoffFiles.remove(home);
-      } catch (IOException ignored) {
-        // The next start removes what a run left under state.dir/handoff.
-      }
     }
-  }
-
-  /** erl_call's own node name: unique per call, like its hand-off directory (pid, random). */
-  static String clientName(Path home) {
-    return "muster-" + home.getFileName();
   }
 
   /** The node atoms of an Erlang list such as {@code ['ejabberd@10.0.0.1',ejabberd@n2]}. */
