@@ -499,6 +499,7 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
     List<String> refused = new ArrayList<>();
     for (String target : targets) {
       log.info("joining through {}: {}", target, ctl.display("join_cluster", target));
+      Instant began = clock.instant();
       ProcessResult r = ctl.joinCluster(target);
       if (r.ok()) {
         List<String> nodes = awaitListed(self, target);
@@ -507,6 +508,27 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
         return JoinResult.through(byNode.get(target));
       }
       String out = Ejabberdctl.output(r);
+      if (r.exitCode() == 3 && out.contains(": timeout")) {
+        Optional<List<String>> joined = afterTimedOutJoin(self, target, began, out);
+        if (joined.isPresent()) {
+          joinListing.set(new Listing(joined.get(), clock.instant()));
+          log.info(
+              "ejabberd node {} joined through {} after all; cluster: {}",
+              self,
+              target,
+              joined.get());
+          return JoinResult.through(byNode.get(target));
+        }
+        throw new AdapterException(
+            "`"
+                + ctl.display("join_cluster", target)
+                + "` did not finish ("
+                + out
+                + "); ejabberd on this node runs again, not clustered with "
+                + target
+                + ", and muster joins again",
+            true);
+      }
       if (r.exitCode() == 3) {
         throw new AdapterException(
             "ejabberd on this node stopped answering during `"
@@ -939,6 +961,57 @@ public final class EjabberdAdapter implements ClusterAdapter, MemberRemover {
       }
       pause(state instanceof LocalNode.NoAnswer ? POLL : ERL_CALL_POLL);
     }
+  }
+
+  /**
+   * After {@code ejabberdctl join_cluster} gave up waiting for its RPC (after 60 s): the join goes
+   * on inside ejabberd, and may hang there for good with the ejabberd application stopped, e.g. in
+   * {@code wait_for_sync(infinity)} after two nodes joined the same member at once
+   * (processone/ejabberd#2906); nothing in ejabberd ends it. Waits until {@code join-timeout} after
+   * the join began for ejabberd to run again; a join still under way then is ended by the restart
+   * command, which starts ejabberd on the schema the join reached: clustered if it got that far,
+   * standalone with an empty database if not (its own database was already deleted).
+   *
+   * @return what {@code list_cluster} lists when this node runs clustered with {@code target};
+   *     empty when it runs without it
+   */
+  private Optional<List<String>> afterTimedOutJoin(
+      String self, String target, Instant began, String out) throws AdapterException {
+    Instant deadline = began.plus(settings.joinTimeout());
+    log.warn(
+        "`{}`: {}; the join goes on inside ejabberd: waiting until {}s after it began ({}) for"
+            + " ejabberd to run again",
+        ctl.display("join_cluster", target),
+        out,
+        settings.joinTimeout().toSeconds(),
+        EjabberdAdapterProvider.JOIN_TIMEOUT.name());
+    while (clock.instant().isBefore(deadline)) {
+      if (status(self) == Status.RUNNING) {
+        return listedWith(self, target);
+      }
+      pause();
+    }
+    log.warn(
+        "ejabberd on {} is still not started {}s after `{}` began: the join hangs inside it;"
+            + " restarting ejabberd ends it: {}",
+        self,
+        settings.joinTimeout().toSeconds(),
+        ctl.display("join_cluster", target),
+        String.join(" ", settings.restart()));
+    ctl.restart();
+    awaitStarted(self);
+    return listedWith(self, target);
+  }
+
+  /** What {@code list_cluster} lists when it lists {@code target}; else empty. */
+  private Optional<List<String>> listedWith(String self, String target) throws AdapterException {
+    List<String> nodes = listing(self);
+    if (!nodes.contains(target)) {
+      log.warn(
+          "ejabberd node {} runs again, but list_cluster lists {}, not {}", self, nodes, target);
+      return Optional.empty();
+    }
+    return Optional.of(nodes);
   }
 
   /** Whether {@code node}'s name is registered with epmd on its host, i.e. the node is up. */

@@ -133,7 +133,10 @@ class EjabberdAdapterIT {
   }
 
   private EjabberdAdapter adapter(EjabberdNode n) {
-    EjabberdSettings s = EjabberdSettings.from(n.adapterSettings());
+    return adapter(n, EjabberdSettings.from(n.adapterSettings()));
+  }
+
+  private EjabberdAdapter adapter(EjabberdNode n, EjabberdSettings s) {
     return new EjabberdAdapter(
         s,
         n::identity,
@@ -502,5 +505,86 @@ class EjabberdAdapterIT {
     // Removing it again is harmless (ejabberd's del_table_copy of an unknown node is ok).
     adapter(n1).remove(n3.peer());
     assertThat(n1.listCluster()).containsExactlyInAnyOrder(n1.nodeName(), n2.nodeName());
+  }
+
+  /**
+   * A join_cluster that hangs inside ejabberd, as after two nodes joined the same member at once
+   * (processone/ejabberd#2906): ejabberdctl gives up after 60 s, the join goes on with ejabberd's
+   * application stopped, and only a restart ends it. Made to hang for sure by a transaction on n1
+   * that holds a write lock on Mnesia's schema table, which every step of the join's copy of the
+   * schema waits for. The adapter restarts n3 at its join-timeout and fails with a retryable error;
+   * once the lock is gone, the next join goes through.
+   */
+  @Test
+  @Order(10)
+  void aJoinThatHangsInsideEjabberdIsEndedByARestartAndTheNextJoinGoesThrough() throws Exception {
+    // n3 crashed above and was removed: a new standalone node on its address, as after an
+    // instance replacement, still holding the cluster's cookie file.
+    n3.stop();
+    try (var database = Files.list(n3.dir().resolve("spool"))) {
+      database.forEach(EjabberdNode::deleteTree);
+    }
+    n3.start();
+    assertThat(n3.listCluster()).containsExactly(n3.nodeName());
+    Secret cookie = cluster.get(EjabberdAdapter.COOKIE).orElseThrow();
+
+    erlCall(
+        n1,
+        cookie,
+        "P = spawn(fun() -> mnesia:transaction(fun() -> mnesia:lock({table, schema}, write),"
+            + " receive muster_it_release -> ok end end) end),"
+            + " register(muster_it_schema_lock, P), ok.");
+    EjabberdSettings s =
+        EjabberdSettings.from(
+            n3.adapterSettings().with(EjabberdAdapterProvider.JOIN_TIMEOUT, "70s"));
+    long t0 = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> adapter(n3, s).join(join(n3, cluster, n1)))
+          .isInstanceOf(AdapterException.class)
+          .isNotInstanceOf(CredentialsRejectedException.class)
+          .hasMessageContaining("join_cluster " + n1.nodeName() + "` did not finish")
+          .hasMessageContaining("timeout")
+          .hasMessageContaining("not clustered with " + n1.nodeName())
+          .matches(e -> ((AdapterException) e).retryable());
+    } finally {
+      erlCall(n1, cookie, "muster_it_schema_lock ! muster_it_release, ok.");
+    }
+    timings.put(
+        "join n3 that hangs inside ejabberd, until the restart at join-timeout 70s",
+        Duration.ofNanos(System.nanoTime() - t0));
+    assertThat(runner.lines())
+        .as("the hanging join was ended by the restart command")
+        .contains(String.join(" ", n3.restartArgv()));
+    assertThat(n3.status()).isZero();
+
+    timed(
+        "join n3 again once the join no longer hangs",
+        () -> adapter(n3).join(join(n3, cluster, n1)));
+    for (EjabberdNode n : List.of(n1, n2, n3)) {
+      assertThat(n.listCluster()).as("list_cluster on " + n.nodeName()).hasSize(3);
+    }
+  }
+
+  /** Runs {@code expression} on {@code target}'s node over erl_call, presenting {@code cookie}. */
+  private void erlCall(EjabberdNode target, Secret cookie, String expression) throws Exception {
+    Path home = Files.createTempDirectory(base, "erl-call-");
+    Path file = home.resolve(".erlang.cookie");
+    Files.writeString(file, cookie.reveal());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    List<String> argv = new ArrayList<>(target.erlCallArgv());
+    argv.addAll(List.of("-h", "it-" + System.nanoTime(), "-name", target.nodeName(), "-e"));
+    try {
+      ProcessResult r =
+          new SystemProcessRunner()
+              .run(
+                  Command.of(Duration.ofSeconds(10), argv)
+                      .withEnv(Map.of("HOME", home.toString()))
+                      .withStdin(expression + "\n"));
+      assertThat(r.stdout().strip())
+          .as("erl_call " + expression + ": " + r.stderr())
+          .isEqualTo("{ok, ok}");
+    } finally {
+      EjabberdNode.deleteTree(home);
+    }
   }
 }

@@ -535,6 +535,84 @@ class EjabberdAdapterTest {
     assertThat(epmd.asked).doesNotContain("n1.example", "n2.example");
   }
 
+  // ---- a join_cluster that ejabberdctl gave up on (its RPC times out after 60 s) ----
+
+  static final ProcessResult RPC_TIMEOUT =
+      rc(3, "Failed RPC connection to the node 'ejabberd@n3.example': timeout");
+
+  static ProcessResult[] times(int n, ProcessResult r) {
+    ProcessResult[] rs = new ProcessResult[n];
+    java.util.Arrays.fill(rs, r);
+    return rs;
+  }
+
+  static ProcessResult[] then(ProcessResult first, ProcessResult[] middle, ProcessResult last) {
+    ProcessResult[] rs = new ProcessResult[middle.length + 2];
+    rs[0] = first;
+    System.arraycopy(middle, 0, rs, 1, middle.length);
+    rs[rs.length - 1] = last;
+    return rs;
+  }
+
+  @Test
+  void aJoinThatEjabberdctlGaveUpOnButThatFinishedInsideEjabberdIsAJoin() throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner.on(STATUS, UP, STARTING, STARTING, UP).on(LIST, ALONE, WITH_N1).on(JOIN_N1, RPC_TIMEOUT);
+
+    assertThat(adapter().join(joinRequest(creds(), n1, n2)).through()).isEqualTo(n1);
+
+    // No restart, no second target: the join through n1 went on and ended.
+    assertThat(runner.lines()).containsExactly(STATUS, LIST, JOIN_N1, STATUS, STATUS, STATUS, LIST);
+    assertThat(log.all()).contains("joined through ejabberd@n1.example after all");
+  }
+
+  @Test
+  void aJoinStillHangingAtTheJoinTimeoutIsEndedByARestartAndCountsIfItGotThatFar()
+      throws Exception {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    // join-timeout 5s, polled every 500 ms: 10 answers "starting", then the restart.
+    runner
+        .on(STATUS, then(UP, times(10, STARTING), UP))
+        .on(LIST, ALONE, WITH_N1)
+        .on(JOIN_N1, RPC_TIMEOUT)
+        .on(RESTART, ok(""));
+
+    assertThat(
+            adapter(Settings.empty().with(EjabberdAdapterProvider.JOIN_TIMEOUT, "5s"))
+                .join(joinRequest(creds(), n1, n2))
+                .through())
+        .isEqualTo(n1);
+
+    assertThat(runner.lines()).containsSubsequence(JOIN_N1, RESTART, STATUS, LIST);
+    assertThat(runner.lines().stream().filter(STATUS::equals)).hasSize(1 + 10 + 1);
+    assertThat(runner.lines()).doesNotContain(JOIN_N2);
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(log.all()).contains("the join hangs inside it; restarting ejabberd ends it");
+  }
+
+  @Test
+  void aHangingJoinThatARestartLeavesStandaloneIsARetryableFailureThatNamesTheTarget() {
+    cookieFile = new MemoryCookieFile(clusterCookie);
+    runner
+        .on(STATUS, then(UP, times(10, STARTING), UP))
+        .on(LIST, ALONE)
+        .on(JOIN_N1, RPC_TIMEOUT)
+        .on(RESTART, ok(""));
+
+    assertThatThrownBy(
+            () ->
+                adapter(Settings.empty().with(EjabberdAdapterProvider.JOIN_TIMEOUT, "5s"))
+                    .join(joinRequest(creds(), n1, n2)))
+        .isInstanceOf(AdapterException.class)
+        .isNotInstanceOf(CredentialsRejectedException.class)
+        .hasMessageContaining("ejabberdctl join_cluster ejabberd@n1.example` did not finish")
+        .hasMessageContaining("timeout")
+        .hasMessageContaining("not clustered with ejabberd@n1.example, and muster joins again")
+        .matches(e -> ((AdapterException) e).retryable());
+    // Not tried through n2 while the join through n1 may still be under way inside ejabberd.
+    assertThat(runner.lines()).doesNotContain(JOIN_N2).contains(RESTART);
+  }
+
   @Test
   void inspectWithoutDbNodesInTheDumpIsAFault() {
     runner.on(MNESIA, ok("[{version,\"4.21.3\"}]"));
