@@ -28,10 +28,18 @@ class AgentSignalsIT {
     }
   }
 
+  /**
+   * Started with SIGHUP restored to its default: under {@code nohup} (a CI job started that way)
+   * every process inherits SIGHUP ignored, and the JVM keeps an ignored SIGHUP ignored, so the
+   * agent would never see it (nor log it).
+   */
   @Test
   void sighupIsLoggedAndIgnoredAndTheAgentKeepsRunning() throws Exception {
+    List<String> sighupRestored =
+        List.of("/usr/bin/perl", "-e", "$SIG{HUP} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"");
     try (LocalMuster agent =
-        LocalMuster.start(dir, "agent", LocalMuster.oneNode(dir, "signals"), "agent")) {
+        LocalMuster.start(
+            dir, "agent", LocalMuster.oneNode(dir, "signals"), sighupRestored, "agent")) {
       agent.awaitLog(l -> l.contains("formed generation 1"), START);
 
       agent.signal("HUP");
