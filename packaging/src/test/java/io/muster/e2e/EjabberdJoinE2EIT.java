@@ -464,8 +464,66 @@ class EjabberdJoinE2EIT {
         });
   }
 
+  /**
+   * Light joins (docs/formation.md) on real ejabberd: a fleet whose store budget makes it pace its
+   * reads ({@code store.fleet-rate} 1/s: a waiting node of three reads every 6 s, above the 1 s
+   * interval) joins through the founder at the read that shows its credentials, with no JOINING
+   * record and no fresh listing, and registers a period (3 s) later. At the default budget only
+   * fleets above 50 nodes take this path; the simulation covers those.
+   */
   @Test
   @Order(6)
+  void aPacedFleetJoinsLightlyThroughTheFounderAndRegistersAPeriodLater() throws Exception {
+    Path dir = base.resolve("light");
+    String name = "chat-light";
+    freshNodes(dir, true);
+    Path storeDir = dir.resolve("store");
+    Map<String, String> paced = Map.of("MUSTER_STORE_FLEET_RATE", "1");
+    List<MusterRun> runs = new ArrayList<>();
+    for (int k = 0; k < NODES; k++) {
+      runs.add(startMuster(k, dir, name, storeDir, "join-light", paced, "join"));
+    }
+    long t0 = System.nanoTime();
+    awaitAll(runs, ROUND_LIMIT);
+    notes.put(
+        "light joins: three `muster join` started together, store.fleet-rate 1, until the last"
+            + " exits",
+        seconds(Duration.ofNanos(System.nanoTime() - t0)));
+    checked(
+        runs,
+        () -> {
+          for (MusterRun r : runs) {
+            assertThat(r.process().exitValue())
+                .as("exit of muster join on n" + (r.node() + 1))
+                .isZero();
+          }
+          assertThat(decisions(runs.get(0))).contains("form").doesNotContain("join");
+          for (MusterRun j : runs.subList(1, NODES)) {
+            assertThat(decisions(j))
+                .as("n" + (j.node() + 1))
+                .contains("join")
+                .doesNotContain("form");
+            assertThat(j.err())
+                .as("n" + (j.node() + 1) + " joined on the light path")
+                .contains("generation 1's founder " + nodes.get(0).network().address())
+                .contains("published its credentials; joining through it");
+            assertThat(j.out()).contains("joined " + name + " generation 1 through ");
+          }
+          assertOneCluster(List.of(0, 1, 2));
+          FileCredentialStore s = store(storeDir);
+          assertThat(s.members())
+              .extracting(MemberRecord::instanceId, MemberRecord::generation, MemberRecord::status)
+              .containsExactlyInAnyOrder(
+                  tuple("n1", 1L, MemberRecord.Status.MEMBER),
+                  tuple("n2", 1L, MemberRecord.Status.MEMBER),
+                  tuple("n3", 1L, MemberRecord.Status.MEMBER));
+          cookies.add(
+              s.credentials(1).orElseThrow().get(EjabberdAdapter.COOKIE).orElseThrow().reveal());
+        });
+  }
+
+  @Test
+  @Order(7)
   void noCookieEverAppearedInOutputOrInAnyArgv() {
     // Checks the cookies of every round that got as far as forming, even if a later one failed.
     assertThat(cookies).as("cookies to look for (no round formed a cluster)").isNotEmpty();
@@ -664,6 +722,18 @@ class EjabberdJoinE2EIT {
   private MusterRun startMuster(
       int node, Path dir, String clusterName, Path store, String label, String... args)
       throws IOException {
+    return startMuster(node, dir, clusterName, store, label, Map.of(), args);
+  }
+
+  private MusterRun startMuster(
+      int node,
+      Path dir,
+      String clusterName,
+      Path store,
+      String label,
+      Map<String, String> extraEnv,
+      String... args)
+      throws IOException {
     EjabberdNode n = nodes.get(node);
     Path out = dir.resolve("muster-n" + (node + 1) + "-" + label + ".out");
     Path err = dir.resolve("muster-n" + (node + 1) + "-" + label + ".err");
@@ -700,6 +770,7 @@ class EjabberdJoinE2EIT {
     env.put("MUSTER_LOG_FORMAT", "json");
     // Debug adds the time of every ejabberdctl call (scripts/e2e-step-times.py sums them up).
     env.put("MUSTER_LOG_LEVEL", "debug");
+    env.putAll(extraEnv);
     long t0 = System.nanoTime();
     Process p = pb.start();
     MusterRun run =
