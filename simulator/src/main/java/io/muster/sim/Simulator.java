@@ -125,7 +125,32 @@ public final class Simulator {
     for (RunResult.Violation v : r.violations()) {
       lines.add("VIOLATION " + v.property() + " at " + v.at() / 1000.0 + "s: " + v.detail());
     }
+    lines.add(summaryLine(r));
     return lines;
+  }
+
+  /** The trace's last line: how the run ended, in the report's terms. */
+  static String summaryLine(RunResult r) {
+    long throttled = r.throttled().values().stream().mapToLong(Long::longValue).sum();
+    long calls = r.calls().values().stream().mapToLong(Long::longValue).sum();
+    return String.format(
+        "END at %.1fs: %s; %d of %d live nodes in the largest cluster, %d live cluster(s), %d"
+            + " formed%s; %d API and store calls (%d throttled); %s",
+        r.end() / 1000.0,
+        r.convergence() < 0
+            ? "never complete"
+            : String.format(
+                "complete %.1fs after every node could see every other", r.convergence() / 1000.0),
+        r.membersAtEnd(),
+        r.liveAtEnd(),
+        r.liveClustersAtEnd(),
+        r.clustersFormed(),
+        r.fleetLoss() ? " (the first fleet was lost and a second one launched)" : "",
+        calls,
+        throttled,
+        r.violations().isEmpty()
+            ? "no property broken"
+            : r.violations().size() + " violation(s) above");
   }
 
   /** What one run asked of the account's APIs, second by second, and the quotas it ran under. */

@@ -456,8 +456,14 @@ class SimulationTest {
     SimulationReport r = simulate(s);
     SimulationReport.Summary m = r.summary(Strategy.MUSTER);
     assertThat(m.events()).as("targets refused").containsKey("target-refused");
-    assertThat(Simulator.trace(s, Strategy.MUSTER, 0))
+    List<String> trace = Simulator.trace(s, Strategy.MUSTER, 0);
+    assertThat(trace)
         .anyMatch(line -> line.contains("target-refused") && line.contains("standalone node"));
+    // The last line sums the run up in the report's terms.
+    assertThat(trace.get(trace.size() - 1))
+        .startsWith("END at ")
+        .contains("live cluster(s)")
+        .contains("no property broken");
     assertMusterHolds(r);
   }
 
