@@ -5,10 +5,12 @@ import io.muster.config.ConfigException;
 import io.muster.config.CoreKeys;
 import io.muster.credentials.CredentialStoreProvider;
 import io.muster.credentials.IamGrant;
+import io.muster.lifecycle.fleet.FleetControllerKeys;
 import io.muster.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code muster iam-policy}: the paste-ready least-privilege policy for this configuration. */
 @Command(
@@ -17,12 +19,43 @@ import picocli.CommandLine.Command;
     description =
         "Print the least-privilege IAM policy (JSON) for this configuration's discovery and store.")
 final class IamPolicyCommand extends ConfiguredCommand {
+  /** Which of muster's commands the role runs. */
+  enum Scope {
+    /** Everything this configuration sets up: the instance's commands and the fleet controller. */
+    all,
+    /** An instance's commands (agent, join, leave): discovery, the store, its own hooks. */
+    instance,
+    /** The fleet controller alone ({@code muster lifecycle}, a management host): no discovery. */
+    lifecycle
+  }
+
+  @Option(
+      names = "--for",
+      paramLabel = "SCOPE",
+      defaultValue = "all",
+      description =
+          "Whose policy: all (default: everything this configuration sets up), instance (agent,"
+              + " join, leave on a cluster node) or lifecycle (the fleet controller on a management"
+              + " host: its queue, lifecycle actions and the store, no discovery).")
+  Scope scope;
+
   @Override
   int run(NodeContext ctx) {
     var s = ctx.settings();
     CredentialStoreProvider store = Plugins.stores().selected(s);
+    boolean instance = scope != Scope.lifecycle;
+    boolean controller = scope != Scope.instance;
+    if (scope == Scope.lifecycle && FleetControllerPolicy.statements(s).isEmpty()) {
+      throw ConfigException.missing(
+          FleetControllerKeys.QUEUE_URL,
+          "iam-policy --for lifecycle is the policy of the fleet controller, which consumes that"
+              + " queue");
+    }
     // A pure follower (haproxy) never opens the store (agent's Agents.assemble): no store grant.
-    boolean opensStore = Plugins.adapters().selected(s).joinsClusters();
+    // The fleet controller keeps its claims and records in the store, whatever the adapter.
+    boolean opensStore =
+        (instance && Plugins.adapters().selected(s).joinsClusters())
+            || (controller && !FleetControllerPolicy.statements(s).isEmpty());
     if (opensStore
         && !store.iamActions(s).isEmpty()
         && s.optionalString(CoreKeys.CLUSTER_NAME).isEmpty()) {
@@ -35,20 +68,26 @@ final class IamPolicyCommand extends ConfiguredCommand {
     String cluster = s.optionalString(CoreKeys.CLUSTER_NAME).orElse("*");
     List<IamPolicy.Statement> statements = new ArrayList<>();
     var discovery = Plugins.discovery().selected(s);
-    statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
+    if (instance) {
+      statements.add(new IamPolicy.Statement("MusterDiscovery", discovery.iamActions(), "*"));
+    }
     if (opensStore) {
       statements.addAll(storeStatements(store.iamGrants(s, cluster)));
     }
-    var lifecycle = io.muster.agent.lifecycle.LifecycleSettings.from(s);
-    statements.add(
-        new IamPolicy.Statement(
-            "MusterLifecycleHooks",
-            lifecycle.hookIamActions(),
-            "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/"
-                + s.optionalString(CoreKeys.NODE_ASG).orElse("*")));
-    statements.add(
-        new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
-    statements.addAll(FleetControllerPolicy.statements(s));
+    if (instance) {
+      var lifecycle = io.muster.agent.lifecycle.LifecycleSettings.from(s);
+      statements.add(
+          new IamPolicy.Statement(
+              "MusterLifecycleHooks",
+              lifecycle.hookIamActions(),
+              "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/"
+                  + s.optionalString(CoreKeys.NODE_ASG).orElse("*")));
+      statements.add(
+          new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
+    }
+    if (controller) {
+      statements.addAll(FleetControllerPolicy.statements(s));
+    }
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     if (statements.stream().allMatch(st -> st.actions().isEmpty())) {

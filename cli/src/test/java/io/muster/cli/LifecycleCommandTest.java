@@ -117,6 +117,57 @@ class LifecycleCommandTest {
   }
 
   @Test
+  void forTheControllerAloneThePolicyHasNoDiscoveryAndNoInstanceHookButTheStore() throws Exception {
+    Map<String, String> controller =
+        Map.of(
+            "MUSTER_LIFECYCLE_CONTROLLER_QUEUE_URL",
+            QUEUE,
+            "MUSTER_STORE_PROVIDER",
+            "ssm",
+            "MUSTER_LIFECYCLE_LAUNCH_HOOK",
+            "muster-launch",
+            "MUSTER_LIFECYCLE_ENABLED",
+            "true",
+            "MUSTER_DISCOVERY_EC2_TAGS_TAGS",
+            "cluster=chat");
+    assertThat(policy(controller))
+        .anyMatch(s -> s.startsWith("MusterDiscovery [\"ec2:DescribeInstances\"]"))
+        .anyMatch(
+            s -> s.startsWith("MusterLifecycleHooks [\"autoscaling:CompleteLifecycleAction\""))
+        .anyMatch(s -> s.startsWith("MusterLifecycleQueue "));
+    assertThat(policy(controller, "--for", "lifecycle"))
+        .noneMatch(s -> s.startsWith("MusterDiscovery"))
+        .noneMatch(s -> s.startsWith("MusterLifecycleHooks"))
+        .noneMatch(s -> s.startsWith("MusterLifecycleDescribe"))
+        .anyMatch(s -> s.startsWith("MusterCredentialStore [") && s.contains("ssm:PutParameter"))
+        .anyMatch(s -> s.startsWith("MusterLifecycleQueue "))
+        .anyMatch(s -> s.startsWith("MusterLifecycleActions "));
+    assertThat(policy(controller, "--for", "instance"))
+        .anyMatch(s -> s.startsWith("MusterDiscovery "))
+        .anyMatch(s -> s.startsWith("MusterLifecycleHooks "))
+        .noneMatch(s -> s.startsWith("MusterLifecycleQueue"))
+        .noneMatch(s -> s.startsWith("MusterLifecycleActions"));
+  }
+
+  /** The statements `iam-policy` prints for the example with ec2-tags discovery and {@code env}. */
+  private static List<String> policy(Map<String, String> env, String... extra) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("iam-policy", "-c", EXAMPLE, "--discovery", "ec2-tags"));
+    args.addAll(List.of(extra));
+    Run r = run(env, args.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    return statements(new ObjectMapper().readTree(r.out()));
+  }
+
+  @Test
+  void theControllersPolicyWithoutAQueueNamesTheMissingKey() throws Exception {
+    Run r = run("iam-policy", "-c", EXAMPLE, "--discovery", "static", "--for", "lifecycle");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("lifecycle.controller.queue-url").contains("--for lifecycle");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   void withoutAQueueThePolicyHasNoControllerStatement() throws Exception {
     Run r = run("iam-policy", "-c", EXAMPLE, "--discovery", "static");
     assertThat(r.out()).doesNotContain("Lifecycle");

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The IAM policy each example deploys is what {@code muster iam-policy} prints for that example's
  * configuration: a configuration that needs any AWS permission keeps its policy beside it ({@link
- * Examples#policyFileOf}), equal as JSON, and the example's deployment files use it.
+ * Examples#policyFileOf}), equal as JSON, and the example's deployment files use it. A fleet
+ * controller's configuration ({@code controller.yaml}) is printed with {@code --for lifecycle}: the
+ * management host runs only {@code muster lifecycle}.
  */
 class ExamplesIamPolicyTest {
   @TestFactory
@@ -77,7 +81,12 @@ class ExamplesIamPolicyTest {
   static JsonNode printedPolicy(Path config) throws IOException {
     // The example's own configuration only: no node identity from the test, so that what is
     // scoped (the group of the lifecycle hooks) comes from the file, as on an instance.
-    var r = Examples.muster(Examples.noMetadata(), "iam-policy", "-c", config.toString());
+    List<String> args = new ArrayList<>(List.of("iam-policy", "-c", config.toString()));
+    // A fleet controller's configuration (controller.yaml) is the management host's role alone.
+    if (config.getFileName().toString().equals("controller.yaml")) {
+      args.addAll(List.of("--for", "lifecycle"));
+    }
+    var r = Examples.muster(Examples.noMetadata(), args.toArray(String[]::new));
     assertThat(r.code()).as(r.describe()).isZero();
     return Examples.JSON.readTree(r.out());
   }
