@@ -44,8 +44,9 @@ final class IamPolicyCommand extends ConfiguredCommand {
     var s = ctx.settings();
     CredentialStoreProvider store = Plugins.stores().selected(s);
     boolean instance = scope != Scope.lifecycle;
-    boolean controller = scope != Scope.instance;
-    if (scope == Scope.lifecycle && FleetControllerPolicy.statements(s).isEmpty()) {
+    List<IamPolicy.Statement> controller =
+        scope == Scope.instance ? List.of() : FleetControllerPolicy.statements(s);
+    if (scope == Scope.lifecycle && controller.isEmpty()) {
       throw ConfigException.missing(
           FleetControllerKeys.QUEUE_URL,
           "iam-policy --for lifecycle is the policy of the fleet controller, which consumes that"
@@ -54,8 +55,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
     // A pure follower (haproxy) never opens the store (agent's Agents.assemble): no store grant.
     // The fleet controller keeps its claims and records in the store, whatever the adapter.
     boolean opensStore =
-        (instance && Plugins.adapters().selected(s).joinsClusters())
-            || (controller && !FleetControllerPolicy.statements(s).isEmpty());
+        (instance && Plugins.adapters().selected(s).joinsClusters()) || !controller.isEmpty();
     if (opensStore
         && !store.iamActions(s).isEmpty()
         && s.optionalString(CoreKeys.CLUSTER_NAME).isEmpty()) {
@@ -85,9 +85,7 @@ final class IamPolicyCommand extends ConfiguredCommand {
       statements.add(
           new IamPolicy.Statement("MusterLifecycleDescribe", lifecycle.describeIamActions(), "*"));
     }
-    if (controller) {
-      statements.addAll(FleetControllerPolicy.statements(s));
-    }
+    statements.addAll(controller);
     spec.commandLine().getOut().println(new IamPolicy(statements).toJson());
     spec.commandLine().getOut().flush();
     if (statements.stream().allMatch(st -> st.actions().isEmpty())) {
