@@ -99,7 +99,7 @@ public final class SimulationPlot {
       // Bottom right: the distributions rise from the left and end high on the right.
       legend(
           b,
-          LEFT1 + PANEL_W - 300,
+          LEFT1 + PANEL_W,
           TOP + PANEL_H - 12 - 16 * (report.summaries().size() - 1 - k),
           colour,
           String.format(
@@ -152,7 +152,13 @@ public final class SimulationPlot {
     }
     double maxX = niceCeil(seconds);
     double maxY = niceCeil(peak * 1.1);
-    axes(b, LEFT2, maxX, maxY, "seconds into the run (" + label + ")", "requests per second");
+    axes(
+        b,
+        LEFT2,
+        maxX,
+        maxY,
+        "seconds into the run (" + label + ")",
+        "requests per second (5 s mean)");
     int k = 0;
     for (Map.Entry<String, List<Integer>> e : load.perSecond().entrySet()) {
       String colour = COLOURS[k % COLOURS.length];
@@ -163,7 +169,7 @@ public final class SimulationPlot {
       }
       polyline(b, LEFT2, maxX, maxY, pts, colour, e.getKey(), false);
       Double q = quota.get(e.getKey());
-      String legendText = e.getKey() + " (5 s mean)";
+      String legendText = e.getKey();
       if (q != null) {
         polyline(
             b,
@@ -176,7 +182,7 @@ public final class SimulationPlot {
             true);
         legendText += String.format(Locale.ROOT, "; quota %s/s (dashed)", num(q));
       }
-      legend(b, LEFT2 + PANEL_W - 330, TOP + 14 + 16 * k, colour, legendText, false);
+      legend(b, LEFT2 + PANEL_W, TOP + 14 + 16 * k, colour, legendText, false);
       k++;
     }
     b.append("</g>\n");
@@ -262,19 +268,25 @@ public final class SimulationPlot {
             dashed ? " stroke-dasharray=\"6 4\"" : ""));
   }
 
+  /**
+   * A legend entry that ends at {@code right}, a panel's right edge: the sample line last and the
+   * text right-aligned before it, so a long series name grows into the panel, never past its edge
+   * (left-aligned text at a fixed x ran off the picture with the Auto Scaling series' name).
+   */
   private static void legend(
-      StringBuilder b, int x, int y, String colour, String label, boolean dashed) {
+      StringBuilder b, int right, int y, String colour, String label, boolean dashed) {
+    int lineEnd = right - 8;
     b.append(
         String.format(
             Locale.ROOT,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
-            x,
+            lineEnd - 18,
             y - 4,
-            x + 18,
+            lineEnd,
             y - 4,
             colour,
             dashed ? " stroke-dasharray=\"6 4\"" : ""));
-    text(b, x + 24, y, 11, "start", label);
+    text(b, lineEnd - 24, y, 11, "end", label);
   }
 
   private static void text(StringBuilder b, int x, int y, int size, String anchor, String s) {
