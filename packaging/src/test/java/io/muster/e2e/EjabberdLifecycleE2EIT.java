@@ -10,15 +10,10 @@ import io.muster.credentials.file.FileCredentialStore;
 import io.muster.testing.DummyAwsCredentials;
 import io.muster.testing.FakeAutoScalingLifecycle;
 import io.muster.testing.FakeAutoScalingLifecycle.Completion;
-import io.muster.testing.FakeAwsQueryServer;
-import io.muster.testing.FakeImds;
 import io.muster.testing.TestNetwork;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -83,22 +76,27 @@ class EjabberdLifecycleE2EIT {
   static final int IMDS_PORT = 1338;
   static final int ASG_PORT = 1339;
   static final int SQS_PORT = 1340;
+  static final LifecycleFleetSettings FLEET =
+      new LifecycleFleetSettings(
+          "lifecycle",
+          GROUP,
+          LAUNCH_HOOK,
+          DRAIN_HOOK,
+          IMDS_PORT,
+          ASG_PORT,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(150));
 
   /** The key of the fleet controller's process in {@link #agents} and its logs ("n0-..."). */
   static final int CONTROLLER = -1;
 
-  static final Path JAR = MusterCli.JAR;
-  static final String JAVA =
-      Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
-
   private TestNetwork net;
   private Path base;
-  private FakeAwsQueryServer aws;
+  private NamespaceBridges bridges;
+  private FakeLifecycleAws fakes;
   private FakeAutoScalingLifecycle asg;
-  private final List<FakeImds> imds = new ArrayList<>();
+  private MusterProcesses agents;
   private final List<EjabberdNode> nodes = new ArrayList<>();
-  private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
-  private final Map<Integer, Process> agents = new LinkedHashMap<>();
 
   /** What n1's ejabberd listed at the moment each launch hook was answered, by instance. */
   private final Map<String, List<String>> clusterAtAnswer =
@@ -110,36 +108,19 @@ class EjabberdLifecycleE2EIT {
   void setUp() throws Exception {
     EjabberdNode.requirePrerequisites();
     MusterCli.requireJar();
-    if (!Files.isExecutable(Path.of("/usr/bin/socat"))) {
-      throw new IllegalStateException("socat is missing: apt-get install -y socat");
-    }
+    NamespaceBridges.requireSocat();
     net = TestNetwork.create(PREFIX, SUBNET, 4);
     base = Files.createTempDirectory("mlc-e2e-");
-    aws = FakeAwsQueryServer.start();
-    asg =
-        new FakeAutoScalingLifecycle(aws, Clock.systemUTC())
-            .hook(
-                GROUP,
-                LAUNCH_HOOK,
-                FakeAutoScalingLifecycle.LAUNCHING,
-                Duration.ofSeconds(60),
-                "ABANDON")
-            .hook(
-                GROUP,
-                DRAIN_HOOK,
-                FakeAutoScalingLifecycle.TERMINATING,
-                Duration.ofSeconds(60),
-                "CONTINUE")
-            .onCompletion(this::recordClusterAtAnswer);
+    bridges = new NamespaceBridges(base);
+    fakes = new FakeLifecycleAws(FLEET);
+    asg = fakes.lifecycle().onCompletion(this::recordClusterAtAnswer);
+    agents =
+        new MusterProcesses(base, 60, () -> fakes.completionsReport() + fakes.requestsReport());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> starts = new ArrayList<>();
       for (TestNetwork.Node n : net.nodes()) {
-        FakeImds m = FakeImds.start();
-        imds.add(m);
-        asg.mirrorTo(instance(imds.size() - 1), m, Duration.ZERO);
-        bridge(n, IMDS_PORT, m.endpoint());
-        bridge(n, ASG_PORT, aws.endpoint().toString());
+        fakes.serve(n, instance(nodes.size()), bridges);
         EjabberdNode e = EjabberdNode.create(n, base.resolve("ejabberd-" + n.name()));
         nodes.add(e);
         starts.add(pool.submit((Runnable) e::start));
@@ -156,18 +137,11 @@ class EjabberdLifecycleE2EIT {
   void cleanUp() throws Exception {
     List<String> leaks = new ArrayList<>();
     try {
-      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
-        a.getValue().destroy(); // SIGTERM: the agent's own stop
-        if (!a.getValue().waitFor(30, TimeUnit.SECONDS)) {
-          leaks.add("muster agent on n" + (a.getKey() + 1) + " ignored SIGTERM");
-          a.getValue().destroyForcibly();
-        }
+      if (agents != null) {
+        agents.stop(Duration.ofSeconds(30), leaks);
       }
-      synchronized (helpers) {
-        for (Process p : helpers) {
-          p.destroyForcibly();
-          p.waitFor(10, TimeUnit.SECONDS);
-        }
+      if (bridges != null) {
+        bridges.close();
       }
       for (EjabberdNode n : nodes) {
         try {
@@ -180,11 +154,12 @@ class EjabberdLifecycleE2EIT {
       if (net != null) {
         net.close();
       }
-      imds.forEach(FakeImds::close);
-      if (aws != null) {
-        aws.close();
+      if (fakes != null) {
+        fakes.close();
       }
-      keepLogs();
+      if (agents != null) {
+        agents.keepLogs(Path.of("target", "ejabberd-lifecycle-e2e-logs").toAbsolutePath());
+      }
       EjabberdNode.deleteTree(base);
     }
     assertThat(leaks).as("processes left behind").isEmpty();
@@ -201,11 +176,11 @@ class EjabberdLifecycleE2EIT {
     for (int i = 0; i < 3; i++) {
       startAgent(i, List.of(0, 1, 2));
     }
-    await(
+    agents.await(
         () -> asg.completions().stream().filter(c -> c.hook().equals(LAUNCH_HOOK)).count() == 3,
         Duration.ofSeconds(180),
         "three launch hooks answered");
-    checked(
+    agents.checked(
         () -> {
           for (int i = 0; i < 3; i++) {
             assertThat(asg.completions(instance(i), LAUNCH_HOOK))
@@ -233,12 +208,12 @@ class EjabberdLifecycleE2EIT {
     // Instance metadata says Terminated at once; the API shows Terminating:Wait 2 s later and
     // accepts an answer only after 4 s (the race reported in production).
     asg.race(Duration.ofSeconds(2), Duration.ofSeconds(4)).terminate(instance(2));
-    await(
+    agents.await(
         () -> !asg.completions(instance(2), DRAIN_HOOK).isEmpty(),
         Duration.ofSeconds(120),
         "the terminate hook of n3 answered");
     Thread.sleep(5_000); // nothing more may arrive
-    checked(
+    agents.checked(
         () -> {
           List<Completion> drain = asg.completions(instance(2), DRAIN_HOOK);
           assertThat(drain)
@@ -253,7 +228,7 @@ class EjabberdLifecycleE2EIT {
           assertThat(store().members())
               .extracting(MemberRecord::instanceId)
               .containsExactlyInAnyOrder(instance(0), instance(1));
-          assertThat(read(log(2, "agent.err"))).contains("lifecycle-completed");
+          assertThat(agents.stderr(2)).contains("lifecycle-completed");
         });
   }
 
@@ -263,11 +238,11 @@ class EjabberdLifecycleE2EIT {
     requireLaunched();
     asg.launch(GROUP, instance(3));
     startAgent(3, List.of(0, 1, 3));
-    await(
+    agents.await(
         () -> !asg.completions(instance(3), LAUNCH_HOOK).isEmpty(),
         Duration.ofSeconds(180),
         "the launch hook of n4 answered");
-    checked(
+    agents.checked(
         () -> {
           assertThat(asg.completions(instance(3), LAUNCH_HOOK))
               .singleElement()
@@ -306,7 +281,7 @@ class EjabberdLifecycleE2EIT {
                 Duration.ofSeconds(30))) {
       SqsClient sqs = clients.sqs();
       sqs.createQueue(b -> b.queueName("hooks"));
-      bridge(nodes.get(0).network(), SQS_PORT, "http://127.0.0.1:" + port);
+      bridges.bridge(nodes.get(0).network(), SQS_PORT, "http://127.0.0.1:" + port);
       asg.terminate(instance(3));
       String body =
           "{\"LifecycleHookName\":\""
@@ -321,13 +296,13 @@ class EjabberdLifecycleE2EIT {
               + "\"}";
       sqs.sendMessage(
           m -> m.queueUrl("http://127.0.0.1:" + port + "/000000000000/hooks").messageBody(body));
-      agents.put(CONTROLLER, startController());
-      await(
+      agents.start(CONTROLLER, controller());
+      agents.await(
           () -> !asg.completions(instance(3), DRAIN_HOOK).isEmpty(),
           Duration.ofSeconds(120),
           "the terminate action of n4 completed by the controller");
       Thread.sleep(5_000); // nothing more may arrive
-      checked(
+      agents.checked(
           () -> {
             assertThat(asg.completions(instance(3), DRAIN_HOOK))
                 .singleElement()
@@ -340,7 +315,7 @@ class EjabberdLifecycleE2EIT {
             assertThat(store().members())
                 .extracting(MemberRecord::instanceId)
                 .containsExactlyInAnyOrder(instance(0), instance(1));
-            assertThat(read(log(CONTROLLER, "agent.err"))).contains("removed " + instance(3));
+            assertThat(agents.stderr(CONTROLLER)).contains("removed " + instance(3));
           });
     } finally {
       Process controller = agents.remove(CONTROLLER);
@@ -366,108 +341,26 @@ class EjabberdLifecycleE2EIT {
     }
   }
 
-  /**
-   * 127.0.0.1:{@code port} inside {@code n}'s namespace forwards to {@code target} on the host's
-   * loopback, over a unix socket (the one thing both namespaces share).
-   */
-  private void bridge(TestNetwork.Node n, int port, String target) throws IOException {
-    String hostPort = target.replaceFirst("^http://127\\.0\\.0\\.1:", "").replaceAll("/.*", "");
-    Path sock = base.resolve(n.name() + "-" + port + ".sock");
-    helpers.add(
-        start(
-            List.of(
-                "socat", "UNIX-LISTEN:" + sock + ",fork,reuseaddr", "TCP:127.0.0.1:" + hostPort),
-            base.resolve(n.name() + "-" + port + "-host.log")));
-    for (int i = 0; i < 50 && !Files.exists(sock); i++) {
-      sleep(100);
-    }
-    List<String> inNs = new ArrayList<>(n.nsenter());
-    inNs.addAll(
-        List.of(
-            "socat",
-            "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr",
-            "UNIX-CONNECT:" + sock));
-    helpers.add(start(inNs, base.resolve(n.name() + "-" + port + "-ns.log")));
-  }
-
-  private static Process start(List<String> argv, Path log) throws IOException {
-    return new ProcessBuilder(argv)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
-  }
-
   private void startAgent(int node, List<Integer> peers) throws IOException {
     EjabberdNode n = nodes.get(node);
-    List<String> argv = new ArrayList<>(n.network().nsenter());
-    argv.addAll(
-        List.of(
-            JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(), "agent"));
-    ProcessBuilder pb =
-        new ProcessBuilder(argv)
-            .redirectOutput(log(node, "agent.out").toFile())
-            .redirectError(log(node, "agent.err").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb = agents.command(node, n.network().nsenter(), "agent");
     Map<String, String> env = pb.environment();
-    MusterCli.configureEnvironment(env, Map.of());
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDMUSTERE2E000000");
-    env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
-    env.put("MUSTER_CLUSTER_NAME", "lifecycle");
-    env.put("MUSTER_DISCOVERY_PROVIDER", "static");
-    env.put(
-        "MUSTER_DISCOVERY_STATIC_PEERS",
-        peers.stream().map(i -> net.node(i).address()).collect(Collectors.joining(",")));
-    env.put("MUSTER_NODE_ADDRESS", n.network().address());
-    env.put("MUSTER_NODE_INSTANCE_ID", instance(node));
-    env.put("MUSTER_NODE_AUTO_SCALING_GROUP", GROUP);
-    env.put("MUSTER_NODE_REGION", "us-east-1");
-    env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:" + IMDS_PORT);
-    env.put("MUSTER_AWS_ENDPOINT_URL", "http://127.0.0.1:" + ASG_PORT);
-    env.put("MUSTER_STORE_PROVIDER", "file");
-    env.put("MUSTER_STORE_FILE_DIR", base.resolve("store").toString());
-    env.put("MUSTER_STATE_DIR", base.resolve("state-" + n.network().name()).toString());
+    FLEET.putAgentEnvironment(
+        env,
+        n.network(),
+        instance(node),
+        peers.stream().map(i -> net.node(i).address()).toList(),
+        base);
     env.put("MUSTER_ADAPTER_NAME", "ejabberd");
     env.putAll(n.adapterEnv());
-    env.put("MUSTER_ELECTION_STABLE_FOR", "3s");
-    env.put("MUSTER_ELECTION_MIN_PEERS", "3");
-    env.put("MUSTER_DISCOVERY_INTERVAL", "1s");
-    env.put("MUSTER_JOIN_TIMEOUT", "150s");
-    env.put("MUSTER_LOG_FORMAT", "json");
-    env.put("MUSTER_LIFECYCLE_ENABLED", "true");
-    env.put("MUSTER_LIFECYCLE_LAUNCH_HOOK", LAUNCH_HOOK);
-    env.put("MUSTER_LIFECYCLE_TERMINATE_HOOK", DRAIN_HOOK);
-    env.put("MUSTER_LIFECYCLE_HEARTBEAT_TIMEOUT", "60s");
-    env.put("MUSTER_LIFECYCLE_POLL_INTERVAL", "1s");
-    env.put("MUSTER_LIFECYCLE_DRAIN_TIMEOUT", "60s");
-    agents.put(node, pb.start());
+    agents.start(node, pb);
   }
 
   /** {@code muster lifecycle} in n1's namespace, as n1's management side, on ElasticMQ. */
-  private Process startController() throws IOException {
+  private ProcessBuilder controller() {
     EjabberdNode n = nodes.get(0);
-    List<String> argv = new ArrayList<>(n.network().nsenter());
-    argv.addAll(
-        List.of(
-            JAVA,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-jar",
-            JAR.toString(),
-            "lifecycle"));
-    ProcessBuilder pb =
-        new ProcessBuilder(argv)
-            .redirectOutput(log(CONTROLLER, "agent.out").toFile())
-            .redirectError(log(CONTROLLER, "agent.err").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb = agents.command(CONTROLLER, n.network().nsenter(), "lifecycle");
     Map<String, String> env = pb.environment();
-    MusterCli.configureEnvironment(env, Map.of());
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDMUSTERE2E000000");
-    env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
     env.put("MUSTER_CLUSTER_NAME", "lifecycle");
     env.put("MUSTER_NODE_ADDRESS", n.network().address());
     env.put("MUSTER_NODE_INSTANCE_ID", "controller");
@@ -486,60 +379,7 @@ class EjabberdLifecycleE2EIT {
     env.put("MUSTER_LIFECYCLE_CONTROLLER_ID", "ctl-e2e");
     env.put("MUSTER_LIFECYCLE_CONTROLLER_WAIT_TIME", "1s");
     env.put("MUSTER_LIFECYCLE_CONTROLLER_GONE_AFTER", "5s");
-    return pb.start();
-  }
-
-  private Path log(int node, String name) {
-    return base.resolve("n" + (node + 1) + "-" + name);
-  }
-
-  private void await(BooleanSupplier done, Duration limit, String what) throws Exception {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        checked(
-            () -> {
-              throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
-            });
-      }
-      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
-        if (!a.getValue().isAlive()) {
-          int node = a.getKey();
-          checked(
-              () -> {
-                throw new AssertionError(
-                    "muster agent on n" + (node + 1) + " exited " + a.getValue().exitValue());
-              });
-        }
-      }
-      sleep(250);
-    }
-  }
-
-  /** Runs the checks; on failure prints every agent's output and the fake's requests. */
-  private void checked(ThrowingRunnable checks) throws Exception {
-    try {
-      checks.run();
-    } catch (AssertionError | RuntimeException e) {
-      StringBuilder b = new StringBuilder("FAILED: " + e.getMessage() + "\n");
-      for (int node : agents.keySet()) {
-        b.append("---- n").append(node + 1).append(" agent stderr (last 60 lines):\n");
-        List<String> lines = read(log(node, "agent.err")).lines().toList();
-        b.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())))
-            .append("\n");
-      }
-      b.append("---- completions: ").append(asg.completions()).append("\n");
-      b.append("---- requests: ")
-          .append(aws.requests().stream().map(r -> r.action()).toList())
-          .append("\n");
-      System.out.println(b);
-      throw e;
-    }
-  }
-
-  @FunctionalInterface
-  interface ThrowingRunnable {
-    void run() throws Exception;
+    return pb;
   }
 
   private void requireLaunched() {
@@ -564,40 +404,6 @@ class EjabberdLifecycleE2EIT {
       List<Path> clusters = s.toList();
       assertThat(clusters).hasSize(1);
       return new FileCredentialStore(clusters.get(0));
-    }
-  }
-
-  private void keepLogs() {
-    try {
-      Path to = Path.of("target", "ejabberd-lifecycle-e2e-logs").toAbsolutePath();
-      EjabberdNode.deleteTree(to);
-      Files.createDirectories(to);
-      try (Stream<Path> s = Files.list(base)) {
-        for (Path p :
-            s.filter(p -> p.toString().endsWith(".err") || p.toString().endsWith(".out"))
-                .toList()) {
-          Files.copy(p, to.resolve(p.getFileName()));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      System.out.println("could not keep the agents' logs: " + e);
-    }
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

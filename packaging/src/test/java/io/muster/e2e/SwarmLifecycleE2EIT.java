@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muster.adapter.swarm.DockerdNode;
 import io.muster.testing.FakeAutoScalingLifecycle;
 import io.muster.testing.FakeAutoScalingLifecycle.Completion;
-import io.muster.testing.FakeAwsQueryServer;
-import io.muster.testing.FakeImds;
 import io.muster.testing.TestNetwork;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -75,17 +66,24 @@ class SwarmLifecycleE2EIT {
   static final String DRAIN_HOOK = "muster-drain";
   static final int IMDS_PORT = 1338;
   static final int ASG_PORT = 1339;
-  static final String JAVA =
-      Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
+  static final LifecycleFleetSettings FLEET =
+      new LifecycleFleetSettings(
+          "swarm-lifecycle",
+          GROUP,
+          LAUNCH_HOOK,
+          DRAIN_HOOK,
+          IMDS_PORT,
+          ASG_PORT,
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(100));
 
   private TestNetwork net;
   private Path base;
-  private FakeAwsQueryServer aws;
+  private NamespaceBridges bridges;
+  private FakeLifecycleAws fakes;
   private FakeAutoScalingLifecycle asg;
-  private final List<FakeImds> imds = new ArrayList<>();
+  private MusterProcesses agents;
   private final List<DockerdNode> daemons = new ArrayList<>();
-  private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
-  private final Map<Integer, Process> agents = new LinkedHashMap<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private boolean launched;
 
@@ -94,35 +92,18 @@ class SwarmLifecycleE2EIT {
     DockerdNode.dockerdBinary();
     DockerdNode.dockerCli();
     MusterCli.requireJar();
-    if (!Files.isExecutable(Path.of("/usr/bin/socat"))) {
-      throw new IllegalStateException("socat is missing: apt-get install -y socat");
-    }
+    NamespaceBridges.requireSocat();
     base = Files.createTempDirectory(Path.of("/tmp"), "msl-");
+    bridges = new NamespaceBridges(base);
+    agents = new MusterProcesses(base, 40, () -> fakes.completionsReport());
     net = TestNetwork.create(PREFIX, SUBNET, 3); // fails when not root
-    aws = FakeAwsQueryServer.start();
-    asg =
-        new FakeAutoScalingLifecycle(aws, Clock.systemUTC())
-            .hook(
-                GROUP,
-                LAUNCH_HOOK,
-                FakeAutoScalingLifecycle.LAUNCHING,
-                Duration.ofSeconds(120),
-                "ABANDON")
-            .hook(
-                GROUP,
-                DRAIN_HOOK,
-                FakeAutoScalingLifecycle.TERMINATING,
-                Duration.ofSeconds(120),
-                "CONTINUE");
+    fakes = new FakeLifecycleAws(FLEET);
+    asg = fakes.lifecycle();
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       List<Future<DockerdNode>> starts = new ArrayList<>();
       for (TestNetwork.Node n : net.nodes()) {
-        FakeImds m = FakeImds.start();
-        imds.add(m);
-        asg.mirrorTo(n.name(), m, Duration.ZERO);
-        bridge(n, IMDS_PORT, m.endpoint());
-        bridge(n, ASG_PORT, aws.endpoint().toString());
+        fakes.serve(n, n.name(), bridges);
         starts.add(pool.submit(() -> DockerdNode.start(n, base.resolve("docker-" + n.name()))));
       }
       for (Future<DockerdNode> f : starts) {
@@ -137,18 +118,11 @@ class SwarmLifecycleE2EIT {
   void cleanUp() throws Exception {
     List<String> leaks = new ArrayList<>();
     try {
-      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
-        a.getValue().destroy(); // SIGTERM: the agent's own stop
-        if (!a.getValue().waitFor(60, TimeUnit.SECONDS)) {
-          leaks.add("muster agent on n" + (a.getKey() + 1) + " ignored SIGTERM");
-          a.getValue().destroyForcibly();
-        }
+      if (agents != null) {
+        agents.stop(Duration.ofSeconds(60), leaks);
       }
-      synchronized (helpers) {
-        for (Process p : helpers) {
-          p.destroyForcibly();
-          p.waitFor(10, TimeUnit.SECONDS);
-        }
+      if (bridges != null) {
+        bridges.close();
       }
       for (DockerdNode d : daemons) {
         try {
@@ -161,12 +135,11 @@ class SwarmLifecycleE2EIT {
       if (net != null) {
         net.close();
       }
-      imds.forEach(FakeImds::close);
-      if (aws != null) {
-        aws.close();
+      if (fakes != null) {
+        fakes.close();
       }
-      keepLogs();
       if (base != null) {
+        agents.keepLogs(Path.of("target", "swarm-lifecycle-e2e-logs").toAbsolutePath());
         DockerdNode.deleteTree(base);
       }
       System.out.println("SWARM-LIFECYCLE-E2E timings (ms): " + timings);
@@ -189,16 +162,16 @@ class SwarmLifecycleE2EIT {
     for (int i = 0; i < 3; i++) {
       startAgent(i);
     }
-    await(
+    agents.awaitSettling(
         () -> asg.completions().stream().filter(c -> c.hook().equals(LAUNCH_HOOK)).count() == 3,
         Duration.ofSeconds(180),
         "three launch hooks answered");
-    await(
+    agents.awaitSettling(
         () -> managers(0).values().stream().filter(r -> r.equals("reachable")).count() == 3,
         Duration.ofSeconds(60),
         "three reachable managers");
     timings.put("3 launches answered, 3 reachable managers", ms(t));
-    checked(
+    agents.checked(
         () -> {
           for (int i = 0; i < 3; i++) {
             assertThat(asg.completions(instance(i), LAUNCH_HOOK))
@@ -217,7 +190,7 @@ class SwarmLifecycleE2EIT {
     asg.terminate(instance(1));
     Completion drain = awaitDrain(1);
     timings.put("n2 terminate -> answered (demote, leave)", ms(t));
-    checked(
+    agents.checked(
         () -> {
           assertThat(drain.result()).isEqualTo("CONTINUE");
           assertThat(drain.byTimeout()).isFalse();
@@ -228,7 +201,7 @@ class SwarmLifecycleE2EIT {
           // The control plane answers on both: a write needs the raft quorum.
           daemons.get(0).docker("node", "update", "--label-add", "after-n2=1", nodeId(0));
           assertThat(controlAvailable(2)).isTrue();
-          assertThat(read(log(1, "agent.err"))).contains("demoting this node first");
+          assertThat(agents.stderr(1)).contains("demoting this node first");
         });
   }
 
@@ -240,7 +213,7 @@ class SwarmLifecycleE2EIT {
     asg.terminate(instance(2));
     Completion drain = awaitDrain(2);
     timings.put("n3 terminate -> answered (demote, leave)", ms(t));
-    checked(
+    agents.checked(
         () -> {
           assertThat(drain.result()).isEqualTo("CONTINUE");
           assertThat(swarmState(2)).isEqualTo("inactive");
@@ -256,7 +229,7 @@ class SwarmLifecycleE2EIT {
     String swarm = daemons.get(0).docker("info", "--format", "{{.Swarm.Cluster.ID}}").trim();
     asg.terminate(instance(0));
     Completion drain = awaitDrain(0);
-    checked(
+    agents.checked(
         () -> {
           assertThat(drain.result()).as("lifecycle.drain-failure-result").isEqualTo("ABANDON");
           assertThat(drain.byTimeout()).isFalse();
@@ -264,7 +237,7 @@ class SwarmLifecycleE2EIT {
           assertThat(controlAvailable(0)).isTrue();
           assertThat(daemons.get(0).docker("info", "--format", "{{.Swarm.Cluster.ID}}").trim())
               .isEqualTo(swarm);
-          String err = read(log(0, "agent.err"));
+          String err = agents.stderr(0);
           assertThat(err)
               .contains("lifecycle-leave-failed")
               .contains("refusing to leave the swarm");
@@ -283,13 +256,13 @@ class SwarmLifecycleE2EIT {
   }
 
   private Completion awaitDrain(int i) throws Exception {
-    await(
+    agents.awaitSettling(
         () -> !asg.completions(instance(i), DRAIN_HOOK).isEmpty(),
         Duration.ofSeconds(120),
         "the terminate hook of n" + (i + 1) + " answered");
     Thread.sleep(3_000); // nothing more may arrive
     List<Completion> all = asg.completions(instance(i), DRAIN_HOOK);
-    checked(() -> assertThat(all).as("answers to n%d's terminate hook", i + 1).hasSize(1));
+    agents.checked(() -> assertThat(all).as("answers to n%d's terminate hook", i + 1).hasSize(1));
     return all.get(0);
   }
 
@@ -324,149 +297,19 @@ class SwarmLifecycleE2EIT {
     return out;
   }
 
-  private void bridge(TestNetwork.Node n, int port, String target)
-      throws IOException, InterruptedException {
-    String hostPort = target.replaceFirst("^http://127\\.0\\.0\\.1:", "").replaceAll("/.*", "");
-    Path sock = base.resolve(n.name() + "-" + port + ".sock");
-    helpers.add(
-        start(
-            List.of(
-                "socat", "UNIX-LISTEN:" + sock + ",fork,reuseaddr", "TCP:127.0.0.1:" + hostPort),
-            base.resolve(n.name() + "-" + port + "-host.log")));
-    for (int i = 0; i < 50 && !Files.exists(sock); i++) {
-      Thread.sleep(100);
-    }
-    List<String> inNs = new ArrayList<>(n.nsenter());
-    inNs.addAll(
-        List.of(
-            "socat",
-            "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr",
-            "UNIX-CONNECT:" + sock));
-    helpers.add(start(inNs, base.resolve(n.name() + "-" + port + "-ns.log")));
-  }
-
-  private static Process start(List<String> argv, Path log) throws IOException {
-    return new ProcessBuilder(argv)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
-  }
-
   private void startAgent(int node) throws IOException {
     TestNetwork.Node n = net.node(node);
-    List<String> argv = new ArrayList<>(n.nsenter());
-    argv.addAll(
-        List.of(
-            JAVA,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-jar",
-            MusterCli.JAR.toString(),
-            "agent"));
-    ProcessBuilder pb =
-        new ProcessBuilder(argv)
-            .redirectOutput(log(node, "agent.out").toFile())
-            .redirectError(log(node, "agent.err").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb = agents.command(node, n.nsenter(), "agent");
     Map<String, String> env = pb.environment();
-    MusterCli.configureEnvironment(env, Map.of());
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDMUSTERE2E000000");
-    env.put("AWS_SECRET_ACCESS_KEY", "e2e-dummy-secret-not-a-real-one");
-    env.put("MUSTER_CLUSTER_NAME", "swarm-lifecycle");
-    env.put("MUSTER_DISCOVERY_PROVIDER", "static");
-    env.put(
-        "MUSTER_DISCOVERY_STATIC_PEERS",
-        net.nodes().stream().map(TestNetwork.Node::address).collect(Collectors.joining(",")));
-    env.put("MUSTER_NODE_ADDRESS", n.address());
-    env.put("MUSTER_NODE_INSTANCE_ID", n.name());
-    env.put("MUSTER_NODE_AUTO_SCALING_GROUP", GROUP);
-    env.put("MUSTER_NODE_REGION", "us-east-1");
-    env.put("MUSTER_NODE_IMDS_ENDPOINT", "http://127.0.0.1:" + IMDS_PORT);
-    env.put("MUSTER_AWS_ENDPOINT_URL", "http://127.0.0.1:" + ASG_PORT);
-    env.put("MUSTER_STORE_PROVIDER", "file");
-    env.put("MUSTER_STORE_FILE_DIR", base.resolve("store").toString());
-    env.put("MUSTER_STATE_DIR", base.resolve("state-" + n.name()).toString());
+    FLEET.putAgentEnvironment(
+        env, n, n.name(), net.nodes().stream().map(TestNetwork.Node::address).toList(), base);
     env.put("MUSTER_ADAPTER_NAME", "swarm");
     env.put("MUSTER_ADAPTER_SWARM_SOCKET", daemons.get(node).socketPath().toString());
     env.put("MUSTER_ADAPTER_SWARM_ROLE", "auto");
     env.put("MUSTER_ADAPTER_SWARM_MANAGERS", "3");
-    env.put("MUSTER_ELECTION_STABLE_FOR", "3s");
-    env.put("MUSTER_ELECTION_MIN_PEERS", "3");
-    env.put("MUSTER_DISCOVERY_INTERVAL", "1s");
-    env.put("MUSTER_JOIN_TIMEOUT", "100s");
-    env.put("MUSTER_LOG_FORMAT", "json");
-    env.put("MUSTER_LIFECYCLE_ENABLED", "true");
-    env.put("MUSTER_LIFECYCLE_LAUNCH_HOOK", LAUNCH_HOOK);
-    env.put("MUSTER_LIFECYCLE_TERMINATE_HOOK", DRAIN_HOOK);
-    env.put("MUSTER_LIFECYCLE_HEARTBEAT_TIMEOUT", "120s");
-    env.put("MUSTER_LIFECYCLE_POLL_INTERVAL", "1s");
-    env.put("MUSTER_LIFECYCLE_DRAIN_TIMEOUT", "60s");
     // Distinct from the CONTINUE of a clean leave, so the refused leave's answer is recognisable.
     env.put("MUSTER_LIFECYCLE_DRAIN_FAILURE_RESULT", "ABANDON");
-    agents.put(node, pb.start());
-  }
-
-  private Path log(int node, String name) {
-    return base.resolve("n" + (node + 1) + "-" + name);
-  }
-
-  /** Polls {@code done} (an observer call may fail while the swarm settles: that is "not yet"). */
-  private void await(BooleanSupplier done, Duration limit, String what) throws Exception {
-    long end = System.nanoTime() + limit.toNanos();
-    String last = "";
-    while (true) {
-      try {
-        if (done.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = " (last error: " + e.getMessage() + ")";
-      }
-      String why = last;
-      if (System.nanoTime() > end) {
-        checked(
-            () -> {
-              throw new AssertionError("not within " + limit.toSeconds() + " s: " + what + why);
-            });
-      }
-      for (Map.Entry<Integer, Process> a : agents.entrySet()) {
-        if (!a.getValue().isAlive()) {
-          int node = a.getKey();
-          checked(
-              () -> {
-                throw new AssertionError(
-                    "muster agent on n" + (node + 1) + " exited " + a.getValue().exitValue());
-              });
-        }
-      }
-      Thread.sleep(250);
-    }
-  }
-
-  /** Runs the checks; on failure prints every agent's output and the fake's completions. */
-  private void checked(ThrowingRunnable checks) throws Exception {
-    try {
-      checks.run();
-    } catch (AssertionError | RuntimeException e) {
-      StringBuilder b = new StringBuilder("FAILED: " + e.getMessage() + "\n");
-      for (int node : agents.keySet()) {
-        b.append("---- n").append(node + 1).append(" agent stderr (last 40 lines):\n");
-        List<String> lines = read(log(node, "agent.err")).lines().toList();
-        b.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())))
-            .append("\n");
-      }
-      b.append("---- completions: ").append(asg.completions()).append("\n");
-      System.out.println(b);
-      throw e;
-    }
-  }
-
-  @FunctionalInterface
-  interface ThrowingRunnable {
-    void run() throws Exception;
+    agents.start(node, pb);
   }
 
   private void requireLaunched() {
@@ -477,33 +320,5 @@ class SwarmLifecycleE2EIT {
 
   private static long ms(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  private void keepLogs() {
-    if (base == null) {
-      return;
-    }
-    try {
-      Path to = Path.of("target", "swarm-lifecycle-e2e-logs").toAbsolutePath();
-      DockerdNode.deleteTree(to);
-      Files.createDirectories(to);
-      try (Stream<Path> s = Files.list(base)) {
-        for (Path p :
-            s.filter(p -> p.toString().endsWith(".err") || p.toString().endsWith(".out"))
-                .toList()) {
-          Files.copy(p, to.resolve(p.getFileName()));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      System.out.println("could not keep the agents' logs: " + e);
-    }
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
   }
 }
