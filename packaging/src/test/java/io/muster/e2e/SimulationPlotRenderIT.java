@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -47,12 +48,11 @@ class SimulationPlotRenderIT {
               + " it as root, as CI does, or skip integration tests with -DskipITs");
     }
     Path svg = tmp.resolve("plot.svg");
-    MusterCli.requireJar();
-    List<String> simulate =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            MusterCli.JAR.toString(),
+    try (LocalMuster simulate =
+        LocalMuster.start(
+            tmp,
+            "simulate",
+            Map.of(),
             "simulate",
             "--nodes",
             "20",
@@ -61,9 +61,10 @@ class SimulationPlotRenderIT {
             "--seed",
             "23",
             "--plot",
-            svg.toString());
-    String report = run(tmp, "simulate", simulate, Duration.ofSeconds(120));
-    assertThat(report).contains("muster").contains("naive");
+            svg.toString())) {
+      assertThat(simulate.awaitExit(Duration.ofSeconds(120))).as(simulate.stderr()).isZero();
+      assertThat(simulate.stdout()).contains("muster").contains("naive");
+    }
     assertThat(svg).isRegularFile();
 
     BufferedImage png = render(tmp, svg, "plot");
