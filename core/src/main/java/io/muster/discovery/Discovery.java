@@ -2,6 +2,7 @@ package io.muster.discovery;
 
 import io.muster.model.Peer;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** One configured source of peers. Implementations make one pass per call and hold no view. */
 public interface Discovery {
@@ -26,6 +27,20 @@ public interface Discovery {
    */
   default List<Peer> list() throws DiscoveryException {
     return discover();
+  }
+
+  /**
+   * How many instances the fleet is meant to have, when the source knows it before they launch (an
+   * Auto Scaling group's desired capacity), or empty. A pacing hint for a booting fleet, never a
+   * decision: a fleet paces its store reads by its size, and the instances it can see lag the
+   * instances launching. One call; the seed of a booting view asks once.
+   *
+   * <p>Default: empty, for sources that only know what is up (tags, a static list, DNS).
+   *
+   * @throws DiscoveryException as {@link #discover()}
+   */
+  default OptionalInt expectedSize() throws DiscoveryException {
+    return OptionalInt.empty();
   }
 
   /** What this discovery looks at, for messages: "ASG web-prod (InService)". */

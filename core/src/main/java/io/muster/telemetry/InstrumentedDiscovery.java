@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A {@link Discovery} that reports every pass (listing or authoritative) to a {@link Telemetry}.
@@ -48,6 +49,12 @@ public final class InstrumentedDiscovery implements Discovery {
       telemetry.discovery(provider, Outcome.ERROR, since(start), List.of(), e.getMessage());
       throw e;
     }
+  }
+
+  /** Not a pass: the pacing hint, passed through unmeasured. */
+  @Override
+  public OptionalInt expectedSize() throws DiscoveryException {
+    return inner.expectedSize();
   }
 
   private Duration since(Instant start) {

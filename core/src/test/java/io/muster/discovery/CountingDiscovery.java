@@ -2,6 +2,7 @@ package io.muster.discovery;
 
 import io.muster.model.Peer;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A discovery whose view the test sets, counting authoritative passes ({@link #discover()}) and
@@ -15,6 +16,8 @@ public final class CountingDiscovery implements Discovery {
   private String failure;
   private int discoverCalls;
   private int listCalls;
+  private OptionalInt expected = OptionalInt.empty();
+  private int expectedSizeCalls;
 
   /** What both passes answer from now on. */
   public void see(Peer... peers) {
@@ -51,6 +54,22 @@ public final class CountingDiscovery implements Discovery {
     listCalls++;
     failIfSet();
     return view;
+  }
+
+  /** What {@link #expectedSize()} answers from now on (an Auto Scaling group's desired size). */
+  public synchronized void expect(int size) {
+    expected = OptionalInt.of(size);
+  }
+
+  @Override
+  public synchronized OptionalInt expectedSize() throws DiscoveryException {
+    expectedSizeCalls++;
+    failIfSet();
+    return expected;
+  }
+
+  public synchronized int expectedSizeCalls() {
+    return expectedSizeCalls;
   }
 
   private void failIfSet() throws DiscoveryException {

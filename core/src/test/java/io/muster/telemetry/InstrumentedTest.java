@@ -86,6 +86,17 @@ class InstrumentedTest {
     assertThat(inner.discoverCalls()).as("a listing stays a listing").isEqualTo(1);
   }
 
+  @Test
+  void theFleetsExpectedSizePassesThroughUnreported() throws Exception {
+    CountingDiscovery inner = new CountingDiscovery();
+    inner.expect(1000);
+    InstrumentedDiscovery d = new InstrumentedDiscovery(inner, "asg", recording, clock);
+
+    assertThat(d.expectedSize()).hasValue(1000);
+    assertThat(inner.expectedSizeCalls()).isEqualTo(1);
+    assertThat(reported).as("not a discovery pass").isEmpty();
+  }
+
   /** A discovery that takes 250 ms of the manual clock per pass. */
   private record Discovery(CountingDiscovery inner, ManualClock clock)
       implements io.muster.discovery.Discovery {

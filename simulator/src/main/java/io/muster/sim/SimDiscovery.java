@@ -4,6 +4,7 @@ import io.muster.discovery.Discovery;
 import io.muster.discovery.DiscoveryException;
 import io.muster.model.Peer;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Discovery as node {@code n} experiences it, with the calls the real providers make. {@code asg}:
@@ -25,9 +26,18 @@ final class SimDiscovery implements Discovery {
   private final View view;
   private final boolean asg;
   private final int pageSize;
+  private final int desiredCapacity;
 
-  SimDiscovery(Node n, SimApi api, Faults faults, View view, boolean asg, int pageSize) {
+  SimDiscovery(
+      Node n,
+      SimApi api,
+      Faults faults,
+      View view,
+      boolean asg,
+      int pageSize,
+      int desiredCapacity) {
     this.n = n;
+    this.desiredCapacity = desiredCapacity;
     this.api = api;
     this.faults = faults;
     this.view = view;
@@ -57,6 +67,22 @@ final class SimDiscovery implements Discovery {
     }
     faults.after(n, Op.DISCOVER);
     return peers;
+  }
+
+  /**
+   * {@code asg}: the group's desired capacity, the fleet's size from its launch on (the simulated
+   * group replaces what it loses); one DescribeAutoScalingGroups call. {@code ec2-tags}: unknown,
+   * no call.
+   */
+  @Override
+  public OptionalInt expectedSize() throws DiscoveryException {
+    if (!asg) {
+      return OptionalInt.empty();
+    }
+    faults.before(n, Op.DISCOVER);
+    api.describe(n, SimApi.ASG);
+    faults.after(n, Op.DISCOVER);
+    return OptionalInt.of(desiredCapacity);
   }
 
   @Override

@@ -322,7 +322,13 @@ final class SimRun implements Faults.Host, SimClusters.Listener {
 
   private SimDiscovery discovery(Node n) {
     return new SimDiscovery(
-        n, api, faults, this::visibleTo, s.aws().discovery().equals("asg"), s.aws().pageSize());
+        n,
+        api,
+        faults,
+        this::visibleTo,
+        s.aws().discovery().equals("asg"),
+        s.aws().pageSize(),
+        s.nodes());
   }
 
   private void step(Node n, int epoch) {

@@ -32,6 +32,7 @@ public final class FakeAutoScaling {
 
   private final FakeAwsQueryServer server;
   private final Map<String, List<Member>> groups = new LinkedHashMap<>();
+  private final Map<String, Integer> desired = new LinkedHashMap<>();
   private final PageTokens tokens = new PageTokens();
   private volatile int instancesPerPage = 0;
   private volatile boolean denied;
@@ -45,6 +46,15 @@ public final class FakeAutoScaling {
   /** Creates or replaces a group with these members. */
   public synchronized FakeAutoScaling group(String name, List<Member> members) {
     groups.put(name, List.copyOf(members));
+    return this;
+  }
+
+  /**
+   * Sets a group's desired capacity, for a group still launching towards it (default: as many as
+   * its members).
+   */
+  public synchronized FakeAutoScaling desiredCapacity(String name, int n) {
+    desired.put(name, n);
     return this;
   }
 
@@ -148,9 +158,9 @@ public final class FakeAutoScaling {
           .append("<LaunchTemplateName>muster</LaunchTemplateName><Version>$Latest</Version>")
           .append("</LaunchTemplate>\n")
           .append("        <MinSize>0</MinSize>\n        <MaxSize>")
-          .append(Math.max(size, 1))
+          .append(Math.max(desired.getOrDefault(c.group(), size), Math.max(size, 1)))
           .append("</MaxSize>\n        <DesiredCapacity>")
-          .append(size)
+          .append(desired.getOrDefault(c.group(), size))
           .append("</DesiredCapacity>\n")
           .append("        <DefaultCooldown>300</DefaultCooldown>\n")
           .append(

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -161,6 +162,16 @@ public final class AsgDiscovery implements Discovery {
       LOG.debug(emptyListingMessage(settings, ec2.where()));
     }
     return peers;
+  }
+
+  /**
+   * The group's desired capacity: how many instances it is launching towards, which its tag query
+   * shows only as they come up. One DescribeAutoScalingGroups request; the seed of a booting view
+   * asks once, to pace the fleet's store reads by the size it will have.
+   */
+  @Override
+  public OptionalInt expectedSize() throws DiscoveryException {
+    return asg.desiredCapacity(settings.groupName());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -32,6 +33,30 @@ public final class SdkAsgApi implements AsgApi {
   @Override
   public String where() {
     return aws.get().where(AwsService.AUTOSCALING);
+  }
+
+  @Override
+  public OptionalInt desiredCapacity(String groupName) throws DiscoveryException {
+    DescribeAutoScalingGroupsResponse page;
+    try {
+      page =
+          aws.get()
+              .autoScaling()
+              .describeAutoScalingGroups(
+                  DescribeAutoScalingGroupsRequest.builder()
+                      .autoScalingGroupNames(groupName)
+                      .maxRecords(1)
+                      .build());
+    } catch (RuntimeException e) {
+      throw new DiscoveryException(
+          AwsErrors.explain(DESCRIBE_GROUPS, e), e, AwsErrors.isPermanent(e));
+    }
+    for (AutoScalingGroup g : page.autoScalingGroups()) {
+      if (groupName.equals(g.autoScalingGroupName()) && g.desiredCapacity() != null) {
+        return OptionalInt.of(g.desiredCapacity());
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /**

@@ -242,6 +242,27 @@ class AsgDiscoveryWireTest {
     assertThat(listed).containsAll(d.discover());
   }
 
+  /**
+   * The group's desired capacity, not a count of its members (1,200 here, in every lifecycle state,
+   * over 3 pages): one request, the first page.
+   */
+  @Test
+  void theExpectedSizeIsTheGroupsDesiredCapacityFromOneRequest() throws Exception {
+    group1200(new ArrayList<>(), new LinkedHashSet<>());
+    asg.desiredCapacity("web-prod", 1000).instancesPerPage(500);
+    Discovery d = discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web-prod"));
+
+    assertThat(d.expectedSize()).hasValue(1000);
+    List<Request> calls = server.requests(FakeAutoScaling.ACTION);
+    assertThat(calls).hasSize(1);
+    assertThat(calls.get(0).indexed("AutoScalingGroupNames.member.")).containsExactly("web-prod");
+    assertThat(calls.get(0).param("MaxRecords")).isEqualTo("1");
+    assertThat(server.requests(FakeEc2.ACTION)).isEmpty();
+
+    Discovery missing = discovery(Settings.empty().with(AsgDiscoveryProvider.NAME, "web-gone"));
+    assertThat(missing.expectedSize()).isEmpty();
+  }
+
   @Test
   void groupNameWithWildcardCharactersMatchesOnlyItself() throws Exception {
     asg.group("web*", List.of(new Member(id(1), "eu-west-1a", "InService")));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** A fake {@link AsgApi}: groups in memory, every call recorded. */
 final class FakeAsgApi implements AsgApi {
@@ -25,6 +26,16 @@ final class FakeAsgApi implements AsgApi {
       throw failure;
     }
     return Optional.ofNullable(groups.get(groupName));
+  }
+
+  @Override
+  public OptionalInt desiredCapacity(String groupName) throws DiscoveryException {
+    calls.add("desired " + groupName);
+    if (failure != null) {
+      throw failure;
+    }
+    List<AsgInstance> g = groups.get(groupName);
+    return g == null ? OptionalInt.empty() : OptionalInt.of(g.size());
   }
 
   @Override
