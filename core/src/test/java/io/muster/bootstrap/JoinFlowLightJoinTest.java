@@ -152,6 +152,29 @@ class JoinFlowLightJoinTest {
   }
 
   @Test
+  void theSeedOfABootingViewPublishesTheSizeTheGroupIsLaunchingTowardsOnceAndOthersNeverAsk() {
+    // 30 instances up of a group launching 1,000 (found by the simulation, seeds 196 and 1901:
+    // paced by the size seen, the booting fleet read the store at up to twice its budget).
+    fixture.discovery.see(view.subList(0, 30));
+    fixture.discovery.expect(1000);
+    JoinFlow seed = fixture.flow(NodeIdentity.of(founder.instanceId(), founder.addressText()));
+    for (int t = 0; t <= 9; t += 3) { // (within election.stable-for: it does not form yet)
+      fixture.at(t);
+      seed.step();
+    }
+    assertThat(store.writes).containsExactly("fleet:1000");
+    assertThat(fixture.discovery.expectedSizeCalls()).isEqualTo(1);
+
+    Peer other = view.get(20);
+    JoinFlow waiting = fixture.flow(NodeIdentity.of(other.instanceId(), other.addressText()));
+    for (int t = 25; t <= 40; t += 5) {
+      fixture.at(t);
+      waiting.step();
+    }
+    assertThat(fixture.discovery.expectedSizeCalls()).isEqualTo(1);
+  }
+
+  @Test
   void aNodeWithAStaleSmallViewPacesItsReadsByThePublishedFleetSize() {
     // Listed at boot when 60 instances were up; the fleet is 1,000 now.
     fixture.discovery.see(view.subList(940, 1000));
