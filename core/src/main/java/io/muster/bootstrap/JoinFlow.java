@@ -1068,8 +1068,8 @@ public final class JoinFlow {
     if (registerLater) {
       // A light join: the fleet's reads come first, the registrations about a period later, each
       // at the node's own phase of the read period, so they too stay under store.fleet-rate and
-      // out of the formation's way. Local membership is written now: the
-      // node is a verified member, and a restart finishes the registration (step 0).
+      // out of the formation's way. Local membership is written now: the node is a verified
+      // member, and a restart finishes the registration (step 0).
       state.saveMembership(
           new Membership(settings.cluster(), rec.generation(), rec.clusterId(), clock.instant()));
       Duration delay = registrationDelay();
@@ -1185,8 +1185,8 @@ public final class JoinFlow {
    * instances a listing shows lag the instances launching, by the discovery lag and more, and a
    * node learns the hint only at its reads: paced by the size seen, a 1,000-node fleet launching
    * over 60 s read the store at up to twice store.fleet-rate while it booted, and was throttled in
-   * a few runs in a hundred (found by the simulation, seeds 196 and 1901). A pacing hint only, like
-   * the view's size: no decision rests on it.
+   * a few runs in a hundred (found by the simulation, seed 196). A pacing hint only, like the
+   * view's size: no decision rests on it.
    */
   private int expectedFleetSize() {
     if (expectedFleetSize == null) {

@@ -27,7 +27,7 @@ final class ReadSlots {
    * period puts its phase at an unrelated moment. When the nodes moved there from a quarter period
    * after the last read on, every change of the estimate brought a period of reads at 1.4 times the
    * rate on average, and more in waves (49 requests/s against SSM's 40 at 1,000 nodes, found by the
-   * simulation, seed 1258); from half a period on it is 1.14 times at most, and the nodes still
+   * simulation, seed 1258); from half a period on it is 1.14 times on average, and the nodes still
    * reach their phases within a few periods.
    */
   static long nextRead(long last, long period, double phase) {
